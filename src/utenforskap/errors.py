@@ -1,0 +1,133 @@
+"""The package's one error hierarchy, with messages that say what, where and what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ConfigError", "DataError", "FetchError", "UtenforskapError"]
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class UtenforskapError(Exception):
+    """Base class of every error raised on purpose by utenforskap."""
+
+    exit_code = 1
+
+
+class DataError(UtenforskapError, ValueError):
+    """Input data that cannot be used as it is.
+
+    Parameters
+    ----------
+    problem
+        What is wrong, as a short sentence fragment.
+    file, column, row, value
+        Where the problem is. ``row`` is a 1-based data row (header excluded)
+        for files, or the frame's index label for in-memory frames.
+    hint
+        What the user can do about it.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: object | None = None,
+        column: str | None = None,
+        row: object | None = None,
+        value: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = None if file is None else str(file)
+        self.column = column
+        self.row = row
+        self.value = value
+        self.hint = hint
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.value is not None:
+            where.append(f"value {_show(self.value)}")
+        text = (", ".join(where) + ": " if where else "") + self.problem
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ConfigError(UtenforskapError, ValueError):
+    """A run configuration that cannot be used.
+
+    Parameters
+    ----------
+    problem
+        What is wrong.
+    file
+        The configuration file.
+    key
+        The key path, e.g. ``inputs[2].mapping.region``.
+    value
+        The offending value.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: object | None = None,
+        key: str | None = None,
+        value: Any = None,
+    ) -> None:
+        self.problem = problem
+        self.file = None if file is None else str(file)
+        self.key = key
+        self.value = value
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if key is not None:
+            where.append(f"key {key}")
+        if value is not None:
+            where.append(f"value {_show(value)}")
+        super().__init__((", ".join(where) + ": " if where else "") + problem)
+
+
+class FetchError(UtenforskapError):
+    """A request to a statistics service failed, or was not cached when offline.
+
+    Parameters
+    ----------
+    message
+        What went wrong, including the service's own message when it sent one.
+    url
+        The URL asked for.
+    status
+        The HTTP status code, when there was a response.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
+        self.url = url
+        self.status = status
+        text = message
+        if status is not None:
+            text = f"HTTP {status}: {text}"
+        if url is not None:
+            text = f"{text} [{url}]"
+        super().__init__(text)

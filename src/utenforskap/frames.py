@@ -1,0 +1,347 @@
+"""Column names of the CountFrame and IndicatorFrame contracts, and their validators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from utenforskap.errors import DataError
+
+__all__ = [
+    "AGE",
+    "CI_LEVEL",
+    "CI_LOWER",
+    "CI_METHOD",
+    "CI_UPPER",
+    "COMPARISON",
+    "COMPARISONS",
+    "COUNT_COLUMNS",
+    "DENOMINATOR",
+    "INDICATOR",
+    "INDICATOR_COLUMNS",
+    "KEY_COLUMNS",
+    "NUMERATOR",
+    "PERIOD",
+    "P_VALUE",
+    "REFERENCE",
+    "REFERENCE_VALUE",
+    "REGION",
+    "REGION_NAME",
+    "SEX",
+    "SEXES",
+    "STATUS",
+    "STATUS_SYMBOLS",
+    "SUPPRESSED",
+    "SUPPRESSION_REASON",
+    "SUPPRESSION_REASONS",
+    "VALUE",
+    "empty_counts",
+    "sort_frame",
+    "validate_counts",
+    "validate_indicators",
+]
+
+INDICATOR = "indicator"
+REGION = "region"
+REGION_NAME = "region_name"
+PERIOD = "period"
+AGE = "age"
+SEX = "sex"
+NUMERATOR = "numerator"
+DENOMINATOR = "denominator"
+STATUS = "status"
+
+VALUE = "value"
+CI_LOWER = "ci_lower"
+CI_UPPER = "ci_upper"
+CI_LEVEL = "ci_level"
+CI_METHOD = "ci_method"
+REFERENCE = "reference"
+REFERENCE_VALUE = "reference_value"
+COMPARISON = "comparison"
+P_VALUE = "p_value"
+SUPPRESSED = "suppressed"
+SUPPRESSION_REASON = "suppression_reason"
+
+#: Columns that identify a cell; no two rows of a frame share them.
+KEY_COLUMNS: tuple[str, ...] = (INDICATOR, REGION, PERIOD, AGE, SEX)
+#: Columns of a CountFrame, in order.
+COUNT_COLUMNS: tuple[str, ...] = (
+    INDICATOR,
+    REGION,
+    REGION_NAME,
+    PERIOD,
+    AGE,
+    SEX,
+    NUMERATOR,
+    DENOMINATOR,
+    STATUS,
+)
+#: Columns of an IndicatorFrame, in order (a CountFrame plus these).
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    *COUNT_COLUMNS,
+    VALUE,
+    CI_LOWER,
+    CI_UPPER,
+    CI_LEVEL,
+    CI_METHOD,
+    REFERENCE,
+    REFERENCE_VALUE,
+    COMPARISON,
+    P_VALUE,
+    SUPPRESSED,
+    SUPPRESSION_REASON,
+)
+
+SEXES: tuple[str, ...] = ("total", "male", "female")
+#: SSB's symbols for a missing or special value; "" means a value is present.
+STATUS_SYMBOLS: tuple[str, ...] = ("", ".", "..", "...", ":", "-")
+COMPARISONS: tuple[str, ...] = ("higher", "lower", "similar", "not_tested")
+SUPPRESSION_REASONS: tuple[str, ...] = (
+    "",
+    "primary",
+    "complement",
+    "denominator",
+    "secondary",
+    "series",
+    "coverage",
+)
+
+_TEXT_COLUMNS = (INDICATOR, REGION, REGION_NAME, PERIOD, AGE, SEX, STATUS)
+
+
+def empty_counts() -> pd.DataFrame:
+    """Return an empty CountFrame with the contract's columns and dtypes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Zero rows, columns :data:`COUNT_COLUMNS`.
+    """
+    data: dict[str, pd.Series] = {
+        c: pd.Series([], dtype=object) for c in _TEXT_COLUMNS
+    }
+    data[NUMERATOR] = pd.Series([], dtype=float)
+    data[DENOMINATOR] = pd.Series([], dtype=float)
+    return pd.DataFrame(data)[list(COUNT_COLUMNS)]
+
+
+def sort_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort a frame by its key columns and reset the index (stable, deterministic).
+
+    Parameters
+    ----------
+    frame
+        A CountFrame or IndicatorFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, sorted by :data:`KEY_COLUMNS`, with a fresh RangeIndex.
+    """
+    keys = [c for c in KEY_COLUMNS if c in frame.columns]
+    return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
+
+
+def _row_label(frame: pd.DataFrame, mask: np.ndarray) -> object:
+    position = int(np.flatnonzero(mask)[0])
+    return frame.index[position]
+
+
+def _first_bad(
+    frame: pd.DataFrame, column: str, mask: np.ndarray, problem: str, source: object | None
+) -> None:
+    if mask.any():
+        position = int(np.flatnonzero(mask)[0])
+        raise DataError(
+            problem,
+            file=source,
+            column=column,
+            row=frame.index[position],
+            value=frame[column].iloc[position],
+        )
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: object | None) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing column {missing[0]!r}; expected columns {list(columns)}",
+            file=source,
+            column=missing[0],
+        )
+
+
+def _not_str_mask(series: pd.Series) -> np.ndarray:
+    values = series.to_numpy(dtype=object)
+    return ~np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
+def validate_counts(
+    frame: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
+) -> pd.DataFrame:
+    """Check a CountFrame against the contract and return it unchanged.
+
+    The first offending cell is reported: its column, row (index label) and
+    value.
+
+    Parameters
+    ----------
+    frame
+        The frame to check.
+    source
+        File or description to name in error messages.
+    allow_extra
+        Whether columns beyond :data:`COUNT_COLUMNS` are allowed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself.
+
+    Raises
+    ------
+    DataError
+        Missing column; a code, period, age, sex or status that is not a string;
+        unknown ``sex``; unknown status symbol; non-numeric, negative or missing
+        (without status) counts; numerator > denominator; duplicate keys.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from utenforskap.frames import validate_counts
+    >>> cf = pd.DataFrame({"indicator": ["neet"], "region": ["0301"],
+    ...     "region_name": ["Oslo"], "period": ["2023"], "age": ["16-25"],
+    ...     "sex": ["total"], "numerator": [9.0], "denominator": [100.0],
+    ...     "status": [""]})
+    >>> validate_counts(cf).shape
+    (1, 9)
+    """
+    _require_columns(frame, COUNT_COLUMNS, source)
+    if not allow_extra:
+        extra = [c for c in frame.columns if c not in COUNT_COLUMNS]
+        if extra:
+            raise DataError(f"unexpected column {extra[0]!r}", file=source, column=extra[0])
+    for column in _TEXT_COLUMNS:
+        series = frame[column]
+        mask = _not_str_mask(series)
+        _first_bad(
+            frame,
+            column,
+            mask,
+            "must be text (codes are strings, leading zeros kept)",
+            source,
+        )
+    sex = frame[SEX].to_numpy(dtype=object)
+    _first_bad(
+        frame,
+        SEX,
+        ~np.isin(sex, SEXES),
+        f"unknown sex; allowed values are {list(SEXES)}",
+        source,
+    )
+    status = frame[STATUS].to_numpy(dtype=object)
+    _first_bad(
+        frame,
+        STATUS,
+        ~np.isin(status, STATUS_SYMBOLS),
+        f"unknown status symbol; allowed are {list(STATUS_SYMBOLS)}",
+        source,
+    )
+    has_status = status != ""
+    counts = {}
+    for column in (NUMERATOR, DENOMINATOR):
+        numeric = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        raw_missing = frame[column].isna().to_numpy()
+        _first_bad(frame, column, np.isnan(numeric) & ~raw_missing, "not a number", source)
+        _first_bad(
+            frame,
+            column,
+            np.isnan(numeric) & ~has_status,
+            "missing count without a status symbol (a missing value is never silently 0)",
+            source,
+        )
+        _first_bad(frame, column, numeric < 0, "negative count", source)
+        counts[column] = numeric
+    _first_bad(
+        frame,
+        NUMERATOR,
+        counts[NUMERATOR] > counts[DENOMINATOR],
+        "numerator is greater than denominator",
+        source,
+    )
+    duplicated = frame.duplicated(list(KEY_COLUMNS), keep="first").to_numpy()
+    if duplicated.any():
+        position = int(np.flatnonzero(duplicated)[0])
+        key = tuple(frame[list(KEY_COLUMNS)].iloc[position])
+        raise DataError(
+            f"duplicate key {dict(zip(KEY_COLUMNS, key, strict=True))}; "
+            "each indicator × region × period × age × sex must appear once",
+            file=source,
+            column=", ".join(KEY_COLUMNS),
+            row=frame.index[position],
+        )
+    return frame
+
+
+def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) -> pd.DataFrame:
+    """Check an IndicatorFrame against the contract and return it unchanged.
+
+    Parameters
+    ----------
+    frame
+        The frame to check.
+    source
+        File or description to name in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself.
+
+    Raises
+    ------
+    DataError
+        As :func:`validate_counts`, plus a missing IndicatorFrame column, an
+        unknown ``comparison`` or ``suppression_reason``, a suppressed row that
+        still shows a value, or an interval that does not contain its value.
+    """
+    _require_columns(frame, INDICATOR_COLUMNS, source)
+    suppressed = frame[SUPPRESSED].to_numpy(dtype=bool)
+    # Suppressed rows have blanked counts; validate the published rows' counts.
+    validate_counts(frame.loc[~suppressed], source=source)
+    dup = frame.duplicated(list(KEY_COLUMNS)).to_numpy()
+    if dup.any():
+        raise DataError(
+            "duplicate key", file=source, row=_row_label(frame, dup), column=", ".join(KEY_COLUMNS)
+        )
+    _first_bad(
+        frame,
+        COMPARISON,
+        ~np.isin(frame[COMPARISON].to_numpy(dtype=object), COMPARISONS),
+        f"unknown comparison; allowed are {list(COMPARISONS)}",
+        source,
+    )
+    _first_bad(
+        frame,
+        SUPPRESSION_REASON,
+        ~np.isin(frame[SUPPRESSION_REASON].to_numpy(dtype=object), SUPPRESSION_REASONS),
+        f"unknown suppression reason; allowed are {list(SUPPRESSION_REASONS)}",
+        source,
+    )
+    value = frame[VALUE].to_numpy(dtype=float)
+    _first_bad(
+        frame,
+        VALUE,
+        suppressed & ~np.isnan(value),
+        "a suppressed cell still shows a value",
+        source,
+    )
+    lower = frame[CI_LOWER].to_numpy(dtype=float)
+    upper = frame[CI_UPPER].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        outside = (lower > value + 1e-9) | (upper < value - 1e-9)
+    _first_bad(frame, CI_LOWER, outside, "interval does not contain the value", source)
+    return frame
