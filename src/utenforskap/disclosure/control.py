@@ -1,4 +1,4 @@
-"""suppress(): apply every disclosure rule to an IndicatorFrame and record why each cell is hidden."""
+"""suppress(): apply every disclosure rule to an IndicatorFrame, recording why cells are hidden."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ _NAMES = np.asarray(F.SUPPRESSION_REASONS, dtype=object)
 
 
 def _previous_reasons(frame: pd.DataFrame) -> np.ndarray:
-    """Reason codes of cells hidden by an earlier run (kept, so suppressing twice changes nothing)."""
+    """Reason codes of cells hidden by an earlier run (kept: suppressing twice changes nothing)."""
     hidden = frame[F.SUPPRESSED].to_numpy(dtype=bool)
     reason = frame[F.SUPPRESSION_REASON].to_numpy(dtype=object)
     codes = pd.Series(reason, dtype=object).map(REASON_CODE).fillna(-1).to_numpy(dtype=np.int64)

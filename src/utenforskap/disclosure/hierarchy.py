@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,7 +196,7 @@ def age_parents(labels: list[str]) -> dict[str, str]:
             bool(edges)
             and edges[0][0] == lo
             and edges[-1][1] == hi
-            and all(a[1] + 1 == b[0] for a, b in zip(edges, edges[1:], strict=False))
+            and all(a[1] + 1 == b[0] for a, b in itertools.pairwise(edges))
         )
         if not covers:
             continue
@@ -255,9 +256,9 @@ def build_groups(index: KeyIndex) -> list[Group]:
     for i in np.unique(pairs // n_age):
         present = [str(age_uniques[a]) for a in pairs[pairs // n_age == i] % n_age]
         for child, parent in age_parents(present).items():
-            table[i, code_index(age_uniques, np.array([child], dtype=object))[0]] = (
-                code_index(age_uniques, np.array([parent], dtype=object))[0]
-            )
+            table[i, code_index(age_uniques, np.array([child], dtype=object))[0]] = code_index(
+                age_uniques, np.array([parent], dtype=object)
+            )[0]
     age_parent_code = table[ind, age] if n else np.zeros(0, dtype=np.int64)
     age_parent = index.lookup(age=age_parent_code)
     groups.append(_groups("age", rows, age_parent, np.zeros(n, dtype=np.int64)))

@@ -167,9 +167,7 @@ def _check_share(value: Any, key: str, file: object | None = None) -> None:
         )
 
 
-def _read_rules(
-    mapping: Mapping[str, Any], base: Rules, prefix: str, file: object | None
-) -> Rules:
+def _read_rules(mapping: Mapping[str, Any], base: Rules, prefix: str, file: object | None) -> Rules:
     allowed = {f.name for f in fields(Rules)}
     values = base.as_dict()
     for key in sorted(mapping):
