@@ -1,6 +1,48 @@
-"""Geography: region codes and levels, roll-up of districts to kommune, fylke and land."""
+"""Geography: region codes, registry, harmonisation across reforms, roll-up, Klass, boundaries."""
 
-from utenforskap.geo.codes import LEVELS, level_of, parent_code
-from utenforskap.geo.rollup import rollup
+from utenforskap.geo.codes import (
+    LEVELS,
+    UNKNOWN_DISTRICT_SUFFIX,
+    GeoWarning,
+    is_unknown_district,
+    level_of,
+    levels_of,
+    normalise_codes,
+    parent_code,
+)
+from utenforskap.geo.crosswalk import Crosswalk, crosswalk_from_frame, read_crosswalk
+from utenforskap.geo.harmonise import HarmoniseReport, harmonise
+from utenforskap.geo.registry import FYLKER_2024, RegionRegistry, read_levekarssone_map
+from utenforskap.geo.rollup import (
+    UNKNOWN_DENOMINATOR_SHARE,
+    UNKNOWN_NUMERATOR_SHARE,
+    district_coverage,
+    rollup,
+    rollup_levels,
+    sum_into,
+)
 
-__all__ = ["LEVELS", "level_of", "parent_code", "rollup"]
+__all__ = [
+    "FYLKER_2024",
+    "LEVELS",
+    "UNKNOWN_DENOMINATOR_SHARE",
+    "UNKNOWN_DISTRICT_SUFFIX",
+    "UNKNOWN_NUMERATOR_SHARE",
+    "Crosswalk",
+    "GeoWarning",
+    "HarmoniseReport",
+    "RegionRegistry",
+    "crosswalk_from_frame",
+    "district_coverage",
+    "harmonise",
+    "is_unknown_district",
+    "level_of",
+    "levels_of",
+    "normalise_codes",
+    "parent_code",
+    "read_crosswalk",
+    "read_levekarssone_map",
+    "rollup",
+    "rollup_levels",
+    "sum_into",
+]

@@ -1,6 +1,9 @@
-"""Region codes: their level from their length, and their parent."""
+"""Region codes: their level from their length, their parent, and repair of lost leading zeros."""
 
 from __future__ import annotations
+
+import warnings
+from collections.abc import Collection
 
 import numpy as np
 import numpy.typing as npt
@@ -8,7 +11,16 @@ import pandas as pd
 
 from utenforskap.errors import DataError
 
-__all__ = ["LEVELS", "level_of", "parent_code"]
+__all__ = [
+    "LEVELS",
+    "UNKNOWN_DISTRICT_SUFFIX",
+    "GeoWarning",
+    "is_unknown_district",
+    "level_of",
+    "levels_of",
+    "normalise_codes",
+    "parent_code",
+]
 
 #: Code length → level, as SSB and FHI use them.
 LEVELS: dict[int, str] = {
@@ -19,6 +31,14 @@ LEVELS: dict[int, str] = {
     8: "grunnkrets",
     10: "levekarssone",
 }
+
+#: Last two digits of a district code that SSB and FHI use for "district not known"
+#: (``030199`` Uoppgitt bydel Oslo); such rows keep kommune totals right.
+UNKNOWN_DISTRICT_SUFFIX = "99"
+
+
+class GeoWarning(UserWarning):
+    """Something in the geography was repaired or left out, and the user should know."""
 
 
 def level_of(code: str) -> str:
@@ -49,8 +69,69 @@ def level_of(code: str) -> str:
     return LEVELS[len(code)]
 
 
+def _as_text(codes: npt.ArrayLike) -> pd.Series:
+    return pd.Series(np.asarray(codes, dtype=object), dtype=object)
+
+
+def levels_of(codes: npt.ArrayLike) -> np.ndarray:
+    """Return the level of each code; ``""`` where the code is not a region code.
+
+    Parameters
+    ----------
+    codes
+        Region codes as strings.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of level names (see :data:`LEVELS`).
+
+    Examples
+    --------
+    >>> levels_of(["0", "03", "0301", "030101"]).tolist()
+    ['land', 'fylke', 'kommune', 'bydel']
+    """
+    values = np.asarray(codes, dtype=object).ravel()
+    text = pd.Series(_integer_text(values)[0], dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    text = text.where(is_text, "")
+    digits = text.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+    lengths = text.str.len().to_numpy()
+    level = pd.Series(lengths).map(LEVELS).fillna("").to_numpy(dtype=object)
+    return np.where(digits, level, "").astype(object)
+
+
+def is_unknown_district(codes: npt.ArrayLike) -> np.ndarray:
+    """Mark district codes that stand for "district not known" (``xxxx99``).
+
+    Parameters
+    ----------
+    codes
+        Region codes as strings.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array, True for six-digit codes ending in ``99``.
+
+    Examples
+    --------
+    >>> is_unknown_district(["030199", "030101", "0399"]).tolist()
+    [True, False, False]
+    """
+    series = _as_text(codes).astype(str)
+    return (
+        (levels_of(series) == "bydel") & series.str.endswith(UNKNOWN_DISTRICT_SUFFIX).to_numpy()
+    ).astype(bool)
+
+
 def parent_code(codes: npt.ArrayLike) -> np.ndarray:
-    """Return the parent code of each code: bydel, grunnkrets and levekårssone → kommune, kommune → fylke, fylke → land.
+    """Return the parent code of each code implied by its digits.
+
+    Bydel, grunnkrets and levekårssone → kommune (the first four digits),
+    kommune → fylke (the first two), fylke → land (``"0"``). A grunnkrets's
+    levekårssone is not implied by its digits: use a
+    :class:`~utenforskap.geo.registry.RegionRegistry` built from a mapping.
 
     Parameters
     ----------
@@ -61,8 +142,13 @@ def parent_code(codes: npt.ArrayLike) -> np.ndarray:
     -------
     numpy.ndarray
         Object array of parent codes; ``""`` for land.
+
+    Examples
+    --------
+    >>> parent_code(["030101", "0301", "03", "0"]).tolist()
+    ['0301', '03', '0', '']
     """
-    series = pd.Series(np.asarray(codes, dtype=object), dtype=object).astype(str)
+    series = _as_text(codes).astype(str)
     lengths = series.str.len().to_numpy()
     out = np.select(
         [lengths >= 6, lengths == 4, lengths == 2],
@@ -70,3 +156,134 @@ def parent_code(codes: npt.ArrayLike) -> np.ndarray:
         default="",
     )
     return out.astype(object)
+
+
+def _integer_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Turn integers (a code read as a number) into digit strings; mark what is neither."""
+    is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    is_int = np.fromiter(
+        (isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+    text = np.where(is_str | is_int, values.astype(str), "").astype(object)
+    return text, ~(is_str | is_int)
+
+
+def normalise_codes(
+    codes: npt.ArrayLike | pd.Series,
+    *,
+    known: Collection[str] | None = None,
+    source: object | None = None,
+    column: str = "region",
+) -> np.ndarray:
+    """Return region codes as text with leading zeros restored where that is unambiguous.
+
+    A code that lost its leading zero (``301`` for Oslo ``0301``, e.g. after a
+    spreadsheet stored it as a number) has an odd number of digits, and gets
+    one zero back, with a :class:`GeoWarning` listing what was repaired. The
+    repair is refused (:class:`~utenforskap.errors.DataError` naming the row)
+    when it is not unambiguous: the repaired code is not among ``known``, the
+    code is already a known code as it stands, or the repaired code also
+    occurs as it is in the same column (two spellings of one region).
+
+    Parameters
+    ----------
+    codes
+        Codes as strings or integers. With a Series, errors name its index labels.
+    known
+        Codes that exist; when given, a repaired code must be one of them.
+    source
+        File or description to name in messages.
+    column
+        Column name to name in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of codes as strings.
+
+    Raises
+    ------
+    DataError
+        A code that is not digits (floats such as ``301.0`` included), is too
+        long, or cannot be repaired unambiguously.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", GeoWarning)
+    ...     normalise_codes(["301", "030101"]).tolist()
+    ['0301', '030101']
+    """
+    series = codes.copy() if isinstance(codes, pd.Series) else _as_text(codes)
+    labels = series.index
+    text, not_code = _integer_text(series.to_numpy(dtype=object))
+    text_str = pd.Series(text, dtype=object)
+    digits = text_str.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+    bad = not_code | ~digits
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            "not a region code: expected digits as text (leading zeros kept)",
+            file=source,
+            column=column,
+            row=labels[position],
+            value=series.iloc[position],
+        )
+    lengths = text_str.str.len().to_numpy()
+    too_long = lengths > max(LEVELS)
+    if too_long.any():
+        position = int(np.flatnonzero(too_long)[0])
+        raise DataError(
+            "not a region code: more than 10 digits",
+            file=source,
+            column=column,
+            row=labels[position],
+            value=series.iloc[position],
+        )
+    valid_length = np.isin(lengths, list(LEVELS))
+    # The land code "0" is one digit; every other odd length lost exactly one zero.
+    needs_zero = ~valid_length
+    padded = ("0" + text_str).to_numpy(dtype=object)
+    fixed = np.where(needs_zero, padded, text_str.to_numpy(dtype=object)).astype(object)
+    if needs_zero.any():
+        as_given = set(text_str[~needs_zero])
+        clash = needs_zero & np.isin(fixed, list(as_given))
+        problem = "lost its leading zero, but the repaired code also occurs as it is in this column"
+        if known is not None:
+            known_set = set(known)
+            raw_known = needs_zero & np.isin(text_str.to_numpy(dtype=object), list(known_set))
+            not_known = needs_zero & ~np.isin(fixed, list(known_set))
+            if raw_known.any():
+                clash, problem = (
+                    raw_known,
+                    "is a known code as it stands; adding a zero is ambiguous",
+                )
+            elif not_known.any():
+                clash = not_known
+                problem = (
+                    "has an odd number of digits and is not a known code with a leading zero either"
+                )
+        if clash.any():
+            position = int(np.flatnonzero(clash)[0])
+            raise DataError(
+                problem,
+                file=source,
+                column=column,
+                row=labels[position],
+                value=series.iloc[position],
+                hint="write codes as text with leading zeros, e.g. '0301'",
+            )
+        pairs = sorted(set(zip(text_str[needs_zero], fixed[needs_zero], strict=True)))
+        shown = ", ".join(f"{a}→{b}" for a, b in pairs[:10])
+        more = f" and {len(pairs) - 10} more" if len(pairs) > 10 else ""
+        where = f"{source}: " if source is not None else ""
+        warnings.warn(
+            f"{where}column {column!r}: restored a lost leading zero in "
+            f"{int(needs_zero.sum())} rows ({shown}{more})",
+            GeoWarning,
+            stacklevel=2,
+        )
+    return fixed

@@ -1,17 +1,123 @@
-"""Roll region counts up to their parents by summing counts."""
+"""Roll region counts up to their parents by summing counts, and measure district coverage."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from utenforskap import frames as F
+from utenforskap import frames as F  # noqa: N812
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import parent_code
+from utenforskap.geo.codes import is_unknown_district, levels_of, parent_code
 
-__all__ = ["rollup"]
+if TYPE_CHECKING:
+    from utenforskap.geo.registry import RegionRegistry
+
+__all__ = [
+    "KOMMUNE",
+    "LEVEL_ORDER",
+    "UNKNOWN_DENOMINATOR_SHARE",
+    "UNKNOWN_NUMERATOR_SHARE",
+    "district_coverage",
+    "rollup",
+    "rollup_levels",
+    "sum_into",
+]
+
+#: Coverage columns: the share of a kommune's numerator / denominator whose district is unknown.
+UNKNOWN_NUMERATOR_SHARE = "unknown_numerator_share"
+UNKNOWN_DENOMINATOR_SHARE = "unknown_denominator_share"
+#: Coverage column naming the kommune.
+KOMMUNE = "kommune"
+
+#: Levels from finest to coarsest, in the order they are rolled up.
+LEVEL_ORDER: tuple[str, ...] = ("grunnkrets", "levekarssone", "bydel", "kommune", "fylke", "land")
+
+
+def sum_into(
+    counts: pd.DataFrame,
+    column: str,
+    values: npt.ArrayLike,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Replace one key column's values and sum the cells that then share a key.
+
+    The one summing rule of the package: numerator and denominator are added.
+    A part with status ``"."`` (not applicable, e.g. a kommune code in a year it
+    did not exist) adds nothing; ``"-"`` is a true zero; a part with any other
+    symbol or a NaN count makes the cell unknown: NaN counts, status ``".."``.
+    A cell all of whose parts are ``"."`` stays ``"."``. Used for regions
+    (roll-up, harmonisation) and ages (re-banding).
+
+    Parameters
+    ----------
+    counts
+        A CountFrame.
+    column
+        The key column to replace, e.g. ``region`` or ``age``.
+    values
+        New values of ``column``, one per row of ``counts``.
+    names
+        Region code → name for ``region_name`` (when ``column`` is ``region``);
+        codes not in it keep the first ``region_name`` of their group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A CountFrame (columns :data:`utenforskap.frames.COUNT_COLUMNS`) sorted
+        by key, one row per distinct key.
+    """
+    if counts.empty:
+        return F.empty_counts()
+    work = counts[list(F.COUNT_COLUMNS)].copy()
+    new_values = np.asarray(values, dtype=object)
+    if column == F.REGION:
+        # A region's name stays only where its code did; a parent never
+        # inherits a child's name.
+        same = work[F.REGION].to_numpy(dtype=object) == new_values
+        work[F.REGION_NAME] = np.where(
+            same, work[F.REGION_NAME].fillna("").to_numpy(dtype=object), ""
+        )
+    work[column] = new_values
+    status = work[F.STATUS].to_numpy(dtype=object)
+    numerator = pd.to_numeric(work[F.NUMERATOR], errors="coerce").to_numpy(dtype=float)
+    denominator = pd.to_numeric(work[F.DENOMINATOR], errors="coerce").to_numpy(dtype=float)
+    # SSB's "." (not applicable: e.g. a kommune code in a year it did not exist)
+    # contributes nothing; "-" is a true zero; any other symbol or a NaN count
+    # makes the sum unknown.
+    not_applicable = status == "."
+    missing = ~not_applicable & (
+        np.isin(status, ["..", "...", ":"]) | np.isnan(numerator) | np.isnan(denominator)
+    )
+    work[F.NUMERATOR] = np.where(not_applicable, 0.0, numerator)
+    work[F.DENOMINATOR] = np.where(not_applicable, 0.0, denominator)
+    work["_missing"] = missing
+    work["_applicable"] = ~not_applicable
+    keys = list(F.KEY_COLUMNS)
+    out = work.groupby(keys, sort=True, observed=True).agg(
+        numerator=(F.NUMERATOR, "sum"),
+        denominator=(F.DENOMINATOR, "sum"),
+        _missing=("_missing", "any"),
+        _applicable=("_applicable", "any"),
+        _name=(F.REGION_NAME, "max"),
+    )
+    out = out.reset_index()
+    missing_out = out["_missing"].to_numpy(dtype=bool)
+    all_na = ~out["_applicable"].to_numpy(dtype=bool)
+    out.loc[missing_out | all_na, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
+    out[F.STATUS] = np.select([all_na, missing_out], [".", ".."], default="").astype(object)
+    name = out["_name"].fillna("").astype(object)
+    if column == F.REGION and names:
+        mapped = out[F.REGION].map(dict(names))
+        name = mapped.where(mapped.notna(), name)
+    out[F.REGION_NAME] = name.fillna("").astype(object)
+    for text in (F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX):
+        out[text] = out[text].astype(object)
+    return out[list(F.COUNT_COLUMNS)]
 
 
 def rollup(
@@ -37,9 +143,19 @@ def rollup(
     -------
     pandas.DataFrame
         A CountFrame with one row per parent × indicator × period × age × sex;
-        numerator and denominator are exact sums of the children. A parent whose
-        children include a missing value (a status symbol) gets NaN counts and
-        status ``".."``.
+        numerator and denominator are exact sums of the children (exact for
+        whole-number counts below 2**53). A parent whose children include a
+        missing value (a status symbol) gets NaN counts and status ``".."``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cf = pd.DataFrame({"indicator": ["neet"] * 2, "region": ["030101", "030199"],
+    ...     "region_name": ["", ""], "period": ["2023"] * 2, "age": ["16-25"] * 2,
+    ...     "sex": ["total"] * 2, "numerator": [9.0, 1.0], "denominator": [90.0, 10.0],
+    ...     "status": ["", ""]})
+    >>> rollup(cf, names={"0301": "Oslo"})[["region", "numerator", "denominator"]].values.tolist()
+    [['0301', 10.0, 100.0]]
     """
     if counts.empty:
         return F.empty_counts()
@@ -57,17 +173,240 @@ def rollup(
                 row=counts.index[position],
                 value=codes[position],
             )
-    work = counts.assign(**{F.REGION: parent})
-    work = work.assign(_missing=(work[F.STATUS] != "").to_numpy())
-    keys = [F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX]
-    out = work.groupby(keys, sort=True, observed=True).agg(
-        numerator=(F.NUMERATOR, "sum"),
-        denominator=(F.DENOMINATOR, "sum"),
-        _missing=("_missing", "any"),
+    return sum_into(counts, F.REGION, parent, names=names)
+
+
+def _parents_for(
+    codes: np.ndarray, registry: RegionRegistry | None, counts: pd.DataFrame, source: object | None
+) -> np.ndarray:
+    implied = parent_code(codes)
+    if registry is None:
+        return implied
+    from_registry = registry.parent_of(codes)
+    known = from_registry != ""
+    parent = np.where(known, from_registry, implied).astype(object)
+    # A grunnkrets's levekårssone is not in its digits; guessing the kommune
+    # would skip the levekårssone level, so a registry that knows grunnkretser
+    # must know every one of them.
+    grunnkrets = levels_of(codes) == "grunnkrets"
+    if grunnkrets.any() and registry.has_level("grunnkrets"):
+        lost = grunnkrets & ~known
+        if lost.any():
+            position = int(np.flatnonzero(lost)[0])
+            raise DataError(
+                "grunnkrets is not in the levekårssone mapping",
+                file=source,
+                column=F.REGION,
+                row=counts.index[position],
+                value=codes[position],
+                hint="add it to the grunnkrets → levekårssone mapping",
+            )
+    return parent
+
+
+def rollup_levels(
+    counts: pd.DataFrame,
+    *,
+    to: str = "land",
+    registry: RegionRegistry | None = None,
+    source: object | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Roll every region up level by level, keeping the input rows.
+
+    grunnkrets → levekårssone (through ``registry``) → kommune; bydel →
+    kommune; kommune → fylke → land, up to level ``to``. Rows already given
+    at a parent level are kept; when a parent is given and also rolled up
+    from its children, both must agree exactly.
+
+    Parameters
+    ----------
+    counts
+        A CountFrame with regions at any levels. Include the unknown-district
+        rows (``xxxx99``) so that kommune totals are complete.
+    to
+        Highest level to produce: ``kommune``, ``fylke`` or ``land``.
+    registry
+        Names for ``region_name`` and parents for codes whose parent is not
+        implied by their digits (grunnkrets → levekårssone).
+    source
+        File or description to name in messages.
+
+    Returns
+    -------
+    counts : pandas.DataFrame
+        A CountFrame: the input rows plus one row per parent region and key,
+        sorted by key. Counts of a parent are exact sums of its children.
+    coverage : pandas.DataFrame
+        :func:`district_coverage` of the bydel rows: ``kommune``, the key
+        columns other than ``region``, ``unknown_numerator_share``,
+        ``unknown_denominator_share``.
+
+    Raises
+    ------
+    DataError
+        ``to`` is not a level; a code is not a region code; a parent given
+        directly disagrees with the sum of its children.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cf = pd.DataFrame({"indicator": ["neet"] * 2, "region": ["030101", "030199"],
+    ...     "region_name": ["", ""], "period": ["2023"] * 2, "age": ["16-25"] * 2,
+    ...     "sex": ["total"] * 2, "numerator": [9.0, 1.0], "denominator": [90.0, 10.0],
+    ...     "status": ["", ""]})
+    >>> out, coverage = rollup_levels(cf, to="kommune")
+    >>> out["region"].tolist(), coverage["unknown_denominator_share"].tolist()
+    (['0301', '030101', '030199'], [0.1])
+    """
+    targets = ("kommune", "fylke", "land")
+    if to not in targets:
+        raise DataError(f"to must be one of {list(targets)}; not {to!r}", value=to)
+    coverage = district_coverage(counts)
+    if counts.empty:
+        return F.empty_counts(), coverage
+    stop = LEVEL_ORDER.index(to)
+    frame = counts[list(F.COUNT_COLUMNS)].copy()
+    frame["_level"] = levels_of(frame[F.REGION].to_numpy(dtype=object))
+    bad = frame["_level"].to_numpy(dtype=object) == ""
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            "not a region code: expected 1, 2, 4, 6, 8 or 10 digits as text",
+            file=source,
+            column=F.REGION,
+            row=counts.index[position],
+            value=frame[F.REGION].iloc[position],
+        )
+    names = registry.names() if registry is not None else {}
+    pieces = [frame.drop(columns="_level")]
+    pending = frame
+    for level in LEVEL_ORDER[:stop]:
+        children = pending[pending["_level"] == level]
+        if children.empty:
+            continue
+        codes = children[F.REGION].to_numpy(dtype=object)
+        parents = _parents_for(codes, registry, children, source)
+        rolled = sum_into(children, F.REGION, parents, names=names)
+        rolled["_level"] = levels_of(rolled[F.REGION].to_numpy(dtype=object))
+        pieces.append(rolled.drop(columns="_level"))
+        pending = _merge_duplicates(
+            pd.concat([pending[pending["_level"] != level], rolled], ignore_index=True), source
+        )
+    out = pd.concat(pieces, ignore_index=True)
+    out = _merge_duplicates(out, source)
+    if registry is not None:
+        filled = out[F.REGION].map(names)
+        blank = out[F.REGION_NAME].isna() | (out[F.REGION_NAME] == "")
+        out[F.REGION_NAME] = out[F.REGION_NAME].where(~blank | filled.isna(), filled)
+        out[F.REGION_NAME] = out[F.REGION_NAME].fillna("").astype(object)
+    return F.sort_frame(out), coverage
+
+
+def _merge_duplicates(frame: pd.DataFrame, source: object | None) -> pd.DataFrame:
+    """Keep the first of rows sharing a key (the given one), after checking they agree."""
+    keys = list(F.KEY_COLUMNS)
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if not dup.any():
+        return frame
+    both = frame.loc[dup, [*keys, F.NUMERATOR, F.DENOMINATOR]]
+    grouped = both.groupby(keys, sort=True)
+    # Only values present on both sides are compared: a total given directly
+    # may be known while a part is suppressed, and then the given total stands.
+    spread = (
+        grouped[[F.NUMERATOR, F.DENOMINATOR]].max() - grouped[[F.NUMERATOR, F.DENOMINATOR]].min()
     )
-    out = out.reset_index()
-    missing = out["_missing"].to_numpy(dtype=bool)
-    out.loc[missing, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
-    out[F.STATUS] = np.where(missing, "..", "")
-    out[F.REGION_NAME] = out[F.REGION].map(dict(names or {})).fillna("").astype(object)
-    return out[list(F.COUNT_COLUMNS)]
+    disagree = (spread.fillna(0).to_numpy() != 0).any(axis=1)
+    if disagree.any():
+        key = spread.index[int(np.flatnonzero(disagree)[0])]
+        raise DataError(
+            "a region is given directly and also rolled up from its parts, and the two "
+            f"disagree for {dict(zip(keys, key, strict=True))}",
+            file=source,
+            column=F.REGION,
+            value=key[1],
+            hint="drop the given total or check the district rows (unknown district xxxx99?)",
+        )
+    return frame.drop_duplicates(keys, keep="first")
+
+
+def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
+    """Share of each kommune's district counts that sit in the unknown district.
+
+    Parameters
+    ----------
+    counts
+        A CountFrame; only its bydel rows (six-digit codes) are used, the
+        unknown district being ``xxxx99``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kommune × indicator × period × age × sex with district
+        rows: ``kommune`` (code), ``indicator``, ``period``, ``age``, ``sex``,
+        ``unknown_numerator_share`` and ``unknown_denominator_share`` (0 when
+        no unknown-district row; NaN when a part is missing or the total is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cf = pd.DataFrame({"indicator": ["neet"] * 2, "region": ["030101", "030199"],
+    ...     "region_name": ["", ""], "period": ["2023"] * 2, "age": ["16-25"] * 2,
+    ...     "sex": ["total"] * 2, "numerator": [9.0, 1.0], "denominator": [90.0, 10.0],
+    ...     "status": ["", ""]})
+    >>> district_coverage(cf)["unknown_numerator_share"].tolist()
+    [0.1]
+    """
+    columns = [
+        KOMMUNE,
+        F.INDICATOR,
+        F.PERIOD,
+        F.AGE,
+        F.SEX,
+        UNKNOWN_NUMERATOR_SHARE,
+        UNKNOWN_DENOMINATOR_SHARE,
+    ]
+    codes = counts[F.REGION].to_numpy(dtype=object) if not counts.empty else np.array([], object)
+    districts = levels_of(codes) == "bydel"
+    if not districts.any():
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns[:5]}).assign(
+            **{
+                UNKNOWN_NUMERATOR_SHARE: pd.Series([], dtype=float),
+                UNKNOWN_DENOMINATOR_SHARE: pd.Series([], dtype=float),
+            }
+        )
+    part = counts.loc[districts]
+    unknown = is_unknown_district(part[F.REGION].to_numpy(dtype=object))
+    missing = (part[F.STATUS] != "").to_numpy()
+    work = pd.DataFrame(
+        {
+            KOMMUNE: parent_code(part[F.REGION].to_numpy(dtype=object)),
+            F.INDICATOR: part[F.INDICATOR].to_numpy(dtype=object),
+            F.PERIOD: part[F.PERIOD].to_numpy(dtype=object),
+            F.AGE: part[F.AGE].to_numpy(dtype=object),
+            F.SEX: part[F.SEX].to_numpy(dtype=object),
+            "num": part[F.NUMERATOR].to_numpy(dtype=float),
+            "den": part[F.DENOMINATOR].to_numpy(dtype=float),
+            "num_unknown": np.where(unknown, part[F.NUMERATOR].to_numpy(dtype=float), 0.0),
+            "den_unknown": np.where(unknown, part[F.DENOMINATOR].to_numpy(dtype=float), 0.0),
+            "missing": missing,
+        }
+    )
+    keys = columns[:5]
+    sums = work.groupby(keys, sort=True).agg(
+        num=("num", "sum"),
+        den=("den", "sum"),
+        num_unknown=("num_unknown", "sum"),
+        den_unknown=("den_unknown", "sum"),
+        missing=("missing", "any"),
+    )
+    sums = sums.reset_index()
+    blank = sums["missing"].to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        num_share = sums["num_unknown"].to_numpy() / sums["num"].to_numpy()
+        den_share = sums["den_unknown"].to_numpy() / sums["den"].to_numpy()
+    num_share = np.where(blank | (sums["num"].to_numpy() == 0), np.nan, num_share)
+    den_share = np.where(blank | (sums["den"].to_numpy() == 0), np.nan, den_share)
+    out = sums[keys].astype(object)
+    out[UNKNOWN_NUMERATOR_SHARE] = num_share
+    out[UNKNOWN_DENOMINATOR_SHARE] = den_share
+    return out[columns]
