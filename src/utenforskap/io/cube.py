@@ -1,0 +1,157 @@
+"""Dense data cubes (dimensions × values × status) turned into tidy observation frames."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap.errors import DataError
+
+__all__ = [
+    "LABEL_SUFFIX",
+    "NAMINGS",
+    "STATUS",
+    "VALUE",
+    "Dimension",
+    "check_naming",
+    "check_status",
+    "cube_to_frame",
+]
+
+Naming = Literal["code", "label", "both"]
+NAMINGS: tuple[str, ...] = ("code", "label", "both")
+#: Name of the value column of an observation frame.
+VALUE = F.VALUE
+#: Name of the status column of an observation frame.
+STATUS = F.STATUS
+#: Suffix of the label column when ``naming="both"``.
+LABEL_SUFFIX = "_label"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension of a cube: its id, label, and categories in storage order."""
+
+    id: str
+    label: str
+    codes: tuple[str, ...]
+    labels: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Number of categories."""
+        return len(self.codes)
+
+
+def check_naming(naming: str) -> None:
+    """Raise ValueError unless ``naming`` is one of :data:`NAMINGS`."""
+    if naming not in NAMINGS:
+        raise ValueError(f"naming must be one of {', '.join(map(repr, NAMINGS))}; not {naming!r}")
+
+
+def check_status(
+    status: np.ndarray,
+    *,
+    symbols: Collection[str] | None,
+    file: object | None,
+    column: str = STATUS,
+) -> None:
+    """Raise DataError at the first status that is not text or not an allowed symbol.
+
+    Parameters
+    ----------
+    status
+        Object array of status strings ("" where a value is present).
+    symbols
+        Allowed symbols; None allows any text.
+    file, column
+        Where the status came from, for the error.
+    """
+    uniques = pd.unique(pd.Series(status, dtype=object, copy=False))
+    bad = [
+        u for u in uniques if not isinstance(u, str) or (symbols is not None and u not in symbols)
+    ]
+    if not bad:
+        return
+    position = int(np.flatnonzero(pd.Series(status, dtype=object, copy=False).isin(bad))[0])
+    allowed = "any text" if symbols is None else f"one of {sorted(symbols)}"
+    raise DataError(
+        f"unknown status symbol at cell {position}; expected {allowed}",
+        file=file,
+        column=column,
+        row=position,
+        value=status[position],
+        hint="pass status_symbols=None to keep other agencies' symbols",
+    )
+
+
+def cube_to_frame(
+    dimensions: Sequence[Dimension],
+    values: np.ndarray,
+    status: np.ndarray,
+    *,
+    naming: Naming = "code",
+    attrs: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Expand a row-major cube into a tidy frame, one row per cell.
+
+    The last dimension varies fastest (JSON-stat and PC-Axis store cells so).
+    Each dimension column is built from the cube's strides with numpy.
+
+    Parameters
+    ----------
+    dimensions
+        The dimensions in storage order.
+    values
+        Float array with one value per cell.
+    status
+        Object array with one status string per cell.
+    naming
+        ``"code"``: dimension columns hold category codes; ``"label"``: labels;
+        ``"both"``: codes in ``<dim>`` and labels in ``<dim>_label``.
+    attrs
+        Metadata to attach as ``DataFrame.attrs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per dimension (object dtype, text), then ``value`` (float)
+        and ``status`` (``""`` or a symbol).
+    """
+    check_naming(naming)
+    sizes = [d.size for d in dimensions]
+    n = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
+    columns: dict[str, pd.Series] = {}
+    stride = n
+    for dim in dimensions:
+        size = dim.size
+        stride = stride // size if size else 0
+        if n == 0:
+            index = np.zeros(0, dtype=np.intp)
+        else:
+            # Category k repeats `stride` times, and that block repeats for every
+            # combination of the slower dimensions before it.
+            block = np.repeat(np.arange(size, dtype=np.intp), stride)
+            index = np.tile(block, n // (size * stride))
+        wanted = []
+        if naming in ("code", "both"):
+            wanted.append((dim.id, dim.codes))
+        if naming == "label":
+            wanted.append((dim.id, dim.labels))
+        if naming == "both":
+            wanted.append((dim.id + LABEL_SUFFIX, dim.labels))
+        for name, categories in wanted:
+            lookup = np.empty(size, dtype=object)
+            lookup[:] = list(categories)
+            columns[name] = pd.Series(lookup[index], dtype=object, copy=False)
+    columns[VALUE] = pd.Series(np.asarray(values, dtype=float), copy=False)
+    columns[STATUS] = pd.Series(status, dtype=object, copy=False)
+    frame = pd.DataFrame(columns, copy=False)
+    frame.attrs.update(attrs or {})
+    return frame

@@ -1,0 +1,160 @@
+"""HTTP GET with a sliding-window rate limit and retry with backoff, on the standard library."""
+
+from __future__ import annotations
+
+import collections
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+
+from utenforskap.errors import FetchError
+
+__all__ = ["HttpClient", "RateLimiter", "RetryPolicy", "problem_message"]
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+@dataclass
+class RateLimiter:
+    """Allow at most ``max_calls`` calls in any window of ``period`` seconds.
+
+    Parameters
+    ----------
+    max_calls, period
+        SSB allows 30 requests per 60 seconds per IP address.
+    clock, sleep
+        Injected so tests run without waiting.
+    """
+
+    max_calls: int = 30
+    period: float = 60.0
+    clock: Clock = time.monotonic
+    sleep: Sleep = time.sleep
+    _calls: collections.deque[float] = field(default_factory=collections.deque, repr=False)
+
+    def acquire(self) -> float:
+        """Wait until a call is allowed, record it, and return the seconds waited."""
+        waited = 0.0
+        now = self.clock()
+        while self._calls and now - self._calls[0] >= self.period:
+            self._calls.popleft()
+        if len(self._calls) >= self.max_calls:
+            waited = self._calls[0] + self.period - now
+            self.sleep(waited)
+            now = self.clock()
+            self._calls.popleft()
+        self._calls.append(now)
+        return waited
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry on ``statuses`` up to ``max_retries`` times with exponential backoff.
+
+    The wait before retry *k* (0-based) is the server's ``Retry-After`` when it
+    sends one, else ``backoff * 2**k`` seconds, never more than ``max_wait``.
+    """
+
+    max_retries: int = 5
+    backoff: float = 2.0
+    max_wait: float = 120.0
+    statuses: tuple[int, ...] = (429, 502, 503, 504)
+
+    def wait(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        if retry_after is not None and retry_after.strip().isdigit():
+            return min(float(retry_after), self.max_wait)
+        return min(self.backoff * 2**attempt, self.max_wait)
+
+
+def problem_message(body: bytes) -> str:
+    """Return the service's own message from an error body (RFC 7807 problem or text)."""
+    text = body.decode("utf-8", errors="replace").strip()
+    try:
+        problem = json.loads(text)
+    except ValueError:
+        return text[:300] or "no message"
+    if isinstance(problem, dict):
+        parts = [
+            str(problem[k])
+            for k in ("title", "detail", "message", "error")
+            if isinstance(problem.get(k), str | int | float)
+        ]
+        errors = problem.get("errors")
+        if isinstance(errors, dict):
+            parts += [f"{k}: {v}" for k, v in errors.items()]
+        if parts:
+            return "; ".join(parts)
+    return text[:300]
+
+
+@dataclass
+class HttpClient:
+    """GET URLs politely: rate-limited, retried on 429/503, errors as FetchError.
+
+    Parameters
+    ----------
+    limiter
+        The rate limiter shared by all requests of this client.
+    retry
+        The retry policy.
+    timeout
+        Seconds before a request is abandoned.
+    sleep
+        Used for backoff waits; injected in tests.
+    user_agent
+        Sent with each request.
+    """
+
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout: float = 60.0
+    sleep: Sleep = time.sleep
+    user_agent: str = "utenforskap (python urllib)"
+    requests: int = 0
+
+    def get(self, url: str) -> bytes:
+        """Return the body of a successful GET.
+
+        Parameters
+        ----------
+        url
+            The URL.
+
+        Returns
+        -------
+        bytes
+            The response body.
+
+        Raises
+        ------
+        FetchError
+            A 4xx other than 429 (with the service's message), a 5xx or 429/503
+            after all retries, or a network failure.
+        """
+        attempt = 0
+        while True:
+            self.limiter.acquire()
+            self.requests += 1
+            request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    body: bytes = response.read()
+                    return body
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+                body = exc.read() if exc.fp is not None else b""
+                headers: Message = exc.headers
+                if status in self.retry.statuses and attempt < self.retry.max_retries:
+                    self.sleep(self.retry.wait(attempt, headers.get("Retry-After")))
+                    attempt += 1
+                    continue
+                raise FetchError(problem_message(body), url=url, status=status) from None
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise FetchError(f"could not connect: {reason}", url=url) from None

@@ -1,0 +1,331 @@
+"""Read PC-Axis (.px) files into tidy observation frames."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap.errors import DataError
+from utenforskap.io.cube import Dimension, Naming, check_naming, check_status, cube_to_frame
+from utenforskap.io.source import decode_bytes, normalise_encoding, read_bytes
+
+__all__ = ["read_px"]
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+# One keyword entry: anything up to the first semicolon outside quotes.
+_ENTRY = re.compile(rf'(?:{_STRING}|[^";])*;', re.DOTALL)
+_KEY = re.compile(
+    rf"\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:\[\s*([A-Za-z_-]+)\s*\])?\s*"
+    rf"(?:\(\s*((?:{_STRING}\s*,?\s*)*)\))?\s*=",
+    re.DOTALL,
+)
+_TOKEN = re.compile(rf'{_STRING}|,|[^\s,"]+', re.DOTALL)
+_CODEPAGE = re.compile(rb'CODEPAGE\s*=\s*"([^"]*)"')
+_DATA = re.compile(r"(?:^|;)\s*DATA\s*=", re.MULTILINE)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_MISSING = (".", "..", "...", ":", "-")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    keyword: str
+    lang: str | None
+    subkeys: tuple[str, ...]
+    values: tuple[str, ...]
+    line: int
+
+
+def read_px(
+    path: str | os.PathLike[str],
+    *,
+    naming: Naming = "code",
+    lang: str | None = None,
+    status_symbols: Collection[str] | None = F.STATUS_SYMBOLS,
+) -> pd.DataFrame:
+    """Read a PC-Axis file into a tidy frame, one row per cell.
+
+    Parameters
+    ----------
+    path
+        The ``.px`` file.
+    naming
+        ``"code"`` (``CODES``, else ``VALUES``), ``"label"`` (``VALUES``) or
+        ``"both"`` (codes in ``<variable>``, labels in ``<variable>_label``).
+    lang
+        One of the file's ``LANGUAGES``; by default its ``LANGUAGE``.
+    status_symbols
+        Allowed data symbols; another one is a DataError.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One text column per variable (``STUB`` then ``HEADING``, named by
+        ``VARIABLECODE`` when given, else the variable's name in the chosen
+        language), ``value`` (float) and ``status``: ``""`` for a number, else
+        the symbol (``.``, ``..``, ``...``, ``:``, ``-``) with value NaN; ``-``
+        is a true zero (value 0.0) when the file says so with
+        ``DATASYMBOLNIL="-"``. ``attrs``: ``label`` (``TITLE``), ``contents``,
+        ``source``, ``updated`` (``LAST-UPDATED``), ``note``, ``unit``
+        (``UNITS``), ``decimals``, ``language``, ``role`` and ``time``/``geo``/
+        ``metric`` (from ``TIMEVAL``, ``MAP``, ``CONTVARIABLE``), ``file``.
+
+    Raises
+    ------
+    DataError
+        Undecodable byte, unterminated string or keyword, missing ``STUB``/
+        ``HEADING``/``VALUES``/``DATA``, a DATA count that does not match the
+        variables, an unknown data symbol, an unknown language.
+
+    References
+    ----------
+    Statistics Sweden, *PX file format specification* (PC-Axis 2013).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> text = ('CHARSET="ANSI";\\nSTUB="region";\\nHEADING="år";\\n'
+    ...         'VALUES("region")="0301 Oslo";\\nVALUES("år")="2023","2024";\\n'
+    ...         'DATA=\\n12 "..";\\n')
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.px"
+    >>> _ = p.write_bytes(text.encode("latin-1"))
+    >>> read_px(p)[["år", "value", "status"]].to_dict("list")
+    {'år': ['2023', '2024'], 'value': [12.0, nan], 'status': ['', '..']}
+    """
+    check_naming(naming)
+    name = str(path)
+    raw = read_bytes(Path(path))
+    match = _CODEPAGE.search(raw[: raw.find(b"DATA=") if b"DATA=" in raw else len(raw)])
+    codepage = match.group(1).decode("ascii", "replace") if match else "iso-8859-1"
+    text = decode_bytes(raw, encoding=normalise_encoding(codepage, file=name), file=name)
+    data_match = _DATA.search(text)
+    if data_match is None:
+        raise DataError("no DATA= keyword found", file=name, hint="the file may be truncated")
+    header_end = data_match.start() + (1 if text[data_match.start()] == ";" else 0)
+    entries = _entries(text[:header_end], name)
+    keywords = _Keywords(entries, name)
+    language = keywords.language(lang)
+    dims, roles = _dimensions(keywords, language, name)
+    n = int(np.prod([d.size for d in dims], dtype=np.int64))
+    data_line = text.count("\n", 0, data_match.end()) + 1
+    nil_is_zero = keywords.first("DATASYMBOLNIL", None) == "-"
+    values, status = _data(text[data_match.end() :], n, name, data_line, nil_is_zero)
+    check_status(status, symbols=status_symbols, file=name)
+    attrs = _attrs(keywords, language, roles, name)
+    return cube_to_frame(dims, values, status, naming=naming, attrs=attrs)
+
+
+def _entries(header: str, name: str) -> list[_Entry]:
+    entries = []
+    position = 0
+    for match in _ENTRY.finditer(header):
+        if header[position : match.start()].strip():
+            break
+        chunk = match.group(0)[:-1]
+        line = header.count("\n", 0, match.start()) + 1
+        key = _KEY.match(chunk)
+        if key is None:
+            raise DataError(
+                f'line {line}: expected KEYWORD[lang]("subkey")=value;',
+                file=name,
+                row=line,
+                value=chunk.strip()[:40],
+            )
+        subkeys = tuple(_strings(key.group(3) or "", name, line))
+        values = tuple(_strings(chunk[key.end() :], name, line))
+        entries.append(_Entry(key.group(1).upper(), key.group(2), subkeys, values, line))
+        position = match.end()
+    rest = header[position:].strip()
+    if rest:
+        line = header.count("\n", 0, position) + 1
+        raise DataError(
+            f"line {line}: keyword not terminated by ';' or string not closed",
+            file=name,
+            row=line,
+            value=rest[:40],
+        )
+    return entries
+
+
+def _strings(text: str, name: str, line: int) -> list[str]:
+    """Split a value list: commas separate items, adjacent strings are concatenated."""
+    items: list[str] = []
+    current: list[str] | None = None
+    for token in _TOKEN.findall(text):
+        if token == ",":
+            items.append("".join(current or []))
+            current = None
+            continue
+        piece = _ESCAPE.sub(r"\1", token[1:-1]) if token.startswith('"') else token
+        current = [*(current or []), piece]
+    if current is not None:
+        items.append("".join(current))
+    return items
+
+
+class _Keywords:
+    """Keyword entries of one file, looked up by keyword, language and subkey."""
+
+    def __init__(self, entries: list[_Entry], name: str) -> None:
+        self.name = name
+        self.table: dict[tuple[str, str | None, tuple[str, ...]], _Entry] = {}
+        for entry in entries:
+            self.table.setdefault((entry.keyword, entry.lang, entry.subkeys), entry)
+
+    def get(
+        self, keyword: str, lang: str | None, subkeys: tuple[str, ...] = ()
+    ) -> tuple[str, ...] | None:
+        entry = self.table.get((keyword, lang, subkeys))
+        return None if entry is None else entry.values
+
+    def first(self, keyword: str, lang: str | None) -> str | None:
+        values = self.get(keyword, lang)
+        return values[0] if values else None
+
+    def language(self, lang: str | None) -> str | None:
+        default = self.first("LANGUAGE", None)
+        available = list(self.get("LANGUAGES", None) or ([default] if default else []))
+        if lang is None or lang == default:
+            return None
+        if lang not in available:
+            raise DataError(
+                f"language {lang!r} is not in the file; it has {available or [default]}",
+                file=self.name,
+                column="LANGUAGES",
+                value=lang,
+            )
+        return lang
+
+    def required(
+        self, keyword: str, lang: str | None, subkeys: tuple[str, ...] = ()
+    ) -> tuple[str, ...]:
+        values = self.get(keyword, lang, subkeys)
+        if values is None and lang is not None:
+            values = self.get(keyword, None, subkeys)
+        if values is None:
+            where = f"{keyword}({', '.join(map(repr, subkeys))})" if subkeys else keyword
+            raise DataError(f"missing keyword {where}", file=self.name, column=keyword)
+        return values
+
+
+def _dimensions(
+    keywords: _Keywords, lang: str | None, name: str
+) -> tuple[list[Dimension], dict[str, list[str]]]:
+    stub = keywords.get("STUB", lang) or ()
+    heading = keywords.get("HEADING", lang) or ()
+    if lang is not None and not (stub or heading):
+        stub = keywords.get("STUB", None) or ()
+        heading = keywords.get("HEADING", None) or ()
+    variables = [*stub, *heading]
+    if not variables:
+        raise DataError("missing STUB and HEADING", file=name, column="STUB")
+    if len(set(variables)) != len(variables):
+        raise DataError("a variable appears twice in STUB/HEADING", file=name, value=variables)
+    dims = []
+    roles: dict[str, list[str]] = {}
+    for variable in variables:
+        labels = keywords.required("VALUES", lang, (variable,))
+        codes = keywords.get("CODES", lang, (variable,)) or keywords.get("CODES", None, (variable,))
+        if codes is None:
+            codes = labels
+        if len(codes) != len(labels):
+            raise DataError(
+                f"CODES has {len(codes)} items but VALUES has {len(labels)}",
+                file=name,
+                column=f"CODES({variable!r})",
+            )
+        if len(set(codes)) != len(codes):
+            raise DataError("codes must be unique", file=name, column=f"CODES({variable!r})")
+        code = keywords.get("VARIABLECODE", lang, (variable,)) or keywords.get(
+            "VARIABLECODE", None, (variable,)
+        )
+        dim_id = code[0] if code else variable
+        if dim_id in ("value", "status"):
+            raise DataError("a variable may not be named 'value' or 'status'", file=name)
+        dims.append(Dimension(dim_id, variable, tuple(codes), tuple(labels)))
+        if keywords.get("TIMEVAL", lang, (variable,)) or keywords.get("TIMEVAL", None, (variable,)):
+            roles.setdefault("time", []).append(dim_id)
+        if keywords.get("MAP", lang, (variable,)) or keywords.get("MAP", None, (variable,)):
+            roles.setdefault("geo", []).append(dim_id)
+    contvariable = keywords.first("CONTVARIABLE", lang) or keywords.first("CONTVARIABLE", None)
+    for dim in dims:
+        if contvariable in (dim.label, dim.id):
+            roles["metric"] = [dim.id]
+    return dims, roles
+
+
+def _data(
+    text: str, n: int, name: str, line: int, nil_is_zero: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    end = text.rfind(";")
+    if end < 0:
+        raise DataError(
+            "DATA is not terminated by ';'", file=name, row=line, hint="the file may be truncated"
+        )
+    if text[end + 1 :].strip():
+        raise DataError("text after the end of DATA", file=name, value=text[end + 1 :].strip())
+    body = text[:end].replace('"', " ").replace(",", " ").replace("\t", " ")
+    tokens = np.asarray(body.split(), dtype=object)
+    if tokens.size != n:
+        raise DataError(
+            f"DATA has {tokens.size} values but the variables give {n} cells "
+            "(product of the VALUES counts)",
+            file=name,
+            column="DATA",
+            row=line,
+        )
+    values = pd.to_numeric(pd.Series(tokens, dtype=object), errors="coerce").to_numpy(
+        dtype=float, copy=True
+    )
+    not_number = np.isnan(values)
+    status = np.full(n, "", dtype=object)
+    status[not_number] = tokens[not_number]
+    # Only SSB's symbols stand for a missing value; "NaN" or "1,5" in DATA is an error.
+    symbolic = np.isin(status, _MISSING)
+    unknown = not_number & ~symbolic
+    if unknown.any():
+        position = int(np.flatnonzero(unknown)[0])
+        raise DataError(
+            f"DATA cell {position} is neither a number nor a data symbol {list(_MISSING)}",
+            file=name,
+            column="DATA",
+            row=position,
+            value=tokens[position],
+        )
+    if nil_is_zero:
+        values[status == "-"] = 0.0
+    return values, status
+
+
+def _attrs(
+    keywords: _Keywords, lang: str | None, roles: dict[str, list[str]], name: str
+) -> dict[str, Any]:
+    def pick(keyword: str) -> str | None:
+        return keywords.first(keyword, lang) or keywords.first(keyword, None)
+
+    attrs: dict[str, Any] = {
+        "file": name,
+        "label": pick("TITLE"),
+        "contents": pick("CONTENTS"),
+        "source": pick("SOURCE"),
+        "updated": pick("LAST-UPDATED"),
+        "note": pick("NOTE"),
+        "unit": pick("UNITS"),
+        "decimals": _int_or_none(pick("DECIMALS")),
+        "language": lang or keywords.first("LANGUAGE", None),
+        "role": roles,
+    }
+    for kind in ("time", "geo", "metric"):
+        attrs[kind] = roles[kind][0] if roles.get(kind) else None
+    return attrs
+
+
+def _int_or_none(text: str | None) -> int | None:
+    return int(text) if text is not None and text.strip().isdigit() else None
