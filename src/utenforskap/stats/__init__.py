@@ -1,6 +1,57 @@
 """Statistical methods: intervals, comparisons, standardisation, funnel limits, smoothing."""
 
-from utenforskap.stats.compare import classify, two_proportion_test
-from utenforskap.stats.intervals import PROPORTION_METHODS, proportion_ci
+from utenforskap.stats.compare import (
+    classify,
+    compare_with_reference,
+    holm,
+    two_proportion_test,
+)
+from utenforskap.stats.funnel import (
+    FUNNEL_KINDS,
+    FUNNEL_LEVELS,
+    FUNNEL_METHODS,
+    dersimonian_laird_tau2,
+    funnel_classify,
+    funnel_limits,
+)
+from utenforskap.stats.intervals import (
+    COUNT_METHODS,
+    EXACT_BELOW,
+    PROPORTION_METHODS,
+    count_ci,
+    proportion_ci,
+    rate_ci,
+)
+from utenforskap.stats.smoothing import EB_METHODS, EB_MIN_DISTRICTS, eb_smooth
+from utenforskap.stats.standardise import (
+    DSR_MIN_COUNT,
+    dsr,
+    european_standard_population,
+    standard_from_counts,
+)
 
-__all__ = ["PROPORTION_METHODS", "classify", "proportion_ci", "two_proportion_test"]
+__all__ = [
+    "COUNT_METHODS",
+    "DSR_MIN_COUNT",
+    "EB_METHODS",
+    "EB_MIN_DISTRICTS",
+    "EXACT_BELOW",
+    "FUNNEL_KINDS",
+    "FUNNEL_LEVELS",
+    "FUNNEL_METHODS",
+    "PROPORTION_METHODS",
+    "classify",
+    "compare_with_reference",
+    "count_ci",
+    "dersimonian_laird_tau2",
+    "dsr",
+    "eb_smooth",
+    "european_standard_population",
+    "funnel_classify",
+    "funnel_limits",
+    "holm",
+    "proportion_ci",
+    "rate_ci",
+    "standard_from_counts",
+    "two_proportion_test",
+]
