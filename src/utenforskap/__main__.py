@@ -1,0 +1,7 @@
+"""``python -m utenforskap``."""
+
+import sys
+
+from utenforskap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,438 @@
+"""TOML run configuration → frozen dataclasses, with errors that name the key path."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from utenforskap.errors import ConfigError
+from utenforskap.registry import INDICATORS
+
+__all__ = [
+    "FiguresConfig",
+    "GeographyConfig",
+    "IndicatorConfig",
+    "InputConfig",
+    "RunConfig",
+    "StatisticsConfig",
+    "load_config",
+    "parse_config",
+]
+
+INPUT_FORMATS = ("microdata", "counts", "jsonstat", "px", "table")
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """One input file and how to read it.
+
+    Attributes
+    ----------
+    id
+        Name used in logs and the manifest.
+    format
+        ``microdata`` (one row per person or respondent), ``counts`` (a CSV in
+        the CountFrame layout), or an official-statistics format: ``jsonstat``,
+        ``px``, ``table``.
+    path
+        The file, resolved against the configuration's folder.
+    indicators
+        Registry ids this input gives (microdata).
+    region, period, age, sex
+        Source column names (microdata).
+    sex_codes
+        Source value → ``male`` / ``female`` (microdata).
+    age_groups
+        Band label → codes of the age column, e.g. school levels (microdata).
+    mapping
+        Observation → count mapping for official statistics (see :mod:`utenforskap.io`).
+    """
+
+    id: str
+    format: str
+    path: Path
+    indicators: tuple[str, ...] = ()
+    region: str = "district"
+    period: str = "year"
+    age: str = "age"
+    sex: str = "sex"
+    sex_codes: Mapping[str, str] | None = None
+    age_groups: Mapping[str, tuple[str, ...]] | None = None
+    mapping: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IndicatorConfig:
+    """Per-indicator choices.
+
+    Attributes
+    ----------
+    id
+        Registry id.
+    ages
+        Age bands to compute.
+    pool
+        Years pooled per figure (1: single years).
+    """
+
+    id: str
+    ages: tuple[str, ...]
+    pool: int = 1
+
+
+@dataclass(frozen=True)
+class StatisticsConfig:
+    """Interval and comparison settings.
+
+    Attributes
+    ----------
+    method
+        Interval method for proportions.
+    level
+        Confidence level for intervals and comparisons.
+    multiplier
+        Scale of values (100: percent).
+    """
+
+    method: str = "wilson"
+    level: float = 0.95
+    multiplier: float = 100.0
+
+
+@dataclass(frozen=True)
+class GeographyConfig:
+    """Regions of the run.
+
+    Attributes
+    ----------
+    kommune
+        The kommune whose districts are reported.
+    regions
+        CSV of known regions (``code,name,parent``); codes not in it are errors.
+    """
+
+    kommune: str
+    regions: Path | None = None
+
+
+@dataclass(frozen=True)
+class FiguresConfig:
+    """Figure settings.
+
+    Attributes
+    ----------
+    lang
+        ``nb`` or ``en``.
+    formats
+        File formats written for every figure.
+    trend_regions
+        Districts drawn beside the kommune in trend charts.
+    synthetic
+        Mark every figure "Syntetiske data".
+    """
+
+    lang: str = "nb"
+    formats: tuple[str, ...] = ("png", "svg")
+    trend_regions: tuple[str, ...] = ()
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A whole run: inputs, geography, indicators, statistics, disclosure, figures, output.
+
+    Attributes
+    ----------
+    title
+        Name of the area, shown on the index page.
+    output
+        Output folder.
+    inputs, geography, indicators, statistics, figures
+        The sections above.
+    disclosure
+        The ``[disclosure]`` table as given (read by :mod:`utenforskap.disclosure`).
+    source
+        The configuration file, or None for an in-memory configuration.
+    """
+
+    title: str
+    output: Path
+    inputs: tuple[InputConfig, ...]
+    geography: GeographyConfig
+    indicators: tuple[IndicatorConfig, ...]
+    statistics: StatisticsConfig = StatisticsConfig()
+    figures: FiguresConfig = FiguresConfig()
+    disclosure: Mapping[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+
+class _Reader:
+    """Walks a parsed TOML table, tracking the key path for error messages."""
+
+    def __init__(self, file: Path | None, base: Path) -> None:
+        self.file = file
+        self.base = base
+
+    def fail(self, problem: str, key: str, value: Any = None) -> ConfigError:
+        return ConfigError(problem, file=self.file, key=key, value=value)
+
+    def table(self, raw: Any, key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail("expected a table", key, raw)
+        for name in raw:
+            if name not in allowed:
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = (
+                    f"; did you mean {close[0]!r}?" if close else f"; allowed keys: {list(allowed)}"
+                )
+                raise self.fail(f"unknown key{hint}", f"{key}.{name}" if key else name)
+        return raw
+
+    def string(
+        self, raw: Mapping[str, Any], name: str, key: str, default: str | None = None
+    ) -> str:
+        value = raw.get(name, default)
+        if not isinstance(value, str) or not value:
+            raise self.fail("expected a non-empty string", f"{key}.{name}".lstrip("."), value)
+        return value
+
+    def strings(self, raw: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail("expected a list of strings", f"{key}.{name}".lstrip("."), value)
+        return tuple(value)
+
+    def path(self, raw: Mapping[str, Any], name: str, key: str) -> Path:
+        text = self.string(raw, name, key)
+        path = Path(text)
+        return path if path.is_absolute() else self.base / path
+
+
+_TOP = (
+    "title",
+    "output",
+    "inputs",
+    "geography",
+    "indicators",
+    "statistics",
+    "figures",
+    "disclosure",
+)
+_INPUT = (
+    "id",
+    "format",
+    "path",
+    "indicators",
+    "region",
+    "period",
+    "age",
+    "sex",
+    "sex_codes",
+    "age_groups",
+    "mapping",
+)
+
+
+def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("expected at least one [[inputs]] table", "inputs", raw)
+    out = []
+    for i, item in enumerate(raw):
+        key = f"inputs[{i}]"
+        t = r.table(item, key, _INPUT)
+        fmt = r.string(t, "format", key)
+        if fmt not in INPUT_FORMATS:
+            raise r.fail(f"format must be one of {list(INPUT_FORMATS)}", f"{key}.format", fmt)
+        indicators = r.strings(t, "indicators", key)
+        for j, ind in enumerate(indicators):
+            if ind not in INDICATORS:
+                raise r.fail(
+                    f"unknown indicator; known: {sorted(INDICATORS)}", f"{key}.indicators[{j}]", ind
+                )
+        groups = t.get("age_groups")
+        if groups is not None:
+            groups = r.table(
+                groups, f"{key}.age_groups", tuple(groups) if isinstance(groups, dict) else ()
+            )
+            groups = {k: r.strings(groups, k, f"{key}.age_groups") for k in groups}
+        sex_codes = t.get("sex_codes")
+        if sex_codes is not None:
+            sex_codes = r.table(
+                sex_codes,
+                f"{key}.sex_codes",
+                tuple(sex_codes) if isinstance(sex_codes, dict) else (),
+            )
+            for code, sex in sex_codes.items():
+                if sex not in ("male", "female"):
+                    raise r.fail("expected 'male' or 'female'", f"{key}.sex_codes.{code}", sex)
+        mapping = t.get("mapping", {})
+        if not isinstance(mapping, dict):
+            raise r.fail("expected a table", f"{key}.mapping", mapping)
+        out.append(
+            InputConfig(
+                id=r.string(t, "id", key),
+                format=fmt,
+                path=r.path(t, "path", key),
+                indicators=indicators,
+                region=r.string(t, "region", key, "district"),
+                period=r.string(t, "period", key, "year"),
+                age=r.string(t, "age", key, "age"),
+                sex=r.string(t, "sex", key, "sex"),
+                sex_codes=sex_codes,
+                age_groups=groups,
+                mapping=mapping,
+            )
+        )
+    ids = [x.id for x in out]
+    for i, name in enumerate(ids):
+        if name in ids[:i]:
+            raise r.fail("duplicate input id", f"inputs[{i}].id", name)
+    return tuple(out)
+
+
+def _indicators(r: _Reader, raw: Any) -> tuple[IndicatorConfig, ...]:
+    t = r.table(raw, "indicators", tuple(INDICATORS))
+    out = []
+    for ind_id, item in t.items():
+        key = f"indicators.{ind_id}"
+        spec = r.table(item, key, ("ages", "pool"))
+        ages = r.strings(spec, "ages", key) or INDICATORS[ind_id].default_ages
+        pool = spec.get("pool", 1)
+        if not isinstance(pool, int) or isinstance(pool, bool) or pool < 1:
+            raise r.fail("expected a whole number of years ≥ 1", f"{key}.pool", pool)
+        out.append(IndicatorConfig(id=ind_id, ages=tuple(ages), pool=pool))
+    return tuple(out)
+
+
+def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
+    t = r.table(raw, "statistics", ("method", "level", "multiplier"))
+    level = t.get("level", 0.95)
+    if not isinstance(level, float) or not 0.0 < level < 1.0:
+        raise r.fail(
+            "expected a confidence level strictly between 0 and 1, e.g. 0.95",
+            "statistics.level",
+            level,
+        )
+    multiplier = t.get("multiplier", 100.0)
+    if not isinstance(multiplier, int | float) or isinstance(multiplier, bool) or multiplier <= 0:
+        raise r.fail("expected a positive number", "statistics.multiplier", multiplier)
+    return StatisticsConfig(
+        method=r.string(t, "method", "statistics", "wilson"),
+        level=level,
+        multiplier=float(multiplier),
+    )
+
+
+def _figures(r: _Reader, raw: Any) -> FiguresConfig:
+    t = r.table(raw, "figures", ("lang", "formats", "trend_regions", "synthetic"))
+    lang = t.get("lang", "nb")
+    if lang not in ("nb", "en"):
+        raise r.fail("expected 'nb' or 'en'", "figures.lang", lang)
+    formats = r.strings(t, "formats", "figures") or ("png", "svg")
+    for i, fmt in enumerate(formats):
+        if fmt not in ("png", "svg", "pdf"):
+            raise r.fail("expected 'png', 'svg' or 'pdf'", f"figures.formats[{i}]", fmt)
+    synthetic = t.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        raise r.fail("expected true or false", "figures.synthetic", synthetic)
+    return FiguresConfig(
+        lang=lang,
+        formats=formats,
+        trend_regions=r.strings(t, "trend_regions", "figures"),
+        synthetic=synthetic,
+    )
+
+
+def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None) -> RunConfig:
+    """Build a :class:`RunConfig` from a parsed TOML document.
+
+    Parameters
+    ----------
+    raw
+        The document as a dict.
+    base
+        Folder that relative paths are resolved against.
+    file
+        The configuration file, for error messages.
+
+    Returns
+    -------
+    RunConfig
+        The validated configuration.
+
+    Raises
+    ------
+    ConfigError
+        Unknown key (with a "did you mean" suggestion), wrong type or value;
+        the message names the key path, e.g. ``inputs[1].format``.
+    """
+    r = _Reader(file, base)
+    t = r.table(dict(raw), "", _TOP)
+    geo = r.table(t.get("geography", {}), "geography", ("kommune", "regions"))
+    kommune = r.string(geo, "kommune", "geography")
+    if not (kommune.isdigit() and len(kommune) == 4):
+        raise r.fail(
+            'expected a 4-digit kommune code as text, e.g. "0301"', "geography.kommune", kommune
+        )
+    disclosure = t.get("disclosure", {})
+    if not isinstance(disclosure, dict):
+        raise r.fail("expected a table", "disclosure", disclosure)
+    indicators = _indicators(r, t.get("indicators", {}))
+    if not indicators:
+        raise r.fail("expected at least one indicator under [indicators]", "indicators")
+    return RunConfig(
+        title=r.string(t, "title", "", "utenforskap"),
+        output=r.path(t, "output", "") if "output" in t else base / "data" / "processed",
+        inputs=_inputs(r, t.get("inputs")),
+        geography=GeographyConfig(
+            kommune=kommune,
+            regions=r.path(geo, "regions", "geography") if "regions" in geo else None,
+        ),
+        indicators=indicators,
+        statistics=_statistics(r, t.get("statistics", {})),
+        figures=_figures(r, t.get("figures", {})),
+        disclosure=disclosure,
+        source=file,
+    )
+
+
+def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:
+    """Read and validate a TOML run configuration.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+    base
+        Folder that relative paths in the file are resolved against; default:
+        the file's own folder.
+
+    Returns
+    -------
+    RunConfig
+        The validated configuration.
+
+    Raises
+    ------
+    ConfigError
+        Missing or unreadable file, invalid TOML (with line and column), or an
+        invalid key or value.
+    """
+    file = Path(path)
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", file=file) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text at byte {exc.start}", file=file) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the configuration: {exc.strerror}", file=file) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=file) from None
+    return parse_config(raw, base=file.parent if base is None else base, file=file)

@@ -1,0 +1,11 @@
+"""Bundled demo data: a fictional kommune, generated from a fixed seed."""
+
+from utenforskap.datasets.demo import (
+    DEMO_DIR,
+    DEMO_KOMMUNE,
+    demo_config_path,
+    ensure_demo_data,
+    write_demo_data,
+)
+
+__all__ = ["DEMO_DIR", "DEMO_KOMMUNE", "demo_config_path", "ensure_demo_data", "write_demo_data"]

@@ -1,0 +1,119 @@
+"""Trend chart: value over periods with an interval band, for a reference and chosen districts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.plot._select import select, single
+from utenforskap.plot.labels import format_number, text
+from utenforskap.plot.style import COLOURS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["trend_lines"]
+
+_SERIES = ("reference", "series", "series2", "series3", "series4")
+
+
+def trend_lines(
+    data: pd.DataFrame,
+    *,
+    regions: Sequence[str],
+    indicator: str | None = None,
+    age: str | None = None,
+    sex: str = "total",
+    lang: str = "nb",
+    ax: Axes | None = None,
+) -> Axes:
+    """Lines of value over periods, one per region, each with its interval as a band.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    regions
+        Region codes to draw, the reference (e.g. the kommune) first; it is drawn
+        in black.
+    indicator, age
+        Which cells to draw; may be omitted when ``data`` holds only one.
+    sex
+        ``total``, ``male`` or ``female``.
+    lang
+        ``"nb"`` or ``"en"``.
+    ax
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per region (label = region name) through the published values,
+        with gaps where a cell is hidden, and a shaded band from ``ci_lower`` to
+        ``ci_upper``; periods in sorted order on the x axis.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    rows = select(data, indicator=indicator, age=age, sex=sex)
+    single(rows, F.INDICATOR)
+    single(rows, F.AGE)
+    periods = sorted(rows[F.PERIOD].unique())
+    x = np.arange(len(periods), dtype=float)
+    if ax is None:
+        _, ax = plt.subplots()
+    any_hidden = False
+    for i, code in enumerate(regions):
+        series = rows[rows[F.REGION] == code].set_index(F.PERIOD).reindex(periods)
+        if series[F.INDICATOR].isna().all():
+            continue
+        colour = COLOURS[_SERIES[i % len(_SERIES)]]
+        names = series[F.REGION_NAME].dropna()
+        name = str(names.iloc[0]) if not names.empty and names.iloc[0] else code
+        value = series[F.VALUE].to_numpy(dtype=float)
+        any_hidden |= bool(series[F.SUPPRESSED].fillna(False).astype(bool).any())
+        ax.plot(
+            x,
+            value,
+            color=colour,
+            marker="o",
+            markersize=3.5,
+            linewidth=1.8 if i == 0 else 1.4,
+            label=name,
+            gid=f"line-{code}",
+        )
+        ax.fill_between(
+            x,
+            series[F.CI_LOWER].to_numpy(dtype=float),
+            series[F.CI_UPPER].to_numpy(dtype=float),
+            color=colour,
+            alpha=0.15,
+            linewidth=0,
+            gid=f"band-{code}",
+        )
+    ax.set_xticks(x, periods, rotation=45 if len(max(periods, key=len)) > 4 else 0)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: format_number(v, decimals=0, lang=lang))
+    )
+    ax.set_xlabel(text("period", lang))
+    handles, _ = ax.get_legend_handles_labels()
+    if any_hidden:
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                linestyle="none",
+                label=f"({text('suppressed', lang)}: gap)"
+                if lang == "en"
+                else f"(brudd i linjen: {text('suppressed', lang)})",
+            )
+        )
+    ax.legend(handles=handles, loc="best", fontsize=7.5)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax

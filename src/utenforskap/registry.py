@@ -1,0 +1,301 @@
+"""Indicator definitions: id, titles (bokmål, English), unit, direction, theme, source, rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from utenforskap.errors import DataError
+
+__all__ = [
+    "INDICATORS",
+    "THEMES",
+    "Indicator",
+    "Rule",
+    "get_indicator",
+    "indicator_table",
+]
+
+#: Theme id → (bokmål, English) heading, in the order figures are grouped.
+THEMES: dict[str, tuple[str, str]] = {
+    "work_education": ("Arbeid og utdanning", "Work and education"),
+    "economy": ("Økonomi og levekår", "Economy and living conditions"),
+    "mental_health": ("Psykisk helse og trivsel", "Mental health and wellbeing"),
+    "participation": ("Deltakelse og nærmiljø", "Participation and local environment"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a person or respondent counts towards an indicator.
+
+    Attributes
+    ----------
+    items
+        Source column(s) the rule reads.
+    kind
+        ``"flag"``: the item is 1 (trait) or 0 (no trait), blank means not in
+        the population. ``"any_of"``: the item's answer is one of ``values``;
+        respondents who did not answer are left out of the denominator.
+        ``"mean_at_least"``: the mean of the answered items is at least
+        ``threshold``, counted only for respondents with at least
+        ``min_answered`` items answered.
+    values
+        Answers that count as the trait, for ``any_of``.
+    threshold
+        For ``mean_at_least``.
+    min_answered
+        For ``mean_at_least``.
+    """
+
+    items: tuple[str, ...]
+    kind: str = "flag"
+    values: tuple[int, ...] = ()
+    threshold: float = 0.0
+    min_answered: int = 1
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator in the registry.
+
+    Attributes
+    ----------
+    id
+        Registry id used in the ``indicator`` column.
+    title_nb, title_en
+        Short titles for figures.
+    definition_nb, definition_en
+        One-sentence definitions, for captions and the index page.
+    unit_nb, unit_en
+        Unit of ``value``.
+    high_is_bad
+        Direction: whether a high value is unfavourable (colours comparisons).
+    theme
+        Key of :data:`THEMES`.
+    source_nb
+        Text after "Kilde:" on figures.
+    rule
+        How microdata count towards it (:class:`Rule`), or None when it is only
+        read as counts from official statistics.
+    default_ages
+        Age bands computed when the configuration does not say.
+    """
+
+    id: str
+    title_nb: str
+    title_en: str
+    definition_nb: str
+    definition_en: str
+    theme: str
+    high_is_bad: bool
+    source_nb: str
+    rule: Rule | None = None
+    default_ages: tuple[str, ...] = ()
+    unit_nb: str = "prosent"
+    unit_en: str = "percent"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def title(self, lang: str = "nb") -> str:
+        """Title in ``lang`` (``"nb"`` or ``"en"``)."""
+        return self.title_en if lang == "en" else self.title_nb
+
+    def definition(self, lang: str = "nb") -> str:
+        """Definition in ``lang`` (``"nb"`` or ``"en"``)."""
+        return self.definition_en if lang == "en" else self.definition_nb
+
+    def unit(self, lang: str = "nb") -> str:
+        """Unit in ``lang`` (``"nb"`` or ``"en"``)."""
+        return self.unit_en if lang == "en" else self.unit_nb
+
+
+_REGISTER = "registerdata (syntetiske i demo)"
+_UNGDATA = "Ungdata-undersøkelsen (NOVA/KoRus; syntetiske i demo)"
+_DEPRESSION_ITEMS = tuple(f"dep{k}" for k in range(1, 7))
+
+INDICATORS: dict[str, Indicator] = {
+    ind.id: ind
+    for ind in (
+        Indicator(
+            id="neet",
+            title_nb="Unge utenfor arbeid, utdanning og opplæring (NEET)",
+            title_en="Young people not in employment, education or training (NEET)",
+            definition_nb=(
+                "Andel av befolkningen som verken er i arbeid, utdanning eller opplæring."
+            ),
+            definition_en="Share of the population not in employment, education or training.",
+            theme="work_education",
+            high_is_bad=True,
+            source_nb=_REGISTER,
+            rule=Rule(items=("neet",)),
+            default_ages=("16-19", "20-25", "16-25"),
+        ),
+        Indicator(
+            id="upper_secondary_completed",
+            title_nb="Fullført videregående opplæring ved 21 år",
+            title_en="Completed upper secondary education by age 21",
+            definition_nb="Andel 21-åringer som har fullført videregående opplæring.",
+            definition_en="Share of 21-year-olds who have completed upper secondary education.",
+            theme="work_education",
+            high_is_bad=False,
+            source_nb=_REGISTER,
+            rule=Rule(items=("upper_secondary",)),
+            default_ages=("21",),
+        ),
+        Indicator(
+            id="low_income_children",
+            title_nb="Barn i husholdninger med lavinntekt (EU-60)",
+            title_en="Children in low-income households (EU-60)",
+            definition_nb=(
+                "Andel barn 0–17 år i husholdninger med inntekt under 60 % av "
+                "medianinntekten (EU-skala)."
+            ),
+            definition_en=(
+                "Share of children 0–17 in households with income below 60 % of the "
+                "median (EU scale)."
+            ),
+            theme="economy",
+            high_is_bad=True,
+            source_nb=_REGISTER,
+            rule=Rule(items=("low_income",)),
+            default_ages=("0-17",),
+        ),
+        Indicator(
+            id="ungdata_loneliness",
+            title_nb="Plaget av ensomhet",
+            title_en="Troubled by loneliness",
+            definition_nb=(
+                "Andel som har vært ganske mye eller veldig mye plaget av ensomhet den siste uka."
+            ),
+            definition_en="Share quite or very much troubled by loneliness in the past week.",
+            theme="mental_health",
+            high_is_bad=True,
+            source_nb=_UNGDATA,
+            rule=Rule(items=("lonely",), kind="any_of", values=(3, 4)),
+            default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+        Indicator(
+            id="ungdata_depressive_symptoms",
+            title_nb="Depressive symptomer",
+            title_en="Depressive symptoms",
+            definition_nb=(
+                "Andel med gjennomsnittsskåre 3,0 eller høyere på seks spørsmål om "
+                "depressive symptomer (skala 1–4), blant dem som svarte på minst fire."
+            ),
+            definition_en=(
+                "Share with a mean score of 3.0 or more on six depressive-symptom items "
+                "(scale 1–4), among those answering at least four."
+            ),
+            theme="mental_health",
+            high_is_bad=True,
+            source_nb=_UNGDATA,
+            rule=Rule(items=_DEPRESSION_ITEMS, kind="mean_at_least", threshold=3.0, min_answered=4),
+            default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+        Indicator(
+            id="ungdata_school_wellbeing",
+            title_nb="Trives på skolen",
+            title_en="Thrives at school",
+            definition_nb="Andel som er helt eller litt enig i at de trives på skolen.",
+            definition_en="Share who fully or partly agree that they thrive at school.",
+            theme="mental_health",
+            high_is_bad=False,
+            source_nb=_UNGDATA,
+            rule=Rule(items=("school_wellbeing",), kind="any_of", values=(1, 2)),
+            default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+        Indicator(
+            id="ungdata_bullied",
+            title_nb="Utsatt for mobbing",
+            title_en="Bullied",
+            definition_nb=(
+                "Andel som blir utsatt for plaging, trusler eller utfrysing hver 14. dag "
+                "eller oftere."
+            ),
+            definition_en=(
+                "Share exposed to teasing, threats or exclusion every other week or more often."
+            ),
+            theme="participation",
+            high_is_bad=True,
+            source_nb=_UNGDATA,
+            rule=Rule(items=("bullied",), kind="any_of", values=(3, 4)),
+            default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+        Indicator(
+            id="ungdata_local_satisfaction",
+            title_nb="Fornøyd med lokalmiljøet",
+            title_en="Satisfied with the local environment",
+            definition_nb="Andel som er svært eller ganske fornøyd med lokalmiljøet.",
+            definition_en="Share very or fairly satisfied with their local environment.",
+            theme="participation",
+            high_is_bad=False,
+            source_nb=_UNGDATA,
+            rule=Rule(items=("local_satisfaction",), kind="any_of", values=(1, 2)),
+            default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+    )
+}
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    """Return the registry entry of ``indicator_id``.
+
+    Parameters
+    ----------
+    indicator_id
+        A registry id such as ``"neet"``.
+
+    Returns
+    -------
+    Indicator
+        The definition.
+
+    Raises
+    ------
+    DataError
+        When the id is not in the registry; the message lists the known ids.
+
+    Examples
+    --------
+    >>> get_indicator("neet").title_en
+    'Young people not in employment, education or training (NEET)'
+    """
+    try:
+        return INDICATORS[indicator_id]
+    except KeyError:
+        raise DataError(
+            f"unknown indicator; known indicators are {sorted(INDICATORS)}",
+            column="indicator",
+            value=indicator_id,
+        ) from None
+
+
+def indicator_table(lang: str = "nb") -> pd.DataFrame:
+    """The registry as a table, one row per indicator.
+
+    Parameters
+    ----------
+    lang
+        ``"nb"`` or ``"en"`` for titles, units and themes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``title``, ``unit``, ``theme``, ``high_is_bad``,
+        ``default_ages`` (comma-separated) and ``definition``.
+    """
+    en = lang == "en"
+    rows = [
+        {
+            "id": ind.id,
+            "title": ind.title(lang),
+            "unit": ind.unit(lang),
+            "theme": THEMES[ind.theme][1 if en else 0],
+            "high_is_bad": ind.high_is_bad,
+            "default_ages": ", ".join(ind.default_ages),
+            "definition": ind.definition(lang),
+        }
+        for ind in INDICATORS.values()
+    ]
+    return pd.DataFrame(rows)
