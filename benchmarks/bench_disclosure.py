@@ -133,7 +133,9 @@ def main() -> None:
     primary_s = time.perf_counter() - t0
 
     sample_kommuner = max(1, args.kommuner // 50)
-    sample = table[table[F.REGION].str[:4].isin(sorted(table[F.REGION].str[:4].unique())[:sample_kommuner])]
+    sample = table[
+        table[F.REGION].str[:4].isin(sorted(table[F.REGION].str[:4].unique())[:sample_kommuner])
+    ]
     t0 = time.perf_counter()
     naive_secondary_pass(sample, primary_only(sample))
     naive_s = (time.perf_counter() - t0) * len(table) / len(sample)
@@ -148,8 +150,10 @@ def main() -> None:
     print()
     print(f"peak RSS of the process: {peak_mb:.0f} MB (table alone: {base_mb:.0f} MB)")
     print("cells by reason:", ", ".join(f"{k or 'published'} {v:,}" for k, v in counts.items()))
-    print(f"primary-only would hide {int(hidden.sum()):,} cells; suppress hides "
-          f"{int(out[F.SUPPRESSED].sum()):,}")
+    print(
+        f"primary-only would hide {int(hidden.sum()):,} cells; suppress hides "
+        f"{int(out[F.SUPPRESSED].sum()):,}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""Property tests over random tables: districts × sex × age bands × years, with totals."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+from disclosure_tables import AGE_PARTS, SEX_PARTS, derivable, indicator_frame, with_totals
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from utenforskap import frames as F
+from utenforskap.disclosure import Rules, require_disclosed, suppress
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
+    """A random table with kommune, district, sex and age totals, and random rules."""
+    n_kommuner = draw(st.integers(1, 2))
+    years = [str(2020 + i) for i in range(draw(st.integers(1, 3)))]
+    if draw(st.booleans()):
+        years.append(f"{years[0]}-{years[-1]}")
+    districts = []
+    for k in range(n_kommuner):
+        kommune = f"99{k + 1:02d}"
+        count = draw(st.integers(1, 4))
+        districts += [f"{kommune}{d + 1:02d}" for d in range(count)]
+        if draw(st.booleans()):
+            districts.append(f"{kommune}99")
+        if draw(st.booleans()):
+            districts += [f"{kommune}0001", f"{kommune}9999"]  # a grunnkrets level too
+    size = draw(st.sampled_from([8, 25, 80]))
+    leaves = {}
+    for region in districts:
+        for period in years:
+            for age in AGE_PARTS:
+                for sex in SEX_PARTS:
+                    n = draw(st.integers(0, size))
+                    x = draw(st.integers(0, n))
+                    leaves[("neet", region, period, age, sex)] = (x, n)
+    rules = Rules(
+        min_count=draw(st.integers(1, 6)),
+        min_denominator=draw(st.sampled_from([0, 10, 20])),
+        protect_zeros=draw(st.booleans()),
+        series_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
+        coverage_max_unknown=draw(st.sampled_from([0.08, 1.0])),
+    )
+    return indicator_frame(with_totals(leaves)), rules
+
+
+def _breaks_primary(x: np.ndarray, n: np.ndarray, rules: Rules) -> np.ndarray:
+    """The primary rules written out plainly, independent of the package."""
+    small = (x < rules.min_count) & ((x > 0) | rules.protect_zeros)
+    return small | (n - x < rules.min_count) | (n < rules.min_denominator)
+
+
+_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(tables())
+def test_suppression_invariants(case: tuple[pd.DataFrame, Rules]) -> None:
+    frame, rules = case
+    out = suppress(frame, rules)
+    published = ~out[F.SUPPRESSED].to_numpy(dtype=bool)
+    # (c) same rows, same keys, published counts untouched
+    assert len(out) == len(frame)
+    pd.testing.assert_frame_equal(out[list(F.KEY_COLUMNS)], frame[list(F.KEY_COLUMNS)])
+    np.testing.assert_array_equal(
+        out.loc[published, F.NUMERATOR], frame.loc[published, F.NUMERATOR]
+    )
+    # (a) no published cell breaks the primary rule
+    x = out[F.NUMERATOR].to_numpy(dtype=float)[published]
+    n = out[F.DENOMINATOR].to_numpy(dtype=float)[published]
+    assert not _breaks_primary(x, n, rules).any()
+    # (b) no hidden cell is a published parent minus its published siblings
+    assert derivable(out) == []
+    # every hidden cell has a reason and shows nothing
+    hidden = ~published
+    assert (out.loc[hidden, F.SUPPRESSION_REASON] != "").all()
+    assert (out.loc[published, F.SUPPRESSION_REASON] == "").all()
+    assert out.loc[hidden, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]].isna().all().all()
+    # (d) suppressing again changes nothing
+    pd.testing.assert_frame_equal(suppress(out, rules), out)
+    require_disclosed(out)
+
+
+@_SETTINGS
+@given(tables(), st.randoms(use_true_random=False))
+def test_row_order_does_not_change_the_pattern(
+    case: tuple[pd.DataFrame, Rules], rnd: random.Random
+) -> None:
+    frame, rules = case
+    order = list(range(len(frame)))
+    rnd.shuffle(order)
+    shuffled = frame.iloc[order]
+    a = suppress(frame, rules)
+    b = suppress(shuffled, rules).loc[frame.index]
+    pd.testing.assert_series_equal(a[F.SUPPRESSION_REASON], b[F.SUPPRESSION_REASON])
