@@ -1,5 +1,6 @@
 """Geography: region codes, registry, harmonisation across reforms, roll-up, Klass, boundaries."""
 
+from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import (
     LEVELS,
     UNKNOWN_DISTRICT_SUFFIX,
@@ -12,6 +13,11 @@ from utenforskap.geo.codes import (
 )
 from utenforskap.geo.crosswalk import Crosswalk, crosswalk_from_frame, read_crosswalk
 from utenforskap.geo.harmonise import HarmoniseReport, harmonise
+from utenforskap.geo.klass import (
+    crosswalk_from_klass_changes,
+    fetch_klass_changes,
+    fetch_klass_codes,
+)
 from utenforskap.geo.registry import FYLKER_2024, RegionRegistry, read_levekarssone_map
 from utenforskap.geo.rollup import (
     UNKNOWN_DENOMINATOR_SHARE,
@@ -28,18 +34,23 @@ __all__ = [
     "UNKNOWN_DENOMINATOR_SHARE",
     "UNKNOWN_DISTRICT_SUFFIX",
     "UNKNOWN_NUMERATOR_SHARE",
+    "Boundaries",
     "Crosswalk",
     "GeoWarning",
     "HarmoniseReport",
     "RegionRegistry",
     "crosswalk_from_frame",
+    "crosswalk_from_klass_changes",
     "district_coverage",
+    "fetch_klass_changes",
+    "fetch_klass_codes",
     "harmonise",
     "is_unknown_district",
     "level_of",
     "levels_of",
     "normalise_codes",
     "parent_code",
+    "read_boundaries",
     "read_crosswalk",
     "read_levekarssone_map",
     "rollup",

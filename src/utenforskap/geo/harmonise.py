@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.geo.codes import GeoWarning, levels_of, normalise_codes
 from utenforskap.geo.crosswalk import (

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.geo.codes import is_unknown_district, levels_of, parent_code
 
