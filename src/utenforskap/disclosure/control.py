@@ -105,15 +105,14 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
     Examples
     --------
     >>> import pandas as pd
-    >>> from utenforskap import frames as F
     >>> row = dict(indicator="neet", region="3203", region_name="", period="2023",
     ...     age="16-25", sex="total", numerator=3.0, denominator=80.0, status="",
     ...     value=3.75, ci_lower=1.3, ci_upper=10.5, ci_level=0.95, ci_method="wilson",
     ...     reference="", reference_value=float("nan"), comparison="not_tested",
     ...     p_value=float("nan"), suppressed=False, suppression_reason="")
     >>> out = suppress(pd.DataFrame([row]))
-    >>> out.loc[0, ["suppressed", "suppression_reason", "value"]].tolist()
-    [True, 'primary', nan]
+    >>> print(out.loc[0, "suppressed"], out.loc[0, "suppression_reason"], out.loc[0, "value"])
+    True primary nan
     """
     book = as_rulebook(rules)
     F.validate_indicators(indicators)
@@ -153,8 +152,10 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
         out[column] = values
     comparison = out[F.COMPARISON].to_numpy(dtype=object, copy=True)
     comparison[hidden | orphaned] = "not_tested"
-    out[F.COMPARISON] = pd.Series(comparison, index=out.index, dtype=object)
+    out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(out[F.COMPARISON].dtype)
     out[F.SUPPRESSED] = hidden
-    out[F.SUPPRESSION_REASON] = pd.Series(_NAMES[reason], index=out.index, dtype=object)
+    out[F.SUPPRESSION_REASON] = pd.Series(_NAMES[reason], index=out.index).astype(
+        out[F.SUPPRESSION_REASON].dtype
+    )
     mark(out, book)
     return out
