@@ -75,7 +75,7 @@ def build() -> dict[str, Any]:
     def category(labels: dict[str, str]) -> dict[str, Any]:
         return {"index": {c: i for i, c in enumerate(labels)}, "label": labels}
 
-    dimension = {
+    dimension: dict[str, dict[str, Any]] = {
         "Region": {
             "label": "region",
             "category": category({"0": "Hele landet"}),
@@ -120,7 +120,7 @@ def build() -> dict[str, Any]:
         ],
         "role": {"geo": ["Region"], "metric": ["ContentsCode"], "time": ["Tid"]},
         "id": ids,
-        "size": [len(dimension[i]["category"]["index"]) for i in ids],  # type: ignore[arg-type]
+        "size": [len(dimension[i]["category"]["index"]) for i in ids],
         "dimension": dimension,
         "extension": {
             "px": {

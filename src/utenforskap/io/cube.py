@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 
 __all__ = [
@@ -73,13 +73,20 @@ def check_status(
     file, column
         Where the status came from, for the error.
     """
-    uniques = pd.unique(pd.Series(status, dtype=object, copy=False))
-    bad = [
-        u for u in uniques if not isinstance(u, str) or (symbols is not None and u not in symbols)
-    ]
-    if not bad:
+    try:
+        uniques = pd.unique(pd.Series(status, dtype=object, copy=False))
+        clean = all(isinstance(u, str) and (symbols is None or u in symbols) for u in uniques)
+    except TypeError:  # an unhashable entry: a list or an object where a symbol belongs
+        clean = False
+    if clean:
         return
-    position = int(np.flatnonzero(pd.Series(status, dtype=object, copy=False).isin(bad))[0])
+    # Only on the error path: find the first offending cell.
+    bad = np.fromiter(
+        (not isinstance(s, str) or (symbols is not None and s not in symbols) for s in status),
+        dtype=bool,
+        count=len(status),
+    )
+    position = int(np.flatnonzero(bad)[0])
     allowed = "any text" if symbols is None else f"one of {sorted(symbols)}"
     raise DataError(
         f"unknown status symbol at cell {position}; expected {allowed}",

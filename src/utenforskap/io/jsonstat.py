@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.io.cube import Dimension, Naming, check_naming, check_status, cube_to_frame
 from utenforskap.io.source import decode_bytes, read_bytes

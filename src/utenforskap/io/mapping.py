@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import ConfigError, DataError
 from utenforskap.io.cube import STATUS, VALUE

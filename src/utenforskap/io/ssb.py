@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap import frames as F
 from utenforskap.errors import FetchError
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.cube import Naming, check_naming

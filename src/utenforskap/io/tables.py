@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 - the project-wide alias
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.io.cube import LABEL_SUFFIX, STATUS, VALUE, check_status
 from utenforskap.io.source import decode_bytes, read_bytes
