@@ -60,7 +60,12 @@ def level_of(code: str) -> str:
     >>> level_of("030101")
     'bydel'
     """
-    if not isinstance(code, str) or not code.isdigit() or len(code) not in LEVELS:
+    if (
+        not isinstance(code, str)
+        or not code.isdigit()
+        or len(code) not in LEVELS
+        or (len(code) == 1 and code != "0")
+    ):
         raise DataError(
             "not a region code: expected 1, 2, 4, 6, 8 or 10 digits as text",
             column="region",
@@ -98,7 +103,9 @@ def levels_of(codes: npt.ArrayLike) -> np.ndarray:
     digits = text.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
     lengths = text.str.len().to_numpy()
     level = pd.Series(lengths).map(LEVELS).fillna("").to_numpy(dtype=object)
-    return np.where(digits, level, "").astype(object)
+    # The land has one code, "0"; "3" is fylke 03 without its zero.
+    land_ok = (lengths != 1) | (text.to_numpy(dtype=object) == "0")
+    return np.where(digits & land_ok, level, "").astype(object)
 
 
 def is_unknown_district(codes: npt.ArrayLike) -> np.ndarray:
@@ -243,7 +250,7 @@ def normalise_codes(
             row=labels[position],
             value=series.iloc[position],
         )
-    valid_length = np.isin(lengths, list(LEVELS))
+    valid_length = np.isin(lengths, list(LEVELS)) & ((lengths != 1) | (text_str == "0").to_numpy())
     # The land code "0" is one digit; every other odd length lost exactly one zero.
     needs_zero = ~valid_length
     padded = ("0" + text_str).to_numpy(dtype=object)
