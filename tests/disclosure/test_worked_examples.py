@@ -178,6 +178,9 @@ def test_coverage_rule(
     out = suppress(indicator_frame(cells))
     expected = ["", "coverage", "coverage", "coverage"] if hidden else ["", "", "", ""]
     assert out[F.SUPPRESSION_REASON].tolist() == expected
+    # Once the unknown-district row is blank the share cannot be read again;
+    # earlier decisions stand, so a second run changes nothing.
+    pd.testing.assert_frame_equal(suppress(out), out)
 
 
 def test_primary_reasons_and_thresholds() -> None:
@@ -230,6 +233,7 @@ def test_missing_counts_count_as_hidden_for_subtraction() -> None:
     out = suppress(frame)
     assert out[F.SUPPRESSION_REASON].tolist() == ["", "", "secondary", ""]
     assert not out[F.SUPPRESSED].iloc[1]
+    pd.testing.assert_frame_equal(suppress(out), out)
 
 
 def test_published_cell_loses_comparison_with_a_hidden_reference() -> None:
@@ -248,6 +252,7 @@ def test_published_cell_loses_comparison_with_a_hidden_reference() -> None:
     assert out.loc[1, F.VALUE] == pytest.approx(10.0)
     assert out[[F.REFERENCE_VALUE, F.P_VALUE]].iloc[1].isna().all()
     assert out.loc[1, F.COMPARISON] == "not_tested"
+    pd.testing.assert_frame_equal(suppress(out), out)
 
 
 def test_keeps_index_order_and_earlier_reasons() -> None:
