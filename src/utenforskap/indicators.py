@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 (team convention)
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.geo.codes import parent_code
 from utenforskap.stats._checks import check_choice, check_level, check_positive

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 (team convention)
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 
 __all__ = ["COVERAGE_COLUMNS", "Pooled", "pool_periods"]
@@ -157,6 +157,9 @@ def pool_periods(
         & ((expanded["_last"].to_numpy() - end) % step == 0)
     )
     expanded = expanded.loc[keep]
+    if expanded.empty:
+        empty = pd.DataFrame(columns=list(COVERAGE_COLUMNS))
+        return Pooled(F.sort_frame(passthrough), empty)
     expanded["_usable"] = (expanded[F.STATUS] == "").to_numpy()
     expanded["_ux"] = expanded[F.NUMERATOR].where(expanded["_usable"], 0.0)
     expanded["_un"] = expanded[F.DENOMINATOR].where(expanded["_usable"], 0.0)

@@ -7,7 +7,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _st
 
-from utenforskap import frames as F  # noqa: N812 (team convention)
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.stats._checks import as_numbers, check_counts, check_level
 

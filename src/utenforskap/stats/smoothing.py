@@ -9,7 +9,7 @@ from scipy import optimize as _opt
 from scipy import special as _sp
 from scipy import stats as _st
 
-from utenforskap import frames as F  # noqa: N812 (team convention)
+from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.stats._checks import check_choice, check_counts, check_level
 

@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from utenforskap import frames as F  # noqa: N812 (team convention)
+from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
 from utenforskap.stats._checks import check_level, check_positive
