@@ -170,3 +170,21 @@ def test_unclosed_string_and_missing_keywords(tmp_path: Path) -> None:
     path.write_text('CODEPAGE="klingon";\nSTUB="r";\nDATA=\n1;\n', encoding="latin-1")
     with pytest.raises(DataError, match="unknown character encoding"):
         read_px(path)
+
+
+def test_no_codepage_reads_utf8_or_latin1(tmp_path: Path) -> None:
+    path = tmp_path / "n.px"
+    text = 'STUB="kjønn";\nVALUES("kjønn")="Menn","Kvinner";\nDATA=\n1 2;\n'
+    for encoding in ("utf-8", "latin-1"):
+        path.write_bytes(text.encode(encoding))
+        assert list(read_px(path).columns) == ["kjønn", "value", "status"]
+
+
+def test_unclosed_string_in_a_large_header_fails_fast_with_line(tmp_path: Path) -> None:
+    values = ",".join(f'"{i:06d} Sted"' for i in range(20_000))
+    path = tmp_path / "big.px"
+    path.write_text(
+        f'STUB="region";\nVALUES("region")={values},"oops;\nDATA=\n1;\n', encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="line 2: string not closed"):
+        read_px(path)

@@ -102,3 +102,12 @@ def test_empty_file(tmp_path: Path) -> None:
     path.write_bytes(b"\n\n")
     with pytest.raises(DataError, match="empty file"):
         read_table(path)
+
+
+def test_region_column_is_found_by_name_before_lookalikes(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("alder;kommune;n\n16 år;0301 Oslo;5\n17 år;3203 Asker;6\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame["alder"].tolist() == ["16 år", "17 år"]
+    assert frame["kommune"].tolist() == ["0301", "3203"]
+    assert frame.attrs["geo"] == "kommune"

@@ -20,11 +20,11 @@ from utenforskap.io.source import decode_bytes, normalise_encoding, read_bytes
 __all__ = ["read_px"]
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
-# One keyword entry: anything up to the first semicolon outside quotes.
-_ENTRY = re.compile(rf'(?:{_STRING}|[^";])*;', re.DOTALL)
+# Header pieces: a closed string, an entry's end, other text, or an unclosed quote.
+_PIECE = re.compile(rf'{_STRING}|;|[^";]+|"', re.DOTALL)
 _KEY = re.compile(
     rf"\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:\[\s*([A-Za-z_-]+)\s*\])?\s*"
-    rf"(?:\(\s*((?:{_STRING}\s*,?\s*)*)\))?\s*=",
+    rf"(?:\(\s*((?:{_STRING}\s*+,?+\s*+)*+)\))?\s*=",
     re.DOTALL,
 )
 _TOKEN = re.compile(rf'{_STRING}|,|[^\s,"]+', re.DOTALL)
@@ -72,7 +72,9 @@ def read_px(
         language), ``value`` (float) and ``status``: ``""`` for a number, else
         the symbol (``.``, ``..``, ``...``, ``:``, ``-``) with value NaN; ``-``
         is a true zero (value 0.0) when the file says so with
-        ``DATASYMBOLNIL="-"``. ``attrs``: ``label`` (``TITLE``), ``contents``,
+        ``DATASYMBOLNIL="-"``. The text is decoded by ``CODEPAGE``; without
+        it as UTF-8 when valid, else ISO-8859-1 (the format's default).
+        ``attrs``: ``label`` (``TITLE``), ``contents``,
         ``source``, ``updated`` (``LAST-UPDATED``), ``note``, ``unit``
         (``UNITS``), ``decimals``, ``language``, ``role`` and ``time``/``geo``/
         ``metric`` (from ``TIMEVAL``, ``MAP``, ``CONTVARIABLE``), ``file``.
@@ -103,8 +105,13 @@ def read_px(
     name = str(path)
     raw = read_bytes(Path(path))
     match = _CODEPAGE.search(raw[: raw.find(b"DATA=") if b"DATA=" in raw else len(raw)])
-    codepage = match.group(1).decode("ascii", "replace") if match else "iso-8859-1"
-    text = decode_bytes(raw, encoding=normalise_encoding(codepage, file=name), file=name)
+    if match:
+        codepage = normalise_encoding(match.group(1).decode("ascii", "replace"), file=name)
+    else:
+        # The format's default is ISO-8859-1, but files written without CODEPAGE
+        # by newer tools are often UTF-8; valid UTF-8 is almost never Latin-1 text.
+        codepage = "utf-8" if _is_utf8(raw) else "iso-8859-1"
+    text = decode_bytes(raw, encoding=codepage, file=name)
     data_match = _DATA.search(text)
     if data_match is None:
         raise DataError("no DATA= keyword found", file=name, hint="the file may be truncated")
@@ -122,36 +129,56 @@ def read_px(
     return cube_to_frame(dims, values, status, naming=naming, attrs=attrs)
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _entries(header: str, name: str) -> list[_Entry]:
     entries = []
-    position = 0
-    for match in _ENTRY.finditer(header):
-        if header[position : match.start()].strip():
-            break
-        chunk = match.group(0)[:-1]
-        line = header.count("\n", 0, match.start()) + 1
-        key = _KEY.match(chunk)
-        if key is None:
+    parts: list[str] = []
+    line = start = 1
+    for piece in _PIECE.findall(header):
+        if piece == '"':
             raise DataError(
-                f'line {line}: expected KEYWORD[lang]("subkey")=value;',
-                file=name,
-                row=line,
-                value=chunk.strip()[:40],
+                f"line {line}: string not closed", file=name, row=line, value="".join(parts)[:40]
             )
-        subkeys = tuple(_strings(key.group(3) or "", name, line))
-        values = tuple(_strings(chunk[key.end() :], name, line))
-        entries.append(_Entry(key.group(1).upper(), key.group(2), subkeys, values, line))
-        position = match.end()
-    rest = header[position:].strip()
-    if rest:
-        line = header.count("\n", 0, position) + 1
+        if piece != ";":
+            if not parts and not piece.strip():
+                line += piece.count("\n")
+                continue
+            if not parts:
+                start = line + piece[: len(piece) - len(piece.lstrip())].count("\n")
+            parts.append(piece)
+            line += piece.count("\n")
+            continue
+        entries.append(_entry("".join(parts), name, start))
+        parts = []
+    if "".join(parts).strip():
         raise DataError(
-            f"line {line}: keyword not terminated by ';' or string not closed",
+            f"line {start}: keyword not terminated by ';'",
             file=name,
-            row=line,
-            value=rest[:40],
+            row=start,
+            value="".join(parts).strip()[:40],
         )
     return entries
+
+
+def _entry(chunk: str, name: str, line: int) -> _Entry:
+    key = _KEY.match(chunk)
+    if key is None:
+        raise DataError(
+            f'line {line}: expected KEYWORD[lang]("subkey")=value;',
+            file=name,
+            row=line,
+            value=chunk.strip()[:40],
+        )
+    subkeys = tuple(_strings(key.group(3) or "", name, line))
+    values = tuple(_strings(chunk[key.end() :], name, line))
+    return _Entry(key.group(1).upper(), key.group(2), subkeys, values, line)
 
 
 def _strings(text: str, name: str, line: int) -> list[str]:

@@ -26,6 +26,7 @@ VARIABLE = "variable"
 _REGION = re.compile(r"^\s*(?:[KFB]-)?(\d{1,10})\s+(\S.*?)\s*$")
 _SYMBOL = re.compile(r"^[^\w\s]{1,3}$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?$")
+_REGION_NAME = re.compile(r"(?i)^(region|kommune|fylke|bydel|sted|geo|geografi|område|omrade)")
 # Columns that hold a dimension even when their cells look like numbers.
 _DIMENSION_NAME = re.compile(
     r"(?i)^(region|kommune|fylke|bydel|sted|geo|geografi|år|aar|tid|year|periode|period|"
@@ -241,7 +242,11 @@ def _sniff_decimal(frame: pd.DataFrame, values: list[str], sep: str) -> str:
 
 
 def _find_region(frame: pd.DataFrame, ids: list[str]) -> str | None:
-    for column in ids:
+    # A column named like a region comes first; an age ("16 år") or period
+    # column is never taken for one even when its cells look like "<code> <name>".
+    named = [c for c in ids if _REGION_NAME.match(str(c))]
+    others = [c for c in ids if c not in named and not _DIMENSION_NAME.match(str(c))]
+    for column in [*named, *others]:
         text = frame[column]
         if len(text) and text.str.match(_REGION.pattern).all():
             return column
