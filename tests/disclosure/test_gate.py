@@ -139,3 +139,18 @@ def test_blanked_columns_are_float_nan(raw: pd.DataFrame) -> None:
     blanked = out[[F.CI_LOWER, F.CI_UPPER, F.REFERENCE_VALUE, F.P_VALUE]].iloc[1]
     assert blanked.isna().all()
     assert blanked.dtype == np.float64
+
+
+def test_catches_hidden_cells_filled_with_zero(raw: pd.DataFrame) -> None:
+    # A figure must never draw a hidden cell as 0; pandas keeps attrs through
+    # fillna, so the record alone would not catch it.
+    out = suppress(raw).fillna({F.VALUE: 0.0})
+    with pytest.raises(DisclosureError, match=r"row 1 .*still shows 'value'"):
+        require_disclosed(out)
+
+
+def test_merge_drops_the_record(raw: pd.DataFrame) -> None:
+    names = pd.DataFrame({F.REGION: ["9901"], "name": ["Kommune"]})
+    merged = suppress(raw).merge(names, on=F.REGION, how="left")
+    with pytest.raises(DisclosureError, match=r"has not been through disclosure control"):
+        require_disclosed(merged)
