@@ -149,3 +149,15 @@ def test_interval_contains_smoothed_and_stays_in_unit_interval(rows, method):
     ).all()
     assert ((out["smoothed_lower"] >= 0) & (out["smoothed_upper"] <= 1)).all()
     assert ((out["shrinkage_weight"] > 0) & (out["shrinkage_weight"] <= 1)).all()
+
+
+def test_default_groups_are_the_kommune_within_each_cell():
+    data = _districts()
+    codes = {"3203": "3203", "0301": "0301", "1103": "1103"}
+    region = [codes[k] + f"{i:02d}" for i, k in enumerate(data["kommune"], start=1)]
+    cf = data.assign(region=region, indicator="neet", period="2023", age="16-25", sex="total")
+    twice = pd.concat([cf, cf.assign(period="2022")], ignore_index=True)
+    out = eb_smooth(twice)
+    expected = eb_smooth(data, within="kommune")
+    np.testing.assert_allclose(out["smoothed"].iloc[: len(cf)], expected["smoothed"])
+    np.testing.assert_allclose(out["smoothed"].iloc[len(cf) :], expected["smoothed"])

@@ -126,7 +126,8 @@ def _byar(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
         lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
     x1 = x + 1.0
     upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
-    return np.where(x == 0, 0.0, lower), upper
+    # Below a count of 1 (weighted counts) the cube can turn negative.
+    return np.where(x == 0, 0.0, np.maximum(lower, 0.0)), upper
 
 
 def _exact_poisson(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

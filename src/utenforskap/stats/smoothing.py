@@ -11,6 +11,7 @@ from scipy import stats as _st
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError
+from utenforskap.geo.codes import parent_code
 from utenforskap.stats._checks import check_choice, check_counts, check_level
 
 __all__ = ["EB_METHODS", "EB_MIN_DISTRICTS", "eb_smooth"]
@@ -95,7 +96,7 @@ def _likelihood(
 def eb_smooth(
     counts: pd.DataFrame,
     *,
-    within: str | npt.ArrayLike,
+    within: str | npt.ArrayLike | None = None,
     method: str = "moments",
     level: float = 0.95,
     numerator: str = F.NUMERATOR,
@@ -119,7 +120,10 @@ def eb_smooth(
         One row per district with counts and denominators.
     within
         Column name, or array of labels aligned with the rows, giving each
-        district's group (e.g. its kommune code, ``parent_code(region)``).
+        district's group. Default for a CountFrame: the region's parent (its
+        kommune, :func:`utenforskap.geo.codes.parent_code`) within each
+        indicator × period × age × sex, so the prior mean is the kommune's
+        value when the districts make up the kommune.
     method
         ``"moments"`` or ``"likelihood"``.
     level
@@ -166,7 +170,16 @@ def eb_smooth(
     for column in (numerator, denominator):
         if column not in counts.columns:
             raise DataError(f"missing column {column!r}", column=column)
-    if isinstance(within, str):
+    if within is None:
+        keys = [F.REGION, F.INDICATOR, F.PERIOD, F.AGE, F.SEX]
+        absent = [c for c in keys if c not in counts.columns]
+        if absent:
+            raise DataError(
+                f"within=None needs CountFrame columns; missing {absent[0]!r}", column=absent[0]
+            )
+        grouping = counts[keys[1:]].assign(_parent=parent_code(counts[F.REGION].to_numpy()))
+        labels = grouping.groupby([*keys[1:], "_parent"], sort=False).ngroup().to_numpy()
+    elif isinstance(within, str):
         if within not in counts.columns:
             raise DataError(f"missing column {within!r}", column=within)
         labels = counts[within].to_numpy(dtype=object)
