@@ -38,7 +38,15 @@ class DisclosureError(UtenforskapError):
 
 
 def mark(frame: pd.DataFrame, book: RuleBook) -> None:
-    """Record in ``frame.attrs`` that the frame was suppressed, and under which rules."""
+    """Record in ``frame.attrs`` that the frame was suppressed, and under which rules.
+
+    Parameters
+    ----------
+    frame
+        The suppressed frame (changed in place).
+    book
+        The rules it was suppressed with.
+    """
     frame.attrs[MARK] = {"rules": book.as_dict()}
 
 

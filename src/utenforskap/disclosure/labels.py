@@ -56,6 +56,16 @@ def _check_lang(lang: str) -> None:
 def suppressed_label(lang: str = "nb") -> str:
     """The word figures print on a hidden cell: ``prikket`` / ``suppressed``.
 
+    Parameters
+    ----------
+    lang
+        ``nb`` or ``en``.
+
+    Returns
+    -------
+    str
+        The label.
+
     Examples
     --------
     >>> suppressed_label("en")
