@@ -13,7 +13,13 @@ import pytest
 
 from utenforskap import frames as F
 from utenforskap.errors import ConfigError, DataError
-from utenforskap.io import ObservationMapping, observations_to_counts, read_jsonstat, read_table
+from utenforskap.io import (
+    ObservationMapping,
+    observations_to_counts,
+    read_jsonstat,
+    read_official_counts,
+    read_table,
+)
 
 DATASETS = Path(__file__).resolve().parents[2] / "src" / "utenforskap" / "datasets"
 DEMO = DATASETS / "ssb_neet_land.json"
@@ -233,3 +239,38 @@ def test_csv_export_through_the_same_mapping(tmp_path: Path) -> None:
     assert counts[F.REGION_NAME].tolist() == ["Oslo", "Asker"]
     assert counts[F.NUMERATOR].tolist()[0] == 4100
     assert counts[F.STATUS].tolist() == ["", ":"]
+
+
+def test_read_official_counts_from_the_config_dict() -> None:
+    spec = tomllib.loads(TOML)["inputs"]["mapping"]
+    counts = read_official_counts(DEMO, format="jsonstat", mapping=spec, key="inputs[2].mapping")
+    direct = observations_to_counts(read_jsonstat(DEMO, naming="both"), demo_mapping())
+    pd.testing.assert_frame_equal(counts, direct)
+    with pytest.raises(ConfigError) as info:
+        read_official_counts(DEMO, format="jsonstat", mapping={}, key="inputs[2].mapping")
+    assert info.value.key == "inputs[2].mapping.indicator"
+
+
+def test_read_official_counts_px_and_fhi_periods(tmp_path: Path) -> None:
+    px = tmp_path / "n.px"
+    px.write_text(
+        'CODEPAGE="utf-8";\nSTUB="region","statistikkvariabel";\nHEADING="år";\n'
+        'VALUES("region")="0301 Oslo";\nCODES("region")="0301";\n'
+        'VALUES("statistikkvariabel")="NEET","Personer";\nVALUES("år")="2021_2023";\n'
+        "DATA=\n40\n400\n;\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "indicator": "neet",
+        "region": "region",
+        "region_name": "region_label",
+        "period": "år",
+        "content": "statistikkvariabel",
+        "numerator": "NEET",
+        "denominator": "Personer",
+        "default_age": "16-25",
+    }
+    counts = read_official_counts(px, format="px", mapping=mapping)
+    assert counts[
+        [F.REGION, F.REGION_NAME, F.PERIOD, F.NUMERATOR, F.DENOMINATOR]
+    ].values.tolist() == [["0301", "0301 Oslo", "2021-2023", 40.0, 400.0]]

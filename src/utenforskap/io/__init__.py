@@ -4,6 +4,7 @@ from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
 from utenforskap.io.jsonstat import read_jsonstat
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
+from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
 from utenforskap.io.selection import MAX_CELLS, MAX_URL_LENGTH, VariableSelection
 from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb
@@ -15,6 +16,7 @@ __all__ = [
     "DIALECTS",
     "MAX_CELLS",
     "MAX_URL_LENGTH",
+    "OFFICIAL_FORMATS",
     "HttpClient",
     "ObservationMapping",
     "RateLimiter",
@@ -25,6 +27,7 @@ __all__ = [
     "fetch_ssb",
     "observations_to_counts",
     "read_jsonstat",
+    "read_official_counts",
     "read_px",
     "read_table",
 ]

@@ -232,7 +232,10 @@ def observations_to_counts(
     work = pd.DataFrame(
         {
             F.REGION: _text(frame[mapping.region]),
-            F.PERIOD: _text(frame[mapping.period]),
+            # FHI writes pooled periods as "2021_2023"; the contract spells "2021-2023".
+            F.PERIOD: _text(frame[mapping.period]).str.replace(
+                r"^(\d{4})_(\d{4})$", r"\1-\2", regex=True
+            ),
             "_content": _text(frame[mapping.content]),
             VALUE: pd.to_numeric(frame[VALUE], errors="coerce").astype(float),
             STATUS: _text(frame[STATUS]),
