@@ -115,7 +115,7 @@ def sum_into(
         mapped = out[F.REGION].map(dict(names))
         name = mapped.where(mapped.notna(), name)
     out[F.REGION_NAME] = name.fillna("").astype(object)
-    for text in (F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX):
+    for text in (F.INDICATOR, F.REGION, F.REGION_NAME, F.PERIOD, F.AGE, F.SEX, F.STATUS):
         out[text] = out[text].astype(object)
     return out[list(F.COUNT_COLUMNS)]
 
