@@ -115,6 +115,12 @@ def test_errors_name_argument_position_and_value():
         two_proportion_test([1, 2], [10, 10], [1, 12], [10, 10])
     with pytest.raises(DataError, match="correction must be one of None, 'holm'; not 'bonferroni'"):
         compare_with_reference([1], [10], [1], [10], correction="bonferroni")
+    with pytest.raises(DataError, match="nested must be one bool or one per row"):
+        compare_with_reference([1, 2], [10, 10], [5, 5], [50, 50], nested=[True])
+    with pytest.raises(DataError, match="must be one-dimensional and aligned"):
+        compare_with_reference([1, 2], [10, 10], [5], [50])
+    with pytest.raises(DataError, match="must have the same shape"):
+        classify([1, 2], [1, 2, 3], [0.1], level=0.95)
     with pytest.raises(DataError, match="p-values must lie in"):
         holm([0.5, 1.5])
     with pytest.raises(DataError, match="level must lie strictly between 0 and 1; not 95"):

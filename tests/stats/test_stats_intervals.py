@@ -240,3 +240,13 @@ def test_count_interval_contains_count_and_narrows_with_level(x, method, level):
     assert 0.0 <= lower <= x <= upper
     lower2, upper2 = count_ci(float(x), method=method, level=level * 0.9)
     assert upper2 - lower2 < upper - lower
+
+
+def test_frames_in_frames_out():
+    x = pd.DataFrame({"2022": [1.0, 5.0], "2023": [0.0, 7.0]}, index=["030101", "030102"])
+    n = pd.DataFrame({"2022": [10.0, 50.0], "2023": [12.0, 70.0]}, index=x.index)
+    lower, upper = proportion_ci(x, n, method="clopper-pearson")
+    assert isinstance(lower, pd.DataFrame) and lower.shape == (2, 2)
+    assert list(upper.columns) == ["2022", "2023"] and list(upper.index) == list(x.index)
+    ref_lower, _ = proportion_confint(x.to_numpy(), n.to_numpy(), method="beta")
+    np.testing.assert_allclose(lower.to_numpy(), ref_lower, rtol=RTOL)

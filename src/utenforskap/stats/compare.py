@@ -151,7 +151,13 @@ def classify(
     v = as_numbers(value, "value")
     r = as_numbers(reference_value, "reference_value")
     p = as_numbers(p_value, "p_value")
-    v, r, p = np.broadcast_arrays(v, r, p)
+    try:
+        v, r, p = np.broadcast_arrays(v, r, p)
+    except ValueError:
+        raise DataError(
+            "value, reference_value and p_value must have the same shape; "
+            f"got {v.shape}, {r.shape} and {p.shape}"
+        ) from None
     out = np.full(v.shape, "not_tested", dtype=object)
     tested = np.isfinite(p) & np.isfinite(v) & np.isfinite(r)
     significant = tested & (p < alpha)
@@ -223,7 +229,18 @@ def compare_with_reference(
         raise DataError(f"correction must be one of None, 'holm'; not {correction!r}")
     xa, na = check_counts(x, n, x_name="x", n_name="n")
     rxa, rna = check_counts(reference_x, reference_n, x_name="reference_x", n_name="reference_n")
-    inside = np.broadcast_to(np.asarray(nested, dtype=bool), xa.shape)
+    if xa.ndim != 1 or rxa.shape != xa.shape:
+        raise DataError(
+            "x, n, reference_x and reference_n must be one-dimensional and aligned; "
+            f"got shapes {xa.shape} and {rxa.shape}"
+        )
+    nested_arr = np.asarray(nested, dtype=bool)
+    if nested_arr.ndim not in (0, 1) or (nested_arr.ndim == 1 and len(nested_arr) != len(xa)):
+        raise DataError(
+            f"nested must be one bool or one per row; got shape {nested_arr.shape} "
+            f"for {len(xa)} rows"
+        )
+    inside = np.broadcast_to(nested_arr, xa.shape)
     other_x = np.where(inside, rxa - xa, rxa)
     other_n = np.where(inside, rna - na, rna)
     with np.errstate(invalid="ignore"):
