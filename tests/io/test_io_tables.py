@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utenforskap.errors import DataError
 from utenforskap.io import TableDialect, read_table
@@ -111,3 +114,41 @@ def test_region_column_is_found_by_name_before_lookalikes(tmp_path: Path) -> Non
     assert frame["alder"].tolist() == ["16 år", "17 år"]
     assert frame["kommune"].tolist() == ["0301", "3203"]
     assert frame.attrs["geo"] == "kommune"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: round(v, 3)),
+            st.sampled_from(["..", ":", "-", "."]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    sep=st.sampled_from([";", ","]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]),
+)
+def test_round_trip_through_written_exports(values: list, sep: str, encoding: str) -> None:
+    """What pandas writes (decimal comma with ';', point with ',') reads back unchanged."""
+    decimal = "," if sep == ";" else "."
+    codes = [f"{i:04d}" for i in range(len(values))]
+    text = f"region{sep}år{sep}verdi\n" + "".join(
+        f'"{c} Sted æøå"{sep}2024{sep}'
+        + (v if isinstance(v, str) else repr(float(v)).replace(".", decimal))
+        + "\n"
+        for c, v in zip(codes, values, strict=True)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.csv"
+        path.write_bytes(text.encode(encoding))
+        frame = read_table(path)
+    assert frame["region"].tolist() == codes
+    assert frame["region_label"].unique().tolist() == ["Sted æøå"]
+    for got, status, want in zip(frame["value"], frame["status"], values, strict=True):
+        if isinstance(want, str):
+            assert np.isnan(got)
+            assert status == want
+        else:
+            assert got == float(want)
+            assert status == ""

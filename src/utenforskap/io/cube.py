@@ -157,6 +157,16 @@ def cube_to_frame(
             lookup = np.empty(size, dtype=object)
             lookup[:] = list(categories)
             columns[name] = pd.Series(lookup[index], dtype=object, copy=False)
+    if (
+        VALUE in columns
+        or STATUS in columns
+        or len(columns) != len(dimensions) * (2 if naming == "both" else 1)
+    ):
+        raise DataError(
+            "dimension columns would collide (a dimension named 'value', 'status', "
+            f"or '<dim>{LABEL_SUFFIX}' next to <dim>)",
+            value=[d.id for d in dimensions],
+        )
     columns[VALUE] = pd.Series(np.asarray(values, dtype=float), copy=False)
     columns[STATUS] = pd.Series(status, dtype=object, copy=False)
     frame = pd.DataFrame(columns, copy=False)

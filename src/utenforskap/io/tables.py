@@ -82,7 +82,7 @@ def read_table(
     value_columns
         Columns holding values. By default: the trailing columns whose cells
         are all numbers, SSB symbols or empty, stopping at a column named like
-        a dimension (``år``, ``alder``, ``region`` …).
+        a dimension (``år``, ``alder``, ``region`` …); a column of symbols only counts.
     region_column
         Column with cells like ``"0301 Oslo"`` or ``"K-3203 Asker"``; by
         default the first text column whose cells all look so.
@@ -205,7 +205,7 @@ def _is_value_like(column: pd.Series) -> bool:
         return False
     numbers = filled.str.replace(r"[\s\u00a0]", "", regex=True).str.match(_NUMBER.pattern)
     symbols = filled.str.match(_SYMBOL.pattern)
-    return bool((numbers | symbols).all() and numbers.any())
+    return bool((numbers | symbols).all())
 
 
 def _value_columns(frame: pd.DataFrame, given: Sequence[str] | None, name: str) -> list[str]:
