@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -330,3 +331,27 @@ def test_rate_limiter_allows_30_per_minute() -> None:
     # The first call was at t=0.5, now is 15.0: wait until 60.5.
     assert waited == pytest.approx(45.5)
     assert time.now == pytest.approx(60.5)
+
+
+def test_connection_refused_is_a_fetch_error(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="could not connect"):
+        fetch_ssb("99999", {"Tid": "*"}, cache_dir=tmp_path, base_url=f"http://127.0.0.1:{port}")
+
+
+def test_codelist_and_output_values_reach_the_server(server: Server, tmp_path: Path) -> None:
+    fetch_ssb(
+        "99999",
+        {"Region": ["0301"], "Tid": ["2024"]},
+        codelist={"Region": "vs_Kommun"},
+        output_values={"Region": "single"},
+        cache_dir=tmp_path,
+        base_url=base(server),
+        client=client(FakeTime()),
+    )
+    data = urllib.parse.parse_qs(urllib.parse.urlsplit(server.log[-1]).query)
+    assert data["codelist[Region]"] == ["vs_Kommun"]
+    assert data["outputValues[Region]"] == ["single"]
+    assert data["lang"] == ["no"]
