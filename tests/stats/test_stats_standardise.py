@@ -190,6 +190,8 @@ def test_dsr_errors():
         dsr(base.assign(denominator=[100.0, 0.0]), by="g")
     with pytest.raises(DataError, match="an age band appears twice"):
         dsr(pd.concat([base, base.iloc[:1]], ignore_index=True), by="g")
+    with pytest.raises(DataError, match="column 'numerator', row 1, value 'ti': not a number"):
+        dsr(base.assign(numerator=pd.Series([10.0, "ti"], dtype=object)), by="g")
     with pytest.raises(DataError, match="missing column 'kommune'"):
         dsr(base, by="kommune")
     with pytest.raises(DataError, match="standard must be one of 'esp2013'"):

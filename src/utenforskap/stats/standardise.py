@@ -269,6 +269,15 @@ def dsr(
     x = pd.to_numeric(counts[numerator], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(counts[denominator], errors="coerce").to_numpy(dtype=float)
     for column, values in ((numerator, x), (denominator, n)):
+        text = np.isnan(values) & counts[column].notna().to_numpy()
+        if text.any():
+            position = int(np.flatnonzero(text)[0])
+            raise DataError(
+                "not a number",
+                column=column,
+                row=counts.index[position],
+                value=counts[column].iloc[position],
+            )
         bad = values < 0
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
