@@ -74,6 +74,20 @@ def level_of(code: str) -> str:
     return LEVELS[len(code)]
 
 
+def isin(values: npt.ArrayLike, collection: object) -> np.ndarray:
+    """Hash-based membership of each value (``np.isin`` sorts object arrays, far slower)."""
+    items = (
+        collection
+        if isinstance(collection, (set, frozenset))
+        else set(np.asarray(collection, dtype=object).ravel())
+    )
+    return (
+        pd.Series(np.asarray(values, dtype=object).ravel(), dtype=object)
+        .isin(items)
+        .to_numpy(dtype=bool)
+    )
+
+
 def _as_text(codes: npt.ArrayLike) -> pd.Series:
     return pd.Series(np.asarray(codes, dtype=object), dtype=object)
 
@@ -96,7 +110,10 @@ def levels_of(codes: npt.ArrayLike) -> np.ndarray:
     >>> levels_of(["0", "03", "0301", "030101"]).tolist()
     ['land', 'fylke', 'kommune', 'bydel']
     """
-    values = np.asarray(codes, dtype=object).ravel()
+    all_values = np.asarray(codes, dtype=object).ravel()
+    # Work on the distinct codes (a few hundred) and spread back to the rows.
+    positions, uniques = pd.factorize(pd.Series(all_values, dtype=object), use_na_sentinel=False)
+    values = np.asarray(uniques, dtype=object)
     text = pd.Series(_integer_text(values)[0], dtype=object)
     is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
     text = text.where(is_text, "")
@@ -105,7 +122,8 @@ def levels_of(codes: npt.ArrayLike) -> np.ndarray:
     level = pd.Series(lengths).map(LEVELS).fillna("").to_numpy(dtype=object)
     # The land has one code, "0"; "3" is fylke 03 without its zero.
     land_ok = (lengths != 1) | (text.to_numpy(dtype=object) == "0")
-    return np.where(digits & land_ok, level, "").astype(object)
+    distinct = np.where(digits & land_ok, level, "").astype(object)
+    return distinct[positions] if len(all_values) else distinct
 
 
 def is_unknown_district(codes: npt.ArrayLike) -> np.ndarray:
@@ -226,10 +244,14 @@ def normalise_codes(
     """
     series = codes.copy() if isinstance(codes, pd.Series) else _as_text(codes)
     labels = series.index
-    text, not_code = _integer_text(series.to_numpy(dtype=object))
-    text_str = pd.Series(text, dtype=object)
-    digits = text_str.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
-    bad = not_code | ~digits
+    positions, distinct = pd.factorize(
+        pd.Series(series.to_numpy(dtype=object), dtype=object), use_na_sentinel=False
+    )
+    # The checks run once per distinct code and are spread back to the rows.
+    text_u, not_code_u = _integer_text(np.asarray(distinct, dtype=object))
+    digits_u = pd.Series(text_u, dtype=object).str.fullmatch(r"\d+").fillna(False)
+    text_str = pd.Series(text_u[positions] if len(series) else text_u, dtype=object)
+    bad = (not_code_u | ~digits_u.to_numpy(dtype=bool))[positions] if len(series) else not_code_u
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         raise DataError(
@@ -250,19 +272,19 @@ def normalise_codes(
             row=labels[position],
             value=series.iloc[position],
         )
-    valid_length = np.isin(lengths, list(LEVELS)) & ((lengths != 1) | (text_str == "0").to_numpy())
+    valid_length = isin(lengths, set(LEVELS)) & ((lengths != 1) | (text_str == "0").to_numpy())
     # The land code "0" is one digit; every other odd length lost exactly one zero.
     needs_zero = ~valid_length
     padded = ("0" + text_str).to_numpy(dtype=object)
     fixed = np.where(needs_zero, padded, text_str.to_numpy(dtype=object)).astype(object)
     if needs_zero.any():
         as_given = set(text_str[~needs_zero])
-        clash = needs_zero & np.isin(fixed, list(as_given))
+        clash = needs_zero & isin(fixed, as_given)
         problem = "lost its leading zero, but the repaired code also occurs as it is in this column"
         if known is not None:
             known_set = set(known)
-            raw_known = needs_zero & np.isin(text_str.to_numpy(dtype=object), list(known_set))
-            not_known = needs_zero & ~np.isin(fixed, list(known_set))
+            raw_known = needs_zero & isin(text_str.to_numpy(dtype=object), known_set)
+            not_known = needs_zero & ~isin(fixed, known_set)
             if raw_known.any():
                 clash, problem = (
                     raw_known,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import GeoWarning, levels_of, normalise_codes
+from utenforskap.geo.codes import GeoWarning, isin, levels_of, normalise_codes
 from utenforskap.geo.crosswalk import (
     FROM_CODE,
     FROM_NAME,
@@ -150,8 +150,8 @@ def harmonise(
     regions = normalise_codes(counts[F.REGION], source=source, column=F.REGION)
     work = counts.assign(**{F.REGION: regions})
     is_kommune = levels_of(regions) == "kommune"
-    known_old = np.isin(regions, table[FROM_CODE].to_numpy(dtype=object))
-    from_registry = np.isin(regions, list(registry.codes)) if registry is not None else False
+    known_old = isin(regions, set(table[FROM_CODE]))
+    from_registry = isin(regions, set(registry.codes)) if registry is not None else False
     unknown = is_kommune & ~known_old & ~from_registry
     if unknown.any():
         position = int(np.flatnonzero(unknown)[0])

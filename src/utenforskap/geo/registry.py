@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import levels_of, parent_code
+from utenforskap.geo.codes import isin, levels_of, parent_code
 
 __all__ = ["FYLKER_2024", "RegionRegistry", "read_levekarssone_map"]
 
@@ -364,7 +364,7 @@ class RegionRegistry:
         """
         values = np.asarray(codes, dtype=object).ravel()
         labels = codes.index if isinstance(codes, pd.Series) else pd.RangeIndex(len(values))
-        known = np.isin(values, self.table["code"].to_numpy(dtype=object))
+        known = isin(values, set(self.table["code"]))
         if not known.all():
             position = int(np.flatnonzero(~known)[0])
             unknown = sorted({str(v) for v in values[~known]})

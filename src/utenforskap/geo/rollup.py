@@ -11,7 +11,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import is_unknown_district, levels_of, parent_code
+from utenforskap.geo.codes import is_unknown_district, isin, levels_of, parent_code
 
 if TYPE_CHECKING:
     from utenforskap.geo.registry import RegionRegistry
@@ -91,7 +91,7 @@ def sum_into(
     # makes the sum unknown.
     not_applicable = status == "."
     missing = ~not_applicable & (
-        np.isin(status, ["..", "...", ":"]) | np.isnan(numerator) | np.isnan(denominator)
+        isin(status, {"..", "...", ":"}) | np.isnan(numerator) | np.isnan(denominator)
     )
     work[F.NUMERATOR] = np.where(not_applicable, 0.0, numerator)
     work[F.DENOMINATOR] = np.where(not_applicable, 0.0, denominator)
