@@ -142,3 +142,10 @@ def test_harmonise_conserves_counts(crosswalk, data, make_counts):
     assert out["denominator"].sum() + report.unresolved["denominator"].sum() == sum(den)
     targets = set(crosswalk.targets()["code"])
     assert set(out["region"]) <= targets
+
+
+def test_districts_of_renumbered_kommuner_are_not_passed_silently(crosswalk, make_counts):
+    counts = make_counts(["120101", "120199", "030101"], [1, 1, 1], [10, 10, 10])
+    with pytest.warns(GeoWarning, match=r"2 rows of districts .*120101, 120199"):
+        out, _ = harmonise(counts, crosswalk=crosswalk)
+    assert sorted(out["region"]) == ["030101", "120101", "120199"]

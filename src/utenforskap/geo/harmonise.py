@@ -56,6 +56,26 @@ class HarmoniseReport:
         return self.unresolved.empty
 
 
+def _warn_old_districts(regions: np.ndarray, table: pd.DataFrame, source: object | None) -> None:
+    """Districts pass through unchanged; say so when their kommune was renumbered or split."""
+    districts = levels_of(regions) == "bydel"
+    if not districts.any():
+        return
+    moved = table.loc[table[FROM_CODE] != table[TO_CODE], FROM_CODE]
+    prefix = pd.Series(regions[districts], dtype=object).str[:4]
+    old = prefix.isin(set(moved)).to_numpy(dtype=bool)
+    if old.any():
+        codes = sorted(set(regions[districts][old]))
+        where = f"{source}: " if source is not None else ""
+        warnings.warn(
+            f"{where}{int(old.sum())} rows of districts of renumbered or split kommuner were "
+            f"passed through with their old codes ({', '.join(codes[:5])}"
+            f"{' …' if len(codes) > 5 else ''}); roll them up to kommune before harmonising",
+            GeoWarning,
+            stacklevel=3,
+        )
+
+
 def harmonise(
     counts: pd.DataFrame,
     *,
@@ -164,6 +184,7 @@ def harmonise(
             value=regions[position],
             hint="add it to the crosswalk, or to the registry if it is a region of your own",
         )
+    _warn_old_districts(regions, table, source)
     mapped_rows = is_kommune & known_old
     kept = work.loc[~mapped_rows]
     moving = work.loc[mapped_rows]
