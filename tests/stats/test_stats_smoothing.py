@@ -161,3 +161,29 @@ def test_default_groups_are_the_kommune_within_each_cell():
     expected = eb_smooth(data, within="kommune")
     np.testing.assert_allclose(out["smoothed"].iloc[: len(cf)], expected["smoothed"])
     np.testing.assert_allclose(out["smoothed"].iloc[len(cf) :], expected["smoothed"])
+
+
+def test_skewed_posterior_interval_is_widened_to_the_smoothed_value():
+    # One district with all the events: variation beyond any beta prior, so the
+    # prior strength drops to its floor and the zero districts' posteriors
+    # Beta(a ≈ 0, b) put their mean above their 97.5 % quantile.
+    data = pd.DataFrame(
+        {"k": "A", "numerator": [0.0, 0.0, 30.0, 0.0], "denominator": [50.0, 50.0, 100.0, 5000.0]}
+    )
+    out = eb_smooth(data, within="k")
+    m = out["prior_strength"]
+    a = out["prior_mean"] * m + data["numerator"]
+    b = data["denominator"] - data["numerator"] + (1 - out["prior_mean"]) * m
+    equal_tailed_upper = sps.beta.isf(0.025, a, b)
+    assert (equal_tailed_upper < out["smoothed"]).iloc[[0, 1, 3]].all()
+    assert (out["smoothed_upper"] == out["smoothed"]).iloc[[0, 1, 3]].all()
+    assert out["smoothed_upper"].iloc[2] == pytest.approx(equal_tailed_upper[2], rel=1e-12)
+    assert (out["smoothed_lower"] <= out["smoothed"]).all()
+
+
+def test_group_without_events_has_a_point_posterior_at_zero():
+    data = pd.DataFrame({"k": "A", "numerator": 0.0, "denominator": [3.0, 5.0, 40.0, 900.0]})
+    for method in ("moments", "likelihood"):
+        out = eb_smooth(data, within="k", method=method)
+        assert (out["prior_mean"] == 0).all()
+        assert (out["smoothed"] == 0).all() and (out["smoothed_upper"] == 0).all()

@@ -44,7 +44,9 @@ def _moments(
         strength = mean * (1.0 - mean) / between - 1.0
     # No detectable between-district variance: the prior is capped at the
     # group's own total, so it never outweighs all the group's data together.
-    strength = np.where((between > 0) & (strength > 0), strength, np.inf)
+    # Variation beyond what any beta prior allows (M ≤ 0): no shrinkage, the
+    # floor keeps the prior proper.
+    strength = np.where(between > 0, np.where(strength > 0, strength, 0.0), np.inf)
     return mean, np.clip(strength, np.exp(_LOG_M_FLOOR), total_n)
 
 
@@ -144,6 +146,9 @@ def eb_smooth(
 
     Notes
     -----
+    When the posterior is extremely skewed (x = 0 and a prior worth well under
+    one event) the equal-tailed interval can exclude the posterior mean; it
+    is then widened to include it.
     Empirical-Bayes intervals treat the fitted prior as known, so they are a
     little too narrow when a group has few districts (Morris 1983).
 
@@ -224,7 +229,15 @@ def eb_smooth(
     xf, nf = x[fitted], n[fitted]
     mean, strength = _moments(xf, nf, codes, groups)
     if method == "likelihood":
+        moment_strength = strength
         mean, strength = _likelihood(xf, nf, codes, groups, (mean, strength))
+        # Without any event (or any non-event) in a group the likelihood's
+        # maximum is on the boundary μ = 0 (or 1), where M does not matter.
+        total_x = _group_sums(xf, codes, groups)
+        total_n = _group_sums(nf, codes, groups)
+        edge = (total_x == 0) | (total_x == total_n)
+        mean = np.where(edge, total_x / total_n, mean)
+        strength = np.where(edge, moment_strength, strength)
     mu, m = mean[codes], strength[codes]
     a = xf + mu * m
     b = nf - xf + (1.0 - mu) * m
@@ -236,7 +249,13 @@ def eb_smooth(
     # at 0 (or 1); the posterior is the same point.
     lower = np.where(a <= 0, 0.0, np.where(b <= 0, 1.0, lower))
     upper = np.where(a <= 0, 0.0, np.where(b <= 0, 1.0, upper))
-    out.loc[fitted, "smoothed"] = a / (nf + m)
+    smoothed = a / (nf + m)
+    # With well under one expected event the posterior is so skewed that its
+    # mean can fall outside the equal-tailed interval; widen the interval to
+    # include it (more conservative, never less).
+    lower = np.minimum(lower, smoothed)
+    upper = np.maximum(upper, smoothed)
+    out.loc[fitted, "smoothed"] = smoothed
     out.loc[fitted, "smoothed_lower"] = lower
     out.loc[fitted, "smoothed_upper"] = upper
     out.loc[fitted, "shrinkage_weight"] = nf / (nf + m)
