@@ -85,10 +85,21 @@ def test_stavanger_levekarssoner_from_grunnkretser(make_counts, geo_dir):
 
 def test_grunnkrets_missing_from_mapping_is_refused(make_counts, geo_dir):
     registry = RegionRegistry.from_levekarssone_csv(geo_dir / "levekarssone_grunnkrets_2026.csv")
-    counts = make_counts(["11031102", "11039999"], [1, 1], [5, 5])
+    counts = make_counts(["11031102", "11031199"], [1, 1], [5, 5])
     with pytest.raises(DataError, match="not in the levekårssone mapping") as info:
         rollup_levels(counts, registry=registry)
-    assert info.value.value == "11039999"
+    assert info.value.value == "11031199"
+
+
+def test_unknown_grunnkrets_goes_to_unknown_levekarssone(make_counts, geo_dir):
+    registry = RegionRegistry.from_levekarssone_csv(geo_dir / "levekarssone_grunnkrets_2026.csv")
+    counts = make_counts(["11031102", "11039999"], [3, 1], [30, 10])
+    out, coverage = rollup_levels(counts, to="kommune", registry=registry)
+    table = out.set_index("region")
+    assert table.loc["1103999999", "denominator"] == 10
+    assert table.loc["1103", "denominator"] == 40
+    shares = coverage.set_index("level").loc[["grunnkrets", "levekarssone"]]
+    assert shares["unknown_numerator_share"].tolist() == [0.25, 0.25]
 
 
 def test_given_kommune_total_is_checked_against_its_parts(make_counts):

@@ -10,6 +10,7 @@ from utenforskap.geo.codes import (
     levels_of,
     normalise_codes,
     parent_code,
+    unknown_district_code,
 )
 from utenforskap.geo.crosswalk import Crosswalk, crosswalk_from_frame, read_crosswalk
 from utenforskap.geo.harmonise import HarmoniseReport, harmonise
@@ -56,4 +57,5 @@ __all__ = [
     "rollup",
     "rollup_levels",
     "sum_into",
+    "unknown_district_code",
 ]

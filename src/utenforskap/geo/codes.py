@@ -20,6 +20,7 @@ __all__ = [
     "levels_of",
     "normalise_codes",
     "parent_code",
+    "unknown_district_code",
 ]
 
 #: Code length → level, as SSB and FHI use them.
@@ -127,7 +128,10 @@ def levels_of(codes: npt.ArrayLike) -> np.ndarray:
 
 
 def is_unknown_district(codes: npt.ArrayLike) -> np.ndarray:
-    """Mark district codes that stand for "district not known" (``xxxx99``).
+    """Mark sub-municipal codes that stand for "district not known".
+
+    SSB and FHI write the kommune followed by nines: ``030199`` (bydel),
+    ``03019999`` (grunnkrets), ``0301999999`` (levekårssone).
 
     Parameters
     ----------
@@ -137,17 +141,47 @@ def is_unknown_district(codes: npt.ArrayLike) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Boolean array, True for six-digit codes ending in ``99``.
+        Boolean array.
 
     Examples
     --------
-    >>> is_unknown_district(["030199", "030101", "0399"]).tolist()
-    [True, False, False]
+    >>> is_unknown_district(["030199", "030101", "0399", "11039999"]).tolist()
+    [True, False, False, True]
     """
     series = _as_text(codes).astype(str)
-    return (
-        (levels_of(series) == "bydel") & series.str.endswith(UNKNOWN_DISTRICT_SUFFIX).to_numpy()
-    ).astype(bool)
+    level = levels_of(series)
+    sub_municipal = isin(level, {"bydel", "grunnkrets", "levekarssone"})
+    nines = series.str[4:].str.fullmatch(r"9+").fillna(False).to_numpy(dtype=bool)
+    return (sub_municipal & nines).astype(bool)
+
+
+def unknown_district_code(kommune: npt.ArrayLike, level: str) -> np.ndarray:
+    """The "district not known" code of each kommune at a sub-municipal level.
+
+    Parameters
+    ----------
+    kommune
+        Kommune codes.
+    level
+        ``bydel``, ``grunnkrets`` or ``levekarssone``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array, e.g. ``0301`` → ``030199`` for bydel.
+
+    Examples
+    --------
+    >>> unknown_district_code(["0301"], "levekarssone").tolist()
+    ['0301999999']
+    """
+    lengths = {name: length for length, name in LEVELS.items()}
+    if level not in ("bydel", "grunnkrets", "levekarssone"):
+        raise DataError(
+            f"level must be 'bydel', 'grunnkrets' or 'levekarssone'; not {level!r}", value=level
+        )
+    suffix = "9" * (lengths[level] - 4)
+    return (_as_text(kommune).astype(str).str[:4] + suffix).to_numpy(dtype=object)
 
 
 def parent_code(codes: npt.ArrayLike) -> np.ndarray:

@@ -11,13 +11,20 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import is_unknown_district, isin, levels_of, parent_code
+from utenforskap.geo.codes import (
+    is_unknown_district,
+    isin,
+    levels_of,
+    parent_code,
+    unknown_district_code,
+)
 
 if TYPE_CHECKING:
     from utenforskap.geo.registry import RegionRegistry
 
 __all__ = [
     "KOMMUNE",
+    "LEVEL",
     "LEVEL_ORDER",
     "UNKNOWN_DENOMINATOR_SHARE",
     "UNKNOWN_NUMERATOR_SHARE",
@@ -30,8 +37,9 @@ __all__ = [
 #: Coverage columns: the share of a kommune's numerator / denominator whose district is unknown.
 UNKNOWN_NUMERATOR_SHARE = "unknown_numerator_share"
 UNKNOWN_DENOMINATOR_SHARE = "unknown_denominator_share"
-#: Coverage column naming the kommune.
+#: Coverage columns naming the kommune and the district level.
 KOMMUNE = "kommune"
+LEVEL = "level"
 
 #: Levels from finest to coarsest, in the order they are rolled up.
 LEVEL_ORDER: tuple[str, ...] = ("grunnkrets", "levekarssone", "bydel", "kommune", "fylke", "land")
@@ -190,7 +198,12 @@ def _parents_for(
     # must know every one of them.
     grunnkrets = levels_of(codes) == "grunnkrets"
     if grunnkrets.any() and registry.has_level("grunnkrets"):
-        lost = grunnkrets & ~known
+        # The unknown grunnkrets (xxxx9999) goes to the unknown levekårssone.
+        unknown = grunnkrets & ~known & is_unknown_district(codes)
+        parent = np.where(unknown, unknown_district_code(codes, "levekarssone"), parent).astype(
+            object
+        )
+        lost = grunnkrets & ~known & ~unknown
         if lost.any():
             position = int(np.flatnonzero(lost)[0])
             raise DataError(
@@ -237,9 +250,9 @@ def rollup_levels(
         A CountFrame: the input rows plus one row per parent region and key,
         sorted by key. Counts of a parent are exact sums of its children.
     coverage : pandas.DataFrame
-        :func:`district_coverage` of the bydel rows: ``kommune``, the key
-        columns other than ``region``, ``unknown_numerator_share``,
-        ``unknown_denominator_share``.
+        :func:`district_coverage` of every sub-municipal level, rolled-up included:
+        ``kommune``, ``level``, ``indicator``, ``period``, ``age``, ``sex``,
+        ``unknown_numerator_share``, ``unknown_denominator_share``.
 
     Raises
     ------
@@ -261,9 +274,8 @@ def rollup_levels(
     targets = ("kommune", "fylke", "land")
     if to not in targets:
         raise DataError(f"to must be one of {list(targets)}; not {to!r}", value=to)
-    coverage = district_coverage(counts)
     if counts.empty:
-        return F.empty_counts(), coverage
+        return F.empty_counts(), district_coverage(counts)
     stop = LEVEL_ORDER.index(to)
     frame = counts[list(F.COUNT_COLUMNS)].copy()
     frame["_level"] = levels_of(frame[F.REGION].to_numpy(dtype=object))
@@ -299,7 +311,8 @@ def rollup_levels(
         blank = out[F.REGION_NAME].isna() | (out[F.REGION_NAME] == "")
         out[F.REGION_NAME] = out[F.REGION_NAME].where(~blank | filled.isna(), filled)
         out[F.REGION_NAME] = out[F.REGION_NAME].fillna("").astype(object)
-    return F.sort_frame(out), coverage
+    out = F.sort_frame(out)
+    return out, district_coverage(out)
 
 
 def _merge_duplicates(frame: pd.DataFrame, source: object | None) -> pd.DataFrame:
@@ -335,16 +348,19 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     counts
-        A CountFrame; only its bydel rows (six-digit codes) are used, the
-        unknown district being ``xxxx99``.
+        A CountFrame; its sub-municipal rows (bydel, grunnkrets,
+        levekårssone) are used, the unknown district being the kommune code
+        followed by nines (``030199``, ``03019999``, ``0301999999``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per kommune × indicator × period × age × sex with district
-        rows: ``kommune`` (code), ``indicator``, ``period``, ``age``, ``sex``,
-        ``unknown_numerator_share`` and ``unknown_denominator_share`` (0 when
-        no unknown-district row; NaN when a part is missing or the total is 0).
+        One row per kommune × level × indicator × period × age × sex with
+        district rows: ``kommune`` (code), ``level``, ``indicator``,
+        ``period``, ``age``, ``sex``, ``unknown_numerator_share`` and
+        ``unknown_denominator_share`` (0 when there is no unknown-district
+        row; NaN when a part is missing or the total is 0). Sorted by the
+        first six columns.
 
     Examples
     --------
@@ -356,42 +372,39 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     >>> district_coverage(cf)["unknown_numerator_share"].tolist()
     [0.1]
     """
-    columns = [
-        KOMMUNE,
-        F.INDICATOR,
-        F.PERIOD,
-        F.AGE,
-        F.SEX,
-        UNKNOWN_NUMERATOR_SHARE,
-        UNKNOWN_DENOMINATOR_SHARE,
-    ]
-    codes = counts[F.REGION].to_numpy(dtype=object) if not counts.empty else np.array([], object)
-    districts = levels_of(codes) == "bydel"
+    keys = [KOMMUNE, LEVEL, F.INDICATOR, F.PERIOD, F.AGE, F.SEX]
+    columns = [*keys, UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE]
+    codes = counts[F.REGION].to_numpy(dtype=object) if len(counts) else np.array([], object)
+    level = levels_of(codes)
+    districts = isin(level, {"bydel", "grunnkrets", "levekarssone"})
     if not districts.any():
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns[:5]}).assign(
-            **{
-                UNKNOWN_NUMERATOR_SHARE: pd.Series([], dtype=float),
-                UNKNOWN_DENOMINATOR_SHARE: pd.Series([], dtype=float),
-            }
-        )
+        empty = {c: pd.Series([], dtype=object) for c in keys}
+        empty[UNKNOWN_NUMERATOR_SHARE] = pd.Series([], dtype=float)
+        empty[UNKNOWN_DENOMINATOR_SHARE] = pd.Series([], dtype=float)
+        return pd.DataFrame(empty)[columns]
     part = counts.loc[districts]
-    unknown = is_unknown_district(part[F.REGION].to_numpy(dtype=object))
-    missing = (part[F.STATUS] != "").to_numpy()
+    part_codes = codes[districts]
+    unknown = is_unknown_district(part_codes)
+    status = part[F.STATUS].to_numpy(dtype=object)
+    numerator = part[F.NUMERATOR].to_numpy(dtype=float)
+    denominator = part[F.DENOMINATOR].to_numpy(dtype=float)
+    not_applicable = status == "."
     work = pd.DataFrame(
         {
-            KOMMUNE: parent_code(part[F.REGION].to_numpy(dtype=object)),
+            KOMMUNE: parent_code(part_codes),
+            LEVEL: level[districts],
             F.INDICATOR: part[F.INDICATOR].to_numpy(dtype=object),
             F.PERIOD: part[F.PERIOD].to_numpy(dtype=object),
             F.AGE: part[F.AGE].to_numpy(dtype=object),
             F.SEX: part[F.SEX].to_numpy(dtype=object),
-            "num": part[F.NUMERATOR].to_numpy(dtype=float),
-            "den": part[F.DENOMINATOR].to_numpy(dtype=float),
-            "num_unknown": np.where(unknown, part[F.NUMERATOR].to_numpy(dtype=float), 0.0),
-            "den_unknown": np.where(unknown, part[F.DENOMINATOR].to_numpy(dtype=float), 0.0),
-            "missing": missing,
+            "num": np.where(not_applicable, 0.0, numerator),
+            "den": np.where(not_applicable, 0.0, denominator),
+            "num_unknown": np.where(unknown & ~not_applicable, numerator, 0.0),
+            "den_unknown": np.where(unknown & ~not_applicable, denominator, 0.0),
+            "missing": ~not_applicable
+            & (np.isnan(numerator) | np.isnan(denominator) | isin(status, {"..", "...", ":"})),
         }
     )
-    keys = columns[:5]
     sums = work.groupby(keys, sort=True).agg(
         num=("num", "sum"),
         den=("den", "sum"),
@@ -401,11 +414,10 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     )
     sums = sums.reset_index()
     blank = sums["missing"].to_numpy(dtype=bool)
+    num, den = sums["num"].to_numpy(), sums["den"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        num_share = sums["num_unknown"].to_numpy() / sums["num"].to_numpy()
-        den_share = sums["den_unknown"].to_numpy() / sums["den"].to_numpy()
-    num_share = np.where(blank | (sums["num"].to_numpy() == 0), np.nan, num_share)
-    den_share = np.where(blank | (sums["den"].to_numpy() == 0), np.nan, den_share)
+        num_share = np.where(blank | (num == 0), np.nan, sums["num_unknown"].to_numpy() / num)
+        den_share = np.where(blank | (den == 0), np.nan, sums["den_unknown"].to_numpy() / den)
     out = sums[keys].astype(object)
     out[UNKNOWN_NUMERATOR_SHARE] = num_share
     out[UNKNOWN_DENOMINATOR_SHARE] = den_share
