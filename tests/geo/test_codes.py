@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from utenforskap.errors import DataError
 from utenforskap.geo import (
@@ -102,3 +104,19 @@ def test_non_codes_are_refused_naming_the_row(bad):
     with pytest.raises(DataError) as info:
         normalise_codes(["0301", bad])
     assert info.value.row == 1
+
+
+_ZERO_CODES = (
+    st.sampled_from([2, 4, 6, 8, 10])
+    .flatmap(
+        lambda n: st.text("0123456789", min_size=n - 1, max_size=n - 1).map(lambda rest: "0" + rest)
+    )
+    .filter(lambda code: not code.startswith("00"))
+)
+
+
+@given(_ZERO_CODES)
+def test_a_code_that_lost_its_zero_gets_it_back(code):
+    with pytest.warns(GeoWarning):
+        assert normalise_codes([code[1:]]).tolist() == [code]
+    assert normalise_codes([code]).tolist() == [code]

@@ -124,3 +124,8 @@ def test_levekarssone_mapping_refuses_grunnkrets_in_two_zones(tmp_path):
     with pytest.raises(DataError, match="two levekårssoner") as info:
         read_levekarssone_map(path)
     assert info.value.row == 2
+
+
+def test_fill_names_keeps_given_names(demo):
+    frame = pd.DataFrame({"region": ["9901", "990101", "0301"], "region_name": ["", "Mitt", ""]})
+    assert demo.fill_names(frame)["region_name"].tolist() == ["Eksempelkommune", "Mitt", ""]

@@ -333,6 +333,26 @@ class RegionRegistry:
         """Parents of ``codes``; ``""`` for land and for codes the registry does not hold."""
         return self._lookup(codes, "parent")
 
+    def fill_names(self, counts: pd.DataFrame) -> pd.DataFrame:
+        """Return a copy of a CountFrame with blank ``region_name`` filled from the registry.
+
+        Parameters
+        ----------
+        counts
+            A frame with ``region`` and ``region_name``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The same rows; names already given are kept.
+        """
+        out = counts.copy()
+        found = self.name_of(out["region"].to_numpy(dtype=object))
+        given = out["region_name"].fillna("").astype(str).to_numpy(dtype=object)
+        out["region_name"] = np.where(given == "", found, given).astype(object)
+        out["region_name"] = out["region_name"].astype(object)
+        return out
+
     def check(
         self,
         codes: npt.ArrayLike | pd.Series,
