@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from utenforskap import frames as F
 from utenforskap.errors import DataError
+from utenforskap.geo.codes import is_unknown_district
+from utenforskap.registry import INDICATORS
 
-__all__ = ["select", "single"]
+__all__ = [
+    "display_names",
+    "districts_of",
+    "high_is_bad_of",
+    "reference_row",
+    "select",
+    "single",
+    "unit_of",
+]
 
 
 def select(data: pd.DataFrame, **criteria: object) -> pd.DataFrame:
@@ -57,3 +69,73 @@ def single(data: pd.DataFrame, column: str) -> str:
             column=column,
         )
     return str(values[0])
+
+
+def high_is_bad_of(indicator: str, given: bool | None) -> bool:
+    """Direction of an indicator: ``given`` when set, else the registry's (default True)."""
+    if given is not None:
+        return bool(given)
+    return INDICATORS[indicator].high_is_bad if indicator in INDICATORS else True
+
+
+def unit_of(indicator: str, lang: str) -> str:
+    """Unit of an indicator from the registry (``""`` when unknown)."""
+    return INDICATORS[indicator].unit(lang) if indicator in INDICATORS else ""
+
+
+def reference_row(rows: pd.DataFrame) -> tuple[str, float, str]:
+    """The reference shared by most rows: its code, value and display name.
+
+    Parameters
+    ----------
+    rows
+        IndicatorFrame rows of one indicator, period, age band and sex.
+
+    Returns
+    -------
+    tuple
+        ``(code, value, name)``; value is NaN when unknown, code ``""`` when
+        the rows name no reference.
+    """
+    refs = rows[F.REFERENCE][rows[F.REFERENCE].fillna("") != ""]
+    if refs.empty:
+        return "", float("nan"), ""
+    code = str(refs.value_counts(sort=True).index[0])
+    own = rows[rows[F.REGION] == code]
+    if not own.empty and not bool(own[F.SUPPRESSED].iloc[0]):
+        value = float(own[F.VALUE].iloc[0])
+        name = str(own[F.REGION_NAME].iloc[0]) or code
+    else:
+        finite = rows.loc[rows[F.REFERENCE] == code, F.REFERENCE_VALUE].dropna()
+        value = float(finite.iloc[0]) if not finite.empty else float("nan")
+        name = str(own[F.REGION_NAME].iloc[0]) if not own.empty else code
+    return code, value, name or code
+
+
+def districts_of(rows: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """The rows compared with ``reference``, without it and without "unknown district" codes.
+
+    Parameters
+    ----------
+    rows
+        IndicatorFrame rows of one indicator, period, age band and sex.
+    reference
+        Code of the reference region (``""``: every row but unknown districts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The district rows, in the frame's order.
+    """
+    codes = rows[F.REGION].astype(str).to_numpy()
+    keep = ~is_unknown_district(codes) & (codes != reference)
+    if reference:
+        keep &= rows[F.REFERENCE].to_numpy(dtype=object) == reference
+    return rows.loc[np.asarray(keep, dtype=bool)]
+
+
+def display_names(rows: pd.DataFrame) -> list[str]:
+    """Region name, or the code where the name is empty, for each row."""
+    names = rows[F.REGION_NAME].fillna("").astype(str).to_numpy(dtype=object)
+    codes = rows[F.REGION].astype(str).to_numpy(dtype=object)
+    return [str(v) for v in np.where(names != "", names, codes)]

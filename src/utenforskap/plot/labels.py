@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import math
+import textwrap
+from typing import TYPE_CHECKING
 
-__all__ = ["LANGS", "format_number", "format_percent", "text"]
+from utenforskap.disclosure.labels import suppressed_label
+
+if TYPE_CHECKING:
+    from matplotlib.ticker import Formatter
+
+__all__ = [
+    "LANGS",
+    "format_number",
+    "format_percent",
+    "format_tick",
+    "format_value",
+    "text",
+    "tick_formatter",
+    "wrap",
+]
 
 LANGS: tuple[str, ...] = ("nb", "en")
 
@@ -12,23 +28,36 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "source": ("Kilde", "Source"),
     "computed": ("beregninger: utenforskap", "computed with utenforskap"),
     "synthetic": ("Syntetiske data", "Synthetic data"),
-    "suppressed": ("prikket", "suppressed"),
-    "suppressed_note": (
-        "Prikket: for få personer til å publisere tallet (personvern)",
-        "Suppressed: too few persons to publish the figure (privacy)",
-    ),
     "reference": ("Referanse", "Reference"),
     "interval": ("{level} % konfidensintervall", "{level} % confidence interval"),
-    "worse": ("Dårligere enn referansen", "Worse than the reference"),
-    "better": ("Bedre enn referansen", "Better than the reference"),
-    "similar": ("Ikke signifikant forskjellig", "Not significantly different"),
+    "worse": ("Dårligere enn {ref}", "Worse than {ref}"),
+    "better": ("Bedre enn {ref}", "Better than {ref}"),
+    "similar": ("Ikke sikker forskjell", "No clear difference"),
     "not_tested": ("Ikke testet", "Not tested"),
-    "age": ("alder", "age"),
+    "age": ("Alder", "Age"),
     "years": ("år", "years"),
     "total": ("begge kjønn", "both sexes"),
     "male": ("gutter/menn", "boys/men"),
     "female": ("jenter/kvinner", "girls/women"),
     "period": ("Periode", "Period"),
+    "district": ("Område", "District"),
+    "denominator": ("Antall personer i gruppen (nevner)", "Persons in the group (denominator)"),
+    "limit": ("{level} % kontrollgrense", "{level} % control limit"),
+    "outside_high": ("Over {level} %-grensen", "Above the {level} % limit"),
+    "outside_low": ("Under {level} %-grensen", "Below the {level} % limit"),
+    "within": ("Innenfor grensene", "Within the limits"),
+    "hidden_list": ("Prikket (ikke vist): {names}", "Suppressed (not shown): {names}"),
+    "gap": ("brudd i linjen: prikket", "gap in the line: suppressed"),
+    "no_data": ("ingen data", "no data"),
+    "bars": ("Stolpediagram", "Bar chart"),
+    "trend": ("Linjediagram", "Line chart"),
+    "funnel": ("Traktdiagram", "Funnel plot"),
+    "barometer": ("Barometer", "Barometer"),
+    "profile": ("Alders- og kjønnsprofil", "Age and sex profile"),
+    "map": ("Kart", "Map"),
+    "tiles": ("Flisekart", "Tile map"),
+    "overview": ("Oversikt over indikatorene", "Overview of the indicators"),
+    "district_profile": ("Områdeprofil", "District profile"),
 }
 
 
@@ -60,7 +89,34 @@ def text(key: str, lang: str = "nb", **fields: object) -> str:
     >>> text("synthetic")
     'Syntetiske data'
     """
-    return _TEXTS[key][_check(lang)].format(**fields)
+    index = _check(lang)
+    if key == "suppressed":
+        return suppressed_label(lang)
+    return _TEXTS[key][index].format(**fields)
+
+
+def wrap(label: str, width: int) -> str:
+    """Break a label into lines of at most ``width`` characters, at spaces.
+
+    Parameters
+    ----------
+    label
+        The text.
+    width
+        Maximum characters per line (at least 1).
+
+    Returns
+    -------
+    str
+        Lines joined with ``"\\n"``; a word longer than ``width`` stays whole.
+
+    Examples
+    --------
+    >>> wrap("Unge utenfor arbeid og utdanning", 16)
+    'Unge utenfor\\narbeid og\\nutdanning'
+    """
+    lines = textwrap.wrap(label, max(width, 1), break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) if lines else label
 
 
 def format_number(value: float, *, decimals: int = 1, lang: str = "nb") -> str:
@@ -114,3 +170,51 @@ def format_percent(value: float, *, decimals: int = 1, lang: str = "nb") -> str:
     if not number:
         return ""
     return f"{number}\u00a0%" if lang == "nb" else f"{number}%"
+
+
+def format_value(value: float, unit: str, *, decimals: int = 1, lang: str = "nb") -> str:
+    """Format a value for its unit: with ``%`` when the unit is percent, else the number.
+
+    Parameters
+    ----------
+    value
+        The value.
+    unit
+        The indicator's unit (``prosent``/``percent`` get a percent sign).
+    decimals
+        Digits after the decimal mark.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"11,2 %"``; ``""`` for NaN.
+
+    Examples
+    --------
+    >>> format_value(3.25, "per 1000")
+    '3,2'
+    """
+    if unit.lower() in ("prosent", "percent", "%"):
+        return format_percent(value, decimals=decimals, lang=lang)
+    return format_number(value, decimals=decimals, lang=lang)
+
+
+def format_tick(value: float, *, lang: str = "nb") -> str:
+    """An axis tick: no decimals for whole numbers, one otherwise (``"2,5"``, ``"10"``).
+
+    Examples
+    --------
+    >>> format_tick(2.5), format_tick(10.0)
+    ('2,5', '10')
+    """
+    whole = abs(value - round(value)) < 1e-9
+    return format_number(value, decimals=0 if whole else 1, lang=lang)
+
+
+def tick_formatter(lang: str = "nb") -> Formatter:
+    """A matplotlib tick formatter using :func:`format_tick` (Norwegian format in ``nb``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: format_tick(value, lang=lang))

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.plot._legend import legend_below
 from utenforskap.plot._select import select, single
-from utenforskap.plot.labels import format_number, text
+from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def trend_lines(
         ``ci_upper``; periods in sorted order on the x axis.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.lines import Line2D
 
     rows = select(data, indicator=indicator, age=age, sex=sex)
     single(rows, F.INDICATOR)
@@ -95,25 +96,14 @@ def trend_lines(
             linewidth=0,
             gid=f"band-{code}",
         )
-    ax.set_xticks(x, periods, rotation=45 if len(max(periods, key=len)) > 4 else 0)
+    rotated = len(max(periods, key=len)) > 4 and len(periods) > 5
+    ax.set_xticks(x, periods, rotation=45 if rotated else 0)
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: format_number(v, decimals=0, lang=lang))
-    )
-    ax.set_xlabel(text("period", lang))
+    ax.yaxis.set_major_formatter(tick_formatter(lang))
     handles, _ = ax.get_legend_handles_labels()
     if any_hidden:
-        handles.append(
-            plt.Line2D(
-                [],
-                [],
-                linestyle="none",
-                label=f"({text('suppressed', lang)}: gap)"
-                if lang == "en"
-                else f"(brudd i linjen: {text('suppressed', lang)})",
-            )
-        )
-    ax.legend(handles=handles, loc="best", fontsize=7.5)
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+        handles.append(Line2D([], [], linestyle="none", label=f"({text('gap', lang)})"))
+    legend_below(ax, handles, offset_pt=44.0 if rotated else 16.0)
+    ax.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
     return ax

@@ -1,0 +1,375 @@
+"""Figure-level helpers: one finished figure per chart, the barometer and a district profile."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from os import PathLike
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.disclosure import legend_note
+from utenforskap.errors import DataError
+from utenforskap.plot._legend import hidden_handle, judgement_handles, legend_below
+from utenforskap.plot._select import display_names, reference_row, select
+from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
+from utenforskap.plot.bars import district_bars
+from utenforskap.plot.decorate import decorate, subtitle
+from utenforskap.plot.funnel import funnel_plot
+from utenforskap.plot.labels import text, tick_formatter, wrap
+from utenforskap.plot.maps import choropleth, tile_map
+from utenforskap.plot.profile import age_sex_profile
+from utenforskap.plot.style import (
+    COLOURS,
+    comparison_colour,
+    comparison_key,
+    house_style,
+    new_figure,
+)
+from utenforskap.plot.trend import trend_lines
+from utenforskap.registry import INDICATORS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from utenforskap.geo.boundaries import Boundaries
+
+__all__ = ["CHART_KINDS", "barometer_figure", "chart_figure", "district_profile"]
+
+#: Chart kinds :func:`chart_figure` draws for one indicator.
+CHART_KINDS: tuple[str, ...] = ("bars", "trend", "funnel", "profile", "map")
+
+
+def _sources(indicators: Sequence[str]) -> str:
+    found = [INDICATORS[i].source_nb for i in indicators if i in INDICATORS]
+    return "; ".join(dict.fromkeys(found)) or "utenforskap"
+
+
+def _note(rows: pd.DataFrame, lang: str) -> str:
+    return legend_note(rows, lang) if bool(rows[F.SUPPRESSED].any()) else ""
+
+
+def chart_figure(
+    data: pd.DataFrame,
+    kind: str,
+    *,
+    indicator: str,
+    age: str,
+    period: str | None = None,
+    regions: Sequence[str] = (),
+    region: str | None = None,
+    boundaries: Boundaries | str | PathLike[str] | None = None,
+    size: str | tuple[float, float] = "a4",
+    lang: str = "nb",
+    synthetic: bool = False,
+) -> Figure:
+    """One indicator chart as a finished figure: house style, title, subtitle, source, notes.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    kind
+        One of :data:`CHART_KINDS`: ``bars``, ``trend``, ``funnel``,
+        ``profile`` (age × sex of ``region``), ``map`` (choropleth when
+        ``boundaries`` is given, else a tile map).
+    indicator, age
+        Indicator id and age band (``age`` is ignored for ``profile``).
+    period
+        Period; default the latest (``trend`` draws all).
+    regions
+        For ``trend``: districts drawn beside the reference.
+    region
+        For ``profile``: the region; default the reference region.
+    boundaries
+        For ``map``: polygons or a GeoJSON path.
+    size
+        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
+    lang
+        ``"nb"`` or ``"en"``.
+    synthetic
+        Mark the figure "Syntetiske data".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not registered with pyplot). Save it inside
+        :func:`~utenforskap.plot.house_style` so the style's save settings apply.
+
+    Raises
+    ------
+    DataError
+        Nothing to draw for the selection.
+    ValueError
+        An unknown ``kind``.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> fig = ut.plot.chart_figure(frame, "bars", indicator="neet", age="16-25")  # doctest: +SKIP
+    """
+    if kind not in CHART_KINDS:
+        raise ValueError(f"kind must be one of {list(CHART_KINDS)}; not {kind!r}")
+    ind = INDICATORS.get(indicator)
+    rows = select(data, indicator=indicator)
+    periods = sorted(rows[F.PERIOD].unique())
+    latest = period if period is not None else str(periods[-1])
+    unit = ind.unit(lang) if ind else ""
+    title = ind.title(lang) if ind else indicator
+    with house_style():
+        fig = new_figure(size)
+        ax = fig.subplots()
+        if kind == "trend":
+            cells = select(rows, age=age, sex="total")
+            ref_code = reference_row(cells[cells[F.PERIOD] == periods[-1]])[0]
+            wanted = [ref_code, *[r for r in regions if r != ref_code]]
+            trend_lines(cells, regions=wanted, lang=lang, ax=ax)
+            shown = cells[cells[F.REGION].isin(wanted)]
+            sub = subtitle(unit=unit, age=age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
+        elif kind == "profile":
+            cells = select(rows, period=latest)
+            where = region or reference_row(select(cells, sex="total"))[0]
+            age_sex_profile(cells, region=where, lang=lang, ax=ax)
+            shown = cells[cells[F.REGION] == where]
+            name = display_names(shown.head(1))[0]
+            sub = subtitle(unit=unit, age="", period=latest, sex="", lang=lang) + f" · {name}"
+        else:
+            cells = select(rows, age=age, period=latest, sex="total")
+            shown = cells
+            if kind == "bars":
+                district_bars(cells, lang=lang, ax=ax)
+            elif kind == "funnel":
+                funnel_plot(cells, lang=lang, ax=ax)
+            elif boundaries is not None:
+                choropleth(cells, boundaries, lang=lang, ax=ax)
+            else:
+                tile_map(cells, lang=lang, ax=ax)
+            sub = subtitle(unit=unit, age=age, period=latest, lang=lang)
+        decorate(
+            fig,
+            title=title,
+            subtitle=sub,
+            source=_sources([indicator]),
+            lang=lang,
+            suppressed=_note(shown, lang),
+            synthetic=synthetic,
+        )
+    return fig
+
+
+def barometer_figure(
+    data: pd.DataFrame,
+    *,
+    ages: Mapping[str, str] | None = None,
+    period: str | None = None,
+    size: str | tuple[float, float] = "a4",
+    lang: str = "nb",
+    synthetic: bool = False,
+) -> Figure:
+    """The barometer of all indicators as a finished figure.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    ages
+        Indicator id → age band; default each indicator's widest band.
+    period
+        Period; default the latest.
+    size
+        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
+    lang
+        ``"nb"`` or ``"en"``.
+    synthetic
+        Mark the figure "Syntetiske data".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    ages = dict(ages) if ages is not None else default_ages(data)
+    latest = period if period is not None else str(sorted(data[F.PERIOD].unique())[-1])
+    cells = barometer_cells(data, ages=ages, period=latest)
+    ref_name = display_names(cells.head(1))[0]
+    with house_style():
+        fig = new_figure(size)
+        ax = fig.subplots()
+        barometer(data, ages=ages, period=latest, lang=lang, ax=ax)
+        method = text("similar", lang).lower()
+        note = (
+            f"Fargen viser om området er sikkert bedre eller dårligere enn {ref_name} "
+            f"(grått: {method}). Tall i prosent."
+            if lang == "nb"
+            else f"The colour shows whether the district is clearly better or worse than "
+            f"{ref_name} (grey: {method}). Values in percent."
+        )
+        decorate(
+            fig,
+            title=text("overview", lang),
+            subtitle=f"{ref_name} · {latest} · {text('total', lang)}",
+            source=_sources(list(ages)),
+            lang=lang,
+            suppressed=_note(cells, lang),
+            synthetic=synthetic,
+            notes=(note,),
+        )
+    return fig
+
+
+def district_profile(
+    data: pd.DataFrame,
+    *,
+    region: str,
+    ages: Mapping[str, str] | None = None,
+    period: str | None = None,
+    size: str | tuple[float, float] = "a4",
+    lang: str = "nb",
+    synthetic: bool = False,
+) -> Figure:
+    """One page for one district: every indicator's value and interval against the reference.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    region
+        The district.
+    ages
+        Indicator id → age band; default each indicator's widest band.
+    period
+        Period; default the latest.
+    size
+        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
+    lang
+        ``"nb"`` or ``"en"``.
+    synthetic
+        Mark the figure "Syntetiske data".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A dot chart with one row per indicator: the district's value (gid
+        ``district``) coloured by comparison and direction, whiskers to the
+        interval, the reference value as a black bar (gid ``reference``);
+        hidden values printed "prikket".
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> fig = ut.plot.district_profile(frame, region="990101")  # doctest: +SKIP
+    """
+    from matplotlib.lines import Line2D
+
+    ages = dict(ages) if ages is not None else default_ages(data)
+    latest = period if period is not None else str(sorted(data[F.PERIOD].unique())[-1])
+    cells = barometer_cells(data, ages=ages, period=latest)
+    own = cells[cells[F.REGION] == region]
+    if own.empty:
+        raise DataError("no rows for the region", column=F.REGION, value=region)
+    ref_name = display_names(cells.head(1))[0]
+    name = display_names(own.head(1))[0]
+    y = len(ages) - 1 - own["column"].to_numpy(dtype=float)
+    value = own[F.VALUE].to_numpy(dtype=float)
+    low = own[F.CI_LOWER].to_numpy(dtype=float)
+    high = own[F.CI_UPPER].to_numpy(dtype=float)
+    ref = own[F.REFERENCE_VALUE].to_numpy(dtype=float)
+    hidden = own[F.SUPPRESSED].to_numpy(dtype=bool)
+    bad = np.array(
+        [INDICATORS[i].high_is_bad if i in INDICATORS else True for i in own[F.INDICATOR]]
+    )
+    colours = [
+        comparison_colour(str(c), high_is_bad=bool(b))
+        for c, b in zip(own[F.COMPARISON], bad, strict=True)
+    ]
+    with house_style():
+        fig = new_figure(size)
+        ax = fig.subplots()
+        ok = ~hidden
+        ax.errorbar(
+            value[ok],
+            y[ok],
+            xerr=np.vstack([value - low, high - value])[:, ok],
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=0.9,
+            capsize=2.5,
+            gid="intervals",
+        )
+        ax.scatter(
+            value[ok],
+            y[ok],
+            s=42,
+            c=[c for c, k in zip(colours, ok, strict=True) if k],
+            edgecolors="#333333",
+            linewidths=0.5,
+            zorder=3,
+            gid="district",
+        )
+        ax.scatter(
+            ref,
+            y,
+            marker="|",
+            s=180,
+            color=COLOURS["reference"],
+            linewidths=1.8,
+            zorder=2,
+            gid="reference",
+        )
+        for yy in y[hidden]:
+            ax.text(
+                1.0,
+                yy,
+                text("suppressed", lang),
+                va="center",
+                fontsize=7.5,
+                style="italic",
+                color=COLOURS["suppressed"],
+            )
+        heads = [
+            wrap(f"{INDICATORS[i].title(lang) if i in INDICATORS else i} ({ages[i]})", 34)
+            for i in own[F.INDICATOR]
+        ]
+        ax.set_yticks(y, heads, fontsize=7.5)
+        ax.set_ylim(-0.6, len(ages) - 0.4)
+        top = np.concatenate([high[ok], ref[np.isfinite(ref)], [1.0]])
+        ax.set_xlim(0, float(np.nanmax(top)) * 1.1)
+        ax.xaxis.set_major_formatter(tick_formatter(lang))
+        ax.grid(axis="x", color=COLOURS["grid"], linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", length=0)
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="|",
+                linestyle="none",
+                color=COLOURS["reference"],
+                markersize=10,
+                markeredgewidth=1.8,
+                label=ref_name,
+            ),
+        ]
+        keys = {
+            comparison_key(str(c), high_is_bad=bool(b))
+            for c, b in zip(own[F.COMPARISON][ok], bad[ok], strict=True)
+        }
+        handles += judgement_handles(keys, reference=ref_name, lang=lang)
+        if hidden.any():
+            handles.append(hidden_handle(lang))
+        legend_below(ax, handles)
+        decorate(
+            fig,
+            title=f"{text('district_profile', lang)}: {name}",
+            subtitle=f"{latest} · {text('total', lang)} · "
+            + ("prosent" if lang == "nb" else "percent"),
+            source=_sources(list(ages)),
+            lang=lang,
+            suppressed=_note(own, lang),
+            synthetic=synthetic,
+        )
+    return fig

@@ -1,0 +1,235 @@
+"""Funnel plot: districts as points against the 95 % and 99.8 % control limits of the reference."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.errors import DataError
+from utenforskap.plot._legend import legend_below
+from utenforskap.plot._select import (
+    display_names,
+    districts_of,
+    high_is_bad_of,
+    reference_row,
+    select,
+    single,
+    unit_of,
+)
+from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
+from utenforskap.plot.style import COLOURS
+from utenforskap.stats.funnel import FUNNEL_LEVELS, funnel_classify, funnel_limits
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+__all__ = ["funnel_plot"]
+
+_LIMIT_STYLE = {0: ("--", 1.0), 1: (":", 1.2)}
+
+
+def _baseline(rows: pd.DataFrame, ref_code: str, districts: pd.DataFrame) -> tuple[float, float]:
+    """Reference proportion on the unit scale and the value multiplier (100 for percent)."""
+    own = rows[rows[F.REGION] == ref_code]
+    pool = own if not own.empty and np.isfinite(own[F.NUMERATOR].to_numpy(float)).all() else None
+    if pool is None:
+        pool = districts[~districts[F.SUPPRESSED].to_numpy(dtype=bool)]
+    x = pool[F.NUMERATOR].to_numpy(dtype=float)
+    n = pool[F.DENOMINATOR].to_numpy(dtype=float)
+    v = pool[F.VALUE].to_numpy(dtype=float)
+    ok = np.isfinite(x) & np.isfinite(n) & (x > 0) & (n > 0) & np.isfinite(v)
+    if not ok.any():
+        raise DataError("funnel_plot needs published counts for the reference region")
+    base = float(x[ok].sum() / n[ok].sum())
+    multiplier = float(np.median(v[ok] / (x[ok] / n[ok])))
+    return base, multiplier
+
+
+def funnel_plot(
+    data: pd.DataFrame,
+    *,
+    indicator: str | None = None,
+    period: str | None = None,
+    age: str | None = None,
+    sex: str = "total",
+    levels: Sequence[float] = FUNNEL_LEVELS,
+    method: str = "exact",
+    high_is_bad: bool | None = None,
+    label: str = "outside",
+    lang: str = "nb",
+    ax: Axes | None = None,
+) -> Axes:
+    """Districts as points (denominator, value) against funnel limits around the reference.
+
+    The limits and each point's position against them come from
+    :func:`utenforskap.stats.funnel.funnel_limits` and
+    :func:`~utenforskap.stats.funnel.funnel_classify`, with the reference
+    region's proportion (numerator / denominator) as the target.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    indicator, period, age
+        Which cells to draw; may be omitted when ``data`` holds only one.
+    sex
+        ``total``, ``male`` or ``female``.
+    levels
+        Two control levels, default 95 % and 99.8 %.
+    method
+        ``"exact"`` (binomial, Spiegelhalter 2005) or ``"wilson"``.
+    high_is_bad
+        Direction for colouring; default from the registry.
+    label
+        ``"outside"``: name the districts outside the inner limits; ``"all"``;
+        ``"none"``.
+    lang
+        ``"nb"`` or ``"en"``.
+    ax
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Points at x = ``denominator``, y = ``value`` (gid ``points``), coloured
+        worse / better when outside the widest-but-one limit (in the
+        indicator's direction), grey within; the reference as a solid
+        horizontal line (gid ``reference``); the limits as lines
+        ``limit-lower-0.95``, ``limit-upper-0.95`` …; hidden districts are not
+        drawn and are listed under the legend.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional
+    performance. Statistics in Medicine 24, 1185-1202.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> ut.plot.funnel_plot(frame, indicator="neet", period="2024", age="16-25")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    if label not in ("outside", "all", "none"):
+        raise ValueError(f"label must be one of 'outside', 'all', 'none'; not {label!r}")
+    rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
+    ind_id = single(rows, F.INDICATOR)
+    single(rows, F.PERIOD)
+    single(rows, F.AGE)
+    bad = high_is_bad_of(ind_id, high_is_bad)
+    ref_code, _, ref_name = reference_row(rows)
+    districts = districts_of(rows, ref_code)
+    hidden_mask = districts[F.SUPPRESSED].to_numpy(dtype=bool)
+    shown = districts[~hidden_mask].sort_values(F.REGION, kind="mergesort")
+    base, multiplier = _baseline(rows, ref_code, districts)
+    x = shown[F.NUMERATOR].to_numpy(dtype=float)
+    n = shown[F.DENOMINATOR].to_numpy(dtype=float)
+    values = shown[F.VALUE].to_numpy(dtype=float)
+    ordered_levels = sorted(levels)
+    classes = funnel_classify(x, n, baseline=base, levels=ordered_levels, method=method)["funnel"]
+    judgement = np.full(len(shown), "within", dtype=object)
+    above = classes.str.startswith("above_").to_numpy(dtype=bool)
+    below = classes.str.startswith("below_").to_numpy(dtype=bool)
+    judgement[above] = "worse" if bad else "better"
+    judgement[below] = "better" if bad else "worse"
+    if ax is None:
+        _, ax = plt.subplots()
+    n_max = float(np.nanmax(n)) if len(n) else 100.0
+    grid = np.unique(np.round(np.geomspace(max(np.nanmin(n) * 0.6, 5.0), n_max * 1.25, 160)))
+    limits = funnel_limits(grid, base, levels=ordered_levels, method=method, multiplier=multiplier)
+    handles: list[Artist] = []
+    for i, level in enumerate(ordered_levels):
+        part = limits[limits["level"] == level]
+        style, width = _LIMIT_STYLE.get(i, ("-.", 1.0))
+        for side in ("lower", "upper"):
+            ax.plot(
+                part["denominator"],
+                part[side],
+                color=COLOURS["muted"],
+                linestyle=style,
+                linewidth=width,
+                gid=f"limit-{side}-{level:g}",
+            )
+        percent = format_number(100 * level, decimals=1 if 100 * level % 1 else 0, lang=lang)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=COLOURS["muted"],
+                linestyle=style,
+                label=text("limit", lang, level=percent),
+            )
+        )
+    ax.axhline(base * multiplier, color=COLOURS["reference"], linewidth=1.2, gid="reference")
+    unit = unit_of(ind_id, lang)
+    handles.insert(
+        0,
+        Line2D(
+            [],
+            [],
+            color=COLOURS["reference"],
+            label=f"{ref_name}: {format_value(base * multiplier, unit, lang=lang)}",
+        ),
+    )
+    colours = np.array([COLOURS["similar"]] * len(shown), dtype=object)
+    for key in ("worse", "better"):
+        colours[judgement == key] = COLOURS[key]
+    ax.scatter(
+        n,
+        values,
+        s=30,
+        c=list(colours),
+        edgecolors="#333333",
+        linewidths=0.5,
+        zorder=3,
+        gid="points",
+    )
+    percent_inner = format_number(100 * ordered_levels[0], decimals=0, lang=lang)
+    for key, key_label in (
+        ("worse", text("worse", lang, ref=ref_name)),
+        ("better", text("better", lang, ref=ref_name)),
+        ("within", text("within", lang)),
+    ):
+        if (judgement == key).any():
+            colour = COLOURS["similar" if key == "within" else key]
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markerfacecolor=colour,
+                    markeredgecolor="#333333",
+                    markeredgewidth=0.5,
+                    label=f"{key_label} ({percent_inner} %)" if key != "within" else key_label,
+                )
+            )
+    names = display_names(shown)
+    outside = (classes != "within").to_numpy(dtype=bool)
+    for xi, yi, name, out in zip(n, values, names, outside, strict=True):
+        if label == "all" or (label == "outside" and out):
+            ax.annotate(name, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    if hidden_mask.any():
+        hidden_names = ", ".join(sorted(display_names(districts[hidden_mask])))
+        handles.append(
+            Line2D([], [], linestyle="none", label=text("hidden_list", lang, names=hidden_names))
+        )
+    legend_below(ax, handles, offset_pt=30.0)
+    ax.set_xlabel(text("denominator", lang))
+    ax.set_xlim(0, n_max * 1.25)
+    finite = np.concatenate([values, limits["upper"].to_numpy(), limits["lower"].to_numpy()])
+    finite = finite[np.isfinite(finite)]
+    ax.set_ylim(max(0.0, float(finite.min()) * 0.9), float(finite.max()) * 1.05)
+    fmt = tick_formatter(lang)
+    ax.xaxis.set_major_formatter(fmt)
+    ax.yaxis.set_major_formatter(fmt)
+    ax.grid(color=COLOURS["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax

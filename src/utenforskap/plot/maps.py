@@ -1,0 +1,417 @@
+"""Maps: choropleth from boundary polygons with a classed scale; a tile map without boundaries."""
+
+from __future__ import annotations
+
+import itertools
+from os import PathLike
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.geo.boundaries import Boundaries, read_boundaries
+from utenforskap.geo.codes import is_unknown_district
+from utenforskap.plot._legend import HATCH, hidden_handle
+from utenforskap.plot._select import display_names, select, single, unit_of
+from utenforskap.plot.labels import format_number, text
+from utenforskap.plot.style import COLOURS, SEQUENTIAL
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+__all__ = ["SCHEMES", "choropleth", "class_breaks", "tile_map"]
+
+SCHEMES: tuple[str, ...] = ("quantiles", "equal")
+_NO_DATA = "#F7F7F7"
+
+
+def class_breaks(
+    values: npt.ArrayLike, *, classes: int = 5, scheme: str = "quantiles"
+) -> np.ndarray:
+    """Upper class limits for a classed colour scale, rounded to one decimal.
+
+    Parameters
+    ----------
+    values
+        Published values (NaN ignored).
+    classes
+        Number of classes, 3–7 (fewer when there are fewer distinct values).
+    scheme
+        ``"quantiles"`` (equal counts) or ``"equal"`` (equal widths).
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing edges ``[min, b1, …, max]``; class *i* holds values in
+        ``(edges[i], edges[i + 1]]`` (the first class includes ``min``).
+
+    Examples
+    --------
+    >>> class_breaks([1, 2, 3, 4, 5, 6], classes=3, scheme="equal").tolist()
+    [1.0, 2.7, 4.3, 6.0]
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {list(SCHEMES)}; not {scheme!r}")
+    if classes not in SEQUENTIAL:
+        raise ValueError(f"classes must be one of {sorted(SEQUENTIAL)}; not {classes!r}")
+    data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    if data.size == 0:
+        return np.array([0.0, 1.0])
+    low, high = float(data.min()), float(data.max())
+    if scheme == "equal":
+        edges = np.linspace(low, high, classes + 1)
+    else:
+        edges = np.quantile(data, np.linspace(0.0, 1.0, classes + 1))
+    edges = np.unique(np.round(edges, 1))
+    edges[0] = min(edges[0], np.floor(low * 10) / 10)
+    edges[-1] = max(edges[-1], np.ceil(high * 10) / 10)
+    if edges.size < 2:
+        edges = np.array([edges[0], edges[0] + 0.1])
+    return edges
+
+
+def _classify(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    index = np.searchsorted(edges[1:-1], values, side="left")
+    return np.where(np.isfinite(values), index, -1)
+
+
+def _palette(edges: np.ndarray) -> tuple[str, ...]:
+    k = len(edges) - 1
+    if k in SEQUENTIAL:
+        return SEQUENTIAL[k]
+    return SEQUENTIAL[7][-k:] if k < 3 else SEQUENTIAL[7]
+
+
+def _class_handles(edges: np.ndarray, palette: tuple[str, ...], lang: str) -> list[Artist]:
+    from matplotlib.patches import Patch
+
+    labels = [
+        f"{format_number(lo, lang=lang)}–{format_number(hi, lang=lang)}"
+        for lo, hi in itertools.pairwise(edges)
+    ]
+    return [
+        Patch(facecolor=colour, edgecolor="#999999", linewidth=0.4, label=label)
+        for colour, label in zip(palette, labels, strict=True)
+    ]
+
+
+def _cells(
+    data: pd.DataFrame,
+    indicator: str | None,
+    period: str | None,
+    age: str | None,
+    sex: str,
+) -> tuple[str, pd.DataFrame]:
+    rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
+    ind_id = single(rows, F.INDICATOR)
+    single(rows, F.PERIOD)
+    single(rows, F.AGE)
+    keep = ~is_unknown_district(rows[F.REGION].astype(str).to_numpy())
+    return ind_id, rows.loc[keep]
+
+
+def _legend(
+    ax: Axes,
+    edges: np.ndarray,
+    palette: tuple[str, ...],
+    *,
+    unit: str,
+    hidden: bool,
+    no_data: bool,
+    lang: str,
+) -> None:
+    from matplotlib.patches import Patch
+
+    handles = _class_handles(edges, palette, lang)
+    if hidden:
+        handles.append(hidden_handle(lang))
+    if no_data:
+        handles.append(
+            Patch(
+                facecolor=_NO_DATA, edgecolor="#999999", linewidth=0.4, label=text("no_data", lang)
+            )
+        )
+    ax.legend(
+        handles=handles,
+        title=unit,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        alignment="left",
+    )
+
+
+def choropleth(
+    data: pd.DataFrame,
+    boundaries: Boundaries | str | PathLike[str],
+    *,
+    indicator: str | None = None,
+    period: str | None = None,
+    age: str | None = None,
+    sex: str = "total",
+    classes: int = 5,
+    scheme: str = "quantiles",
+    labels: bool = False,
+    code_property: str = "code",
+    lang: str = "nb",
+    ax: Axes | None = None,
+) -> Axes:
+    """Regions filled by class of ``value``, hidden cells hatched, with a classed legend.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    boundaries
+        Polygons (:class:`utenforskap.geo.boundaries.Boundaries`) or a GeoJSON
+        path read with :func:`~utenforskap.geo.boundaries.read_boundaries`
+        (kommuner, bydeler or levekårssoner; WGS84).
+    indicator, period, age
+        Which cells to draw; may be omitted when ``data`` holds only one.
+    sex
+        ``total``, ``male`` or ``female``.
+    classes, scheme
+        Class count (3–7) and :func:`class_breaks` scheme.
+    labels
+        Print each region's name at its centre.
+    code_property
+        Feature property with the code, when ``boundaries`` is a path.
+    lang
+        ``"nb"`` or ``"en"``.
+    ax
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A collection of region shapes (gid ``regions``, in the boundaries'
+        code order) filled by class; hidden regions white with hatching (gid
+        ``suppressed``); regions without data light grey; longitude scaled
+        by the cosine of the mean latitude; the legend (classes, "prikket",
+        "ingen data") to the right.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> ut.plot.choropleth(frame, "oslo_bydeler_2024.geojson", indicator="neet")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+
+    if not isinstance(boundaries, Boundaries):
+        boundaries = read_boundaries(boundaries, code_property=code_property)
+    ind_id, rows = _cells(data, indicator, period, age, sex)
+    codes = list(boundaries.codes)
+    by_code = rows.drop_duplicates(F.REGION).set_index(F.REGION).reindex(codes)
+    values = by_code[F.VALUE].to_numpy(dtype=float)
+    hidden = by_code[F.SUPPRESSED].fillna(False).to_numpy(dtype=bool)
+    present = by_code[F.INDICATOR].notna().to_numpy(dtype=bool)
+    edges = class_breaks(values[~hidden], classes=classes, scheme=scheme)
+    palette = _palette(edges)
+    index = _classify(np.where(hidden, np.nan, values), edges)
+    face = np.where(index >= 0, np.array(palette, dtype=object)[np.clip(index, 0, None)], _NO_DATA)
+    face = np.where(hidden, "white", face)
+    if ax is None:
+        _, ax = plt.subplots()
+    paths = boundaries.to_paths()
+    ax.add_collection(
+        PatchCollection(
+            [PathPatch(paths[c]) for c in codes],
+            facecolors=list(face),
+            edgecolors="#FFFFFF",
+            linewidths=0.5,
+            gid="regions",
+        )
+    )
+    if hidden.any():
+        ax.add_collection(
+            PatchCollection(
+                [PathPatch(paths[c]) for c, h in zip(codes, hidden, strict=True) if h],
+                facecolor="none",
+                edgecolor=COLOURS["suppressed"],
+                hatch=HATCH,
+                linewidths=0.4,
+                gid="suppressed",
+            )
+        )
+    xmin, ymin, xmax, ymax = boundaries.bounds()
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect(1.0 / np.cos(np.radians((ymin + ymax) / 2.0)))
+    ax.set_axis_off()
+    if labels:
+        names = dict(zip(rows[F.REGION], display_names(rows), strict=True))
+        for code in codes:
+            cx, cy = _centre(boundaries, code)
+            ax.text(
+                cx,
+                cy,
+                names.get(code, code),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#111111",
+            )
+    _legend(
+        ax,
+        edges,
+        palette,
+        unit=unit_of(ind_id, lang),
+        hidden=bool(hidden.any()),
+        no_data=bool((~present).any()),
+        lang=lang,
+    )
+    return ax
+
+
+def _centre(boundaries: Boundaries, code: str) -> tuple[float, float]:
+    # The area-weighted centroid of the largest polygon's outer ring: the label
+    # lands on the main land area, not between islands.
+    rings = [polygon[0] for polygon in boundaries.shapes[code]]
+    areas = []
+    for ring in rings:
+        x, y = ring[:, 0], ring[:, 1]
+        areas.append(0.5 * float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])))
+    ring = rings[int(np.argmax(np.abs(areas)))]
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    area = cross.sum() / 2.0
+    if area == 0:
+        return float(x.mean()), float(y.mean())
+    return (
+        float(((x[:-1] + x[1:]) * cross).sum() / (6.0 * area)),
+        float(((y[:-1] + y[1:]) * cross).sum() / (6.0 * area)),
+    )
+
+
+def tile_map(
+    data: pd.DataFrame,
+    *,
+    indicator: str | None = None,
+    period: str | None = None,
+    age: str | None = None,
+    sex: str = "total",
+    classes: int = 5,
+    scheme: str = "quantiles",
+    columns: int | None = None,
+    reference: str | None = None,
+    lang: str = "nb",
+    ax: Axes | None = None,
+) -> Axes:
+    """Equal squares, one per district in code order, filled by class: the map without boundaries.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    indicator, period, age
+        Which cells to draw; may be omitted when ``data`` holds only one.
+    sex
+        ``total``, ``male`` or ``female``.
+    classes, scheme
+        Class count (3–7) and :func:`class_breaks` scheme.
+    columns
+        Tiles per row; default about the square root of the count.
+    reference
+        Region left out (the kommune); default the most common ``reference``.
+    lang
+        ``"nb"`` or ``"en"``.
+    ax
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One square per district (gid ``tiles``) filled by class, hidden ones
+        white and hatched (gid ``suppressed``), each with its name and value
+        (or "prikket"); the classed legend to the right.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> ut.plot.tile_map(frame, indicator="neet", period="2024", age="16-25")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Rectangle
+
+    from utenforskap.plot._select import reference_row
+    from utenforskap.plot.labels import wrap
+
+    ind_id, rows = _cells(data, indicator, period, age, sex)
+    ref_code = reference if reference is not None else reference_row(rows)[0]
+    tiles = rows[rows[F.REGION] != ref_code].sort_values(F.REGION, kind="mergesort")
+    count = len(tiles)
+    ncol = columns or max(int(np.ceil(np.sqrt(count * 1.3))), 1)
+    col = np.arange(count) % ncol
+    row = np.arange(count) // ncol
+    nrow = int(row.max()) + 1 if count else 1
+    values = tiles[F.VALUE].to_numpy(dtype=float)
+    hidden = tiles[F.SUPPRESSED].to_numpy(dtype=bool)
+    edges = class_breaks(values[~hidden], classes=classes, scheme=scheme)
+    palette = _palette(edges)
+    index = _classify(np.where(hidden, np.nan, values), edges)
+    face = np.where(index >= 0, np.array(palette, dtype=object)[np.clip(index, 0, None)], _NO_DATA)
+    face = np.where(hidden, "white", face)
+    if ax is None:
+        _, ax = plt.subplots()
+    y = nrow - 1 - row
+    boxes = [Rectangle((c + 0.04, r + 0.04), 0.92, 0.92) for c, r in zip(col, y, strict=True)]
+    ax.add_collection(
+        PatchCollection(
+            boxes, facecolors=list(face), edgecolors="#BBBBBB", linewidths=0.4, gid="tiles"
+        )
+    )
+    if hidden.any():
+        ax.add_collection(
+            PatchCollection(
+                [b for b, h in zip(boxes, hidden, strict=True) if h],
+                facecolor="none",
+                edgecolor=COLOURS["suppressed"],
+                hatch=HATCH,
+                linewidths=0.4,
+                gid="suppressed",
+            )
+        )
+    dark = index >= max(len(palette) - 2, 1)
+    names = display_names(tiles)
+    for c, r, name, value, hid, on_dark in zip(col, y, names, values, hidden, dark, strict=True):
+        shade = "white" if on_dark and not hid else "#111111"
+        ax.text(
+            c + 0.5, r + 0.62, wrap(name, 12), ha="center", va="center", fontsize=7, color=shade
+        )
+        label = text("suppressed", lang) if hid else format_number(value, lang=lang)
+        ax.text(
+            c + 0.5,
+            r + 0.3,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8 if not hid else 7,
+            fontweight="bold" if not hid else "normal",
+            style="italic" if hid else "normal",
+            color=shade if not hid else COLOURS["suppressed"],
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8} if hid else None,
+        )
+    ax.set_xlim(0, ncol)
+    ax.set_ylim(0, nrow)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _legend(
+        ax,
+        edges,
+        palette,
+        unit=unit_of(ind_id, lang),
+        hidden=bool(hidden.any()),
+        no_data=False,
+        lang=lang,
+    )
+    return ax

@@ -1,0 +1,186 @@
+"""Age and sex profile: one region's value per age band and sex, with intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.ages import parse_band
+from utenforskap.errors import DataError
+from utenforskap.plot._legend import legend_below
+from utenforskap.plot._select import display_names, select, single, unit_of
+from utenforskap.plot.labels import text, tick_formatter
+from utenforskap.plot.style import COLOURS
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+__all__ = ["age_order", "age_sex_profile"]
+
+
+def age_order(bands: Sequence[str]) -> list[str]:
+    """Age bands narrow first, then by lowest age; labels that are not ages keep their order.
+
+    Parameters
+    ----------
+    bands
+        Age band labels.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["16-19", "20-25", "16-25"]``.
+
+    Examples
+    --------
+    >>> age_order(["16-25", "20-25", "16-19"])
+    ['16-19', '20-25', '16-25']
+    """
+    keys = []
+    for position, band in enumerate(dict.fromkeys(bands)):
+        try:
+            low, high = parse_band(band)
+            keys.append((0, high - low, low, position, band))
+        except DataError:
+            keys.append((1, 0, 0, position, band))
+    return [k[-1] for k in sorted(keys)]
+
+
+def age_sex_profile(
+    data: pd.DataFrame,
+    *,
+    region: str,
+    indicator: str | None = None,
+    period: str | None = None,
+    sexes: Sequence[str] = ("female", "male", "total"),
+    lang: str = "nb",
+    ax: Axes | None = None,
+) -> Axes:
+    """Points with interval whiskers for each age band × sex of one region.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame that has been through disclosure control.
+    region
+        The region drawn.
+    indicator, period
+        Which cells; may be omitted when ``data`` holds only one.
+    sexes
+        Sexes drawn side by side within each age band.
+    lang
+        ``"nb"`` or ``"en"``.
+    ax
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Per sex an error bar container (gid ``profile-<sex>``) with y =
+        ``value`` and whiskers to ``ci_lower`` / ``ci_upper``, age bands on
+        the x axis in :func:`age_order`; the region's reference (its
+        ``reference_value`` for the whole group) as short black dashes (gid
+        ``reference``); hidden cells as a grey "prikket" label at the base.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> ut.plot.age_sex_profile(  # doctest: +SKIP
+    ...     frame, region="9901", indicator="neet", period="2024"
+    ... )
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    rows = select(data, region=region, indicator=indicator, period=period)
+    ind_id = single(rows, F.INDICATOR)
+    single(rows, F.PERIOD)
+    bands = age_order(list(rows[F.AGE].astype(str)))
+    position = {band: i for i, band in enumerate(bands)}
+    width = 0.62 / max(len(sexes), 1)
+    offsets = (np.arange(len(sexes)) - (len(sexes) - 1) / 2.0) * width
+    if ax is None:
+        _, ax = plt.subplots()
+    handles: list[Artist] = []
+    top = 0.0
+    hidden_any = False
+    for sex, offset in zip(sexes, offsets, strict=True):
+        part = rows[rows[F.SEX] == sex]
+        if part.empty:
+            continue
+        x = part[F.AGE].map(position).to_numpy(dtype=float) + offset
+        hidden = part[F.SUPPRESSED].to_numpy(dtype=bool)
+        value = part[F.VALUE].to_numpy(dtype=float)
+        low = part[F.CI_LOWER].to_numpy(dtype=float)
+        high = part[F.CI_UPPER].to_numpy(dtype=float)
+        colour = COLOURS[sex] if sex in COLOURS else COLOURS["series"]
+        ax.errorbar(
+            x[~hidden],
+            value[~hidden],
+            yerr=np.vstack([value - low, high - value])[:, ~hidden],
+            fmt="o",
+            color=colour,
+            markersize=5,
+            elinewidth=1.1,
+            capsize=2.5,
+            label=text(sex, lang),
+            gid=f"profile-{sex}",
+        )
+        if np.isfinite(high).any():
+            top = max(top, float(np.nanmax(high)))
+        for xi in x[hidden]:
+            hidden_any = True
+            ax.text(
+                xi,
+                0.0,
+                text("suppressed", lang),
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                style="italic",
+                color=COLOURS["suppressed"],
+                gid="suppressed",
+            )
+    handles, _ = ax.get_legend_handles_labels()
+    total = rows[rows[F.SEX] == "total"]
+    ref = total[F.REFERENCE_VALUE].to_numpy(dtype=float)
+    if np.isfinite(ref).any():
+        xs = total[F.AGE].map(position).to_numpy(dtype=float)
+        ok = np.isfinite(ref)
+        ax.hlines(
+            ref[ok],
+            xs[ok] - 0.4,
+            xs[ok] + 0.4,
+            colors=COLOURS["reference"],
+            linestyles="--",
+            linewidth=1.1,
+            gid="reference",
+        )
+        top = max(top, float(np.nanmax(ref)))
+        ref_code = str(total[F.REFERENCE].iloc[0])
+        ref_rows = data[data[F.REGION] == ref_code]
+        ref_name = display_names(ref_rows.head(1))[0] if not ref_rows.empty else ref_code
+        handles.append(Line2D([], [], color=COLOURS["reference"], linestyle="--", label=ref_name))
+    if hidden_any:
+        handles.append(Line2D([], [], linestyle="none", label=f"({text('suppressed', lang)})"))
+    unit = unit_of(ind_id, lang)
+    ages_label = [
+        band if not band[:1].isdigit() or "trinn" in band else f"{band} {text('years', lang)}"
+        for band in bands
+    ]
+    ax.set_xticks(np.arange(len(bands)), ages_label)
+    ax.set_xlim(-0.6, len(bands) - 0.4)
+    ax.set_ylim(0, (top or 1.0) * 1.12)
+    ax.yaxis.set_major_formatter(tick_formatter(lang))
+    ax.set_ylabel(unit)
+    ax.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    legend_below(ax, handles)
+    return ax
