@@ -1,4 +1,4 @@
-"""Table writers (CSV, Parquet): every one goes through the disclosure gate first."""
+"""Table writers (CSV, Parquet, XLSX): every one goes through the disclosure gate first."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
 
-__all__ = ["write_csv", "write_parquet", "write_tables"]
+__all__ = [
+    "HIDDEN_SYMBOL",
+    "XLSX_HEADERS",
+    "write_csv",
+    "write_parquet",
+    "write_tables",
+    "write_xlsx",
+]
 
 #: Fixed float format so that reruns give the same bytes.
 FLOAT_FORMAT = "%.10g"
@@ -70,7 +77,7 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def write_tables(frame: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """Write ``indicators.csv`` and ``indicators.parquet`` into ``folder``.
+    """Write ``indicators.csv``, ``indicators.parquet`` and ``indicators.xlsx`` into ``folder``.
 
     Parameters
     ----------
@@ -88,4 +95,164 @@ def write_tables(frame: pd.DataFrame, folder: str | Path) -> list[Path]:
     return [
         write_csv(frame, base / "indicators.csv"),
         write_parquet(frame, base / "indicators.parquet"),
+        write_xlsx(frame, base / "indicators.xlsx"),
     ]
+
+
+#: Norwegian column heads of the XLSX sheets, in order (IndicatorFrame column → head).
+XLSX_HEADERS: dict[str, str] = {
+    F.REGION: "Områdekode",
+    F.REGION_NAME: "Område",
+    F.PERIOD: "Periode",
+    F.AGE: "Alder",
+    F.SEX: "Kjønn",
+    F.NUMERATOR: "Teller",
+    F.DENOMINATOR: "Nevner",
+    F.VALUE: "Verdi",
+    F.CI_LOWER: "Nedre grense",
+    F.CI_UPPER: "Øvre grense",
+    F.REFERENCE: "Referanse",
+    F.REFERENCE_VALUE: "Referanseverdi",
+    F.COMPARISON: "Sammenlignet med referansen",
+    F.SUPPRESSION_REASON: "Prikket fordi",
+}
+
+#: SSB's symbol for a figure withheld for confidentiality.
+HIDDEN_SYMBOL = ":"
+
+_SEX_NB = {"total": "Begge kjønn", "male": "Gutter/menn", "female": "Jenter/kvinner"}
+_COMPARISON_NB = {
+    "higher": "Høyere",
+    "lower": "Lavere",
+    "similar": "Ikke sikker forskjell",
+    "not_tested": "Ikke testet",
+}
+# The fixed time stamp stored in the workbook and its zip entries (the zip
+# format's earliest date): the same bytes on every run.
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31]
+    name, k = cleaned, 2
+    while name.lower() in used:
+        suffix = f" ({k})"
+        name, k = cleaned[: 31 - len(suffix)] + suffix, k + 1
+    used.add(name.lower())
+    return name
+
+
+def _fixed_zip(raw: bytes, target: Path) -> None:
+    """Rewrite a workbook with fixed zip dates, and openpyxl's save-time stamp set back."""
+    import io
+    import re
+    import zipfile
+
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*_FIXED_TIME).encode()
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            out.writestr(info, data)
+
+
+def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Path:
+    """Write an IndicatorFrame as XLSX: one sheet per indicator, Norwegian heads, ``:`` for hidden.
+
+    Hidden cells show SSB's symbol ``:`` in the numerator, denominator, value
+    and interval columns, with the reason in the last column. A first sheet
+    says what the symbols mean. Rows are sorted; the workbook and its zip
+    entries carry a fixed date, so reruns give the same bytes.
+
+    Parameters
+    ----------
+    frame
+        An IndicatorFrame that has been through disclosure control.
+    path
+        Target file.
+    lang
+        ``"nb"`` or ``"en"`` for sheet names (indicator titles) and the notes sheet.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    utenforskap.disclosure.DisclosureError
+        When the frame has not been through disclosure control.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> write_xlsx(frame, "indicators.xlsx")  # doctest: +SKIP
+    """
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from utenforskap.disclosure import reason_labels
+    from utenforskap.registry import INDICATORS
+
+    table = _publishable(frame)
+    reasons = reason_labels(lang)
+    hidden = table[F.SUPPRESSED].to_numpy(dtype=bool)
+    sheet = table[list(XLSX_HEADERS)].astype(object)
+    for column in (F.NUMERATOR, F.DENOMINATOR, F.VALUE, F.CI_LOWER, F.CI_UPPER):
+        values = table[column].to_numpy(dtype=float)
+        sheet[column] = pd.Series(values, index=table.index, dtype=object).where(
+            ~hidden, HIDDEN_SYMBOL
+        )
+        sheet[column] = sheet[column].where(sheet[column].notna(), None)
+    sheet[F.REFERENCE_VALUE] = sheet[F.REFERENCE_VALUE].where(
+        sheet[F.REFERENCE_VALUE].notna(), None
+    )
+    sheet[F.SEX] = sheet[F.SEX].map(lambda s: _SEX_NB.get(str(s), s))
+    sheet[F.COMPARISON] = sheet[F.COMPARISON].map(lambda c: _COMPARISON_NB.get(str(c), c))
+    sheet[F.SUPPRESSION_REASON] = sheet[F.SUPPRESSION_REASON].map(
+        lambda r: reasons.get(str(r), str(r)) if r else ""
+    )
+    book = Workbook()
+    notes = book.active
+    notes.title = "Om tabellene" if lang == "nb" else "About"
+    notes.append(["Indikatorer for ungt utenforskap" if lang == "nb" else "Youth exclusion"])
+    notes["A1"].font = Font(bold=True)
+    notes.append([f"{HIDDEN_SYMBOL} = prikket (for få personer til å publisere tallet)"])
+    notes.append(["Verdi i prosent; grensene er et konfidensintervall (se ci_level i CSV)."])
+    used: set[str] = {notes.title.lower()}
+    order = list(INDICATORS)
+    groups = sheet.assign(_indicator=table[F.INDICATOR].to_numpy(dtype=object))
+    for ind_id in sorted(
+        groups["_indicator"].unique(), key=lambda i: (order.index(i) if i in order else 99, i)
+    ):
+        title = INDICATORS[ind_id].title(lang) if ind_id in INDICATORS else str(ind_id)
+        ws = book.create_sheet(_sheet_name(title, used))
+        ws.append(list(XLSX_HEADERS.values()))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        part = groups[groups["_indicator"] == ind_id].drop(columns="_indicator")
+        for record in part.itertuples(index=False, name=None):
+            ws.append(list(record))
+        ws.freeze_panes = "A2"
+    fixed = datetime.datetime(*_FIXED_TIME)
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    book.properties.creator = "utenforskap"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    target = Path(path)
+    _fixed_zip(buffer.getvalue(), target)
+    return target
