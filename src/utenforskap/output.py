@@ -133,7 +133,7 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31]
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31].strip()
     name, k = cleaned, 2
     while name.lower() in used:
         suffix = f" ({k})"
