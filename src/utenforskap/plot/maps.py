@@ -66,11 +66,14 @@ def class_breaks(
         edges = np.linspace(low, high, classes + 1)
     else:
         edges = np.quantile(data, np.linspace(0.0, 1.0, classes + 1))
-    edges = np.unique(np.round(edges, 1))
-    edges[0] = min(edges[0], np.floor(low * 10) / 10)
-    edges[-1] = max(edges[-1], np.ceil(high * 10) / 10)
-    if edges.size < 2:
-        edges = np.array([edges[0], edges[0] + 0.1])
+    # Outer edges rounded outwards, inner ones to one decimal, so the legend's
+    # rounded labels still cover every value.
+    first, last = np.floor(low * 10.0) / 10.0, np.ceil(high * 10.0) / 10.0
+    if last <= first:
+        last = first + 0.1
+    inner = np.unique(np.round(edges[1:-1], 1))
+    inner = inner[(inner > first) & (inner < last)]
+    edges = np.concatenate([[first], inner, [last]])
     return edges
 
 
