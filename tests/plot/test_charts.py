@@ -1,4 +1,4 @@
-"""What funnel plot, barometer, age-sex profile, maps and figure helpers draw, checked against the frame."""
+"""What funnel plot, barometer, age-sex profile, maps and figure helpers draw, against the frame."""
 
 from __future__ import annotations
 
