@@ -96,11 +96,20 @@ class StatisticsConfig:
         Confidence level for intervals and comparisons.
     multiplier
         Scale of values (100: percent).
+    reference
+        Reference rule (``default``: districts against their kommune, kommuner
+        against the whole country; ``parent``), one region code for all, or a
+        table region → reference.
+    holm
+        Holm's correction over the comparisons of each indicator × period × age ×
+        sex.
     """
 
     method: str = "wilson"
     level: float = 0.95
     multiplier: float = 100.0
+    reference: str | Mapping[str, str] = "default"
+    holm: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,10 +122,33 @@ class GeographyConfig:
         The kommune whose districts are reported.
     regions
         CSV of known regions (``code,name,parent``); codes not in it are errors.
+    crosswalk
+        CSV mapping old kommune codes to ``to_year``'s (see
+        :func:`utenforskap.geo.read_crosswalk`); None: no harmonisation.
+    to_year
+        Year whose kommune codes all periods are harmonised to.
+    split_weights
+        CSV ``from_code,to_code,weight`` allocating split kommuner.
+    on_split
+        ``report`` (warn and leave the rows out, listed in the manifest) or
+        ``raise``.
+    levekarssone_map
+        CSV mapping grunnkretser to levekårssoner.
+    boundaries
+        GeoJSON file of district polygons for maps.
+    boundary_code_property
+        Property of each GeoJSON feature holding its region code.
     """
 
     kommune: str
     regions: Path | None = None
+    crosswalk: Path | None = None
+    to_year: int = 2024
+    split_weights: Path | None = None
+    on_split: str = "report"
+    levekarssone_map: Path | None = None
+    boundaries: Path | None = None
+    boundary_code_property: str = "code"
 
 
 @dataclass(frozen=True)
@@ -309,7 +341,13 @@ def _indicators(r: _Reader, raw: Any) -> tuple[IndicatorConfig, ...]:
 
 
 def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
-    t = r.table(raw, "statistics", ("method", "level", "multiplier"))
+    from utenforskap.indicators import REFERENCE_RULES
+    from utenforskap.stats import PROPORTION_METHODS
+
+    t = r.table(raw, "statistics", ("method", "level", "multiplier", "reference", "holm"))
+    method = r.string(t, "method", "statistics", "wilson")
+    if method not in PROPORTION_METHODS:
+        raise r.fail(f"expected one of {list(PROPORTION_METHODS)}", "statistics.method", method)
     level = t.get("level", 0.95)
     if not isinstance(level, float) or not 0.0 < level < 1.0:
         raise r.fail(
@@ -320,10 +358,22 @@ def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
     multiplier = t.get("multiplier", 100.0)
     if not isinstance(multiplier, int | float) or isinstance(multiplier, bool) or multiplier <= 0:
         raise r.fail("expected a positive number", "statistics.multiplier", multiplier)
+    reference = t.get("reference", "default")
+    if isinstance(reference, dict):
+        for code, ref in reference.items():
+            if not (isinstance(ref, str) and ref.isdigit()):
+                raise r.fail("expected a region code as text", f"statistics.reference.{code}", ref)
+    elif not (isinstance(reference, str) and (reference in REFERENCE_RULES or reference.isdigit())):
+        raise r.fail(
+            f"expected one of {list(REFERENCE_RULES)}, a region code as text, or a table",
+            "statistics.reference",
+            reference,
+        )
+    holm = t.get("holm", False)
+    if not isinstance(holm, bool):
+        raise r.fail("expected true or false", "statistics.holm", holm)
     return StatisticsConfig(
-        method=r.string(t, "method", "statistics", "wilson"),
-        level=level,
-        multiplier=float(multiplier),
+        method=method, level=level, multiplier=float(multiplier), reference=reference, holm=holm
     )
 
 
@@ -344,6 +394,49 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
         formats=formats,
         trend_regions=r.strings(t, "trend_regions", "figures"),
         synthetic=synthetic,
+    )
+
+
+_GEOGRAPHY = (
+    "kommune",
+    "regions",
+    "crosswalk",
+    "to_year",
+    "split_weights",
+    "on_split",
+    "levekarssone_map",
+    "boundaries",
+    "boundary_code_property",
+)
+
+
+def _geography(r: _Reader, raw: Any) -> GeographyConfig:
+    geo = r.table(raw, "geography", _GEOGRAPHY)
+    kommune = r.string(geo, "kommune", "geography")
+    if not (kommune.isdigit() and len(kommune) == 4):
+        raise r.fail(
+            'expected a 4-digit kommune code as text, e.g. "0301"', "geography.kommune", kommune
+        )
+    to_year = geo.get("to_year", 2024)
+    if not isinstance(to_year, int) or isinstance(to_year, bool) or not 1838 <= to_year <= 2100:
+        raise r.fail("expected a year, e.g. 2024", "geography.to_year", to_year)
+    on_split = geo.get("on_split", "report")
+    if on_split not in ("report", "raise"):
+        raise r.fail("expected 'report' or 'raise'", "geography.on_split", on_split)
+
+    def optional_path(name: str) -> Path | None:
+        return r.path(geo, name, "geography") if name in geo else None
+
+    return GeographyConfig(
+        kommune=kommune,
+        regions=optional_path("regions"),
+        crosswalk=optional_path("crosswalk"),
+        to_year=to_year,
+        split_weights=optional_path("split_weights"),
+        on_split=on_split,
+        levekarssone_map=optional_path("levekarssone_map"),
+        boundaries=optional_path("boundaries"),
+        boundary_code_property=r.string(geo, "boundary_code_property", "geography", "code"),
     )
 
 
@@ -372,12 +465,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     """
     r = _Reader(file, base)
     t = r.table(dict(raw), "", _TOP)
-    geo = r.table(t.get("geography", {}), "geography", ("kommune", "regions"))
-    kommune = r.string(geo, "kommune", "geography")
-    if not (kommune.isdigit() and len(kommune) == 4):
-        raise r.fail(
-            'expected a 4-digit kommune code as text, e.g. "0301"', "geography.kommune", kommune
-        )
+    geography = _geography(r, t.get("geography", {}))
     disclosure = t.get("disclosure", {})
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
@@ -388,10 +476,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         title=r.string(t, "title", "", "utenforskap"),
         output=r.path(t, "output", "") if "output" in t else base / "data" / "processed",
         inputs=_inputs(r, t.get("inputs")),
-        geography=GeographyConfig(
-            kommune=kommune,
-            regions=r.path(geo, "regions", "geography") if "regions" in geo else None,
-        ),
+        geography=geography,
         indicators=indicators,
         statistics=_statistics(r, t.get("statistics", {})),
         figures=_figures(r, t.get("figures", {})),

@@ -10,21 +10,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.aggregate import aggregate, read_counts, read_microdata
-from utenforskap.config import InputConfig, RunConfig, load_config
+from utenforskap.config import GeographyConfig, InputConfig, RunConfig, load_config
 from utenforskap.datasets.demo import DEMO_DIR, demo_config_path, ensure_demo_data
-from utenforskap.disclosure import Rules, suppress
-from utenforskap.errors import ConfigError, DataError
-from utenforskap.geo import rollup
+from utenforskap.disclosure import rules_from_config, suppress
+from utenforskap.errors import ConfigError
+from utenforskap.geo import (
+    HarmoniseReport,
+    RegionRegistry,
+    harmonise,
+    read_crosswalk,
+    rollup_levels,
+)
 from utenforskap.indicators import compute_indicators
+from utenforskap.io import read_official_counts
 from utenforskap.output import write_tables
+from utenforskap.periods import pool_periods
 from utenforskap.registry import INDICATORS
 
-__all__ = ["atomic_folder", "compute", "demo_config", "run"]
+__all__ = ["atomic_folder", "compute", "demo_config", "read_inputs", "run"]
 
 log = logging.getLogger("utenforskap")
 
@@ -45,45 +52,28 @@ def demo_config(base: Path | None = None) -> RunConfig:
     return load_config(demo_config_path(), base=Path.cwd() if base is None else base)
 
 
-def _read_regions(path: Path | None) -> pd.DataFrame | None:
-    if path is None:
-        return None
-    frame = read_microdata(path, required=("code", "name"))
-    bad = ~frame["code"].str.fullmatch(r"\d{1,10}").to_numpy(dtype=bool)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            "region code must be digits",
-            file=path,
-            column="code",
-            row=frame.index[i],
-            value=frame["code"].iloc[i],
+def _registry(geo: GeographyConfig) -> RegionRegistry | None:
+    """Known regions: the configured list, plus the crosswalk's and levekårssone maps' codes."""
+    registry = RegionRegistry.from_csv(geo.regions) if geo.regions is not None else None
+    extra = []
+    if geo.crosswalk is not None:
+        extra.append(
+            RegionRegistry.from_crosswalk(read_crosswalk(geo.crosswalk, to_year=geo.to_year))
         )
-    return frame
-
-
-def _check_regions(
-    micro: pd.DataFrame, column: str, known: pd.DataFrame | None, source: Path
-) -> None:
-    if known is None or column not in micro.columns:
-        return
-    unknown = ~micro[column].isin(set(known["code"])).to_numpy()
-    if unknown.any():
-        i = int(np.flatnonzero(unknown)[0])
-        raise DataError(
-            "unknown region code (not in the geography's region list)",
-            file=source,
-            column=column,
-            row=micro.index[i],
-            value=micro[column].iloc[i],
-        )
+    if geo.levekarssone_map is not None:
+        extra.append(RegionRegistry.from_levekarssone_csv(geo.levekarssone_map))
+    if not extra:
+        return registry
+    combined = extra[0].combine(*extra[1:])
+    return combined if registry is None else registry.combine(combined, on_conflict="first")
 
 
 def _counts_from_microdata(
-    inp: InputConfig, config: RunConfig, regions: pd.DataFrame | None
+    inp: InputConfig, config: RunConfig, registry: RegionRegistry | None
 ) -> list[pd.DataFrame]:
     micro = read_microdata(inp.path, required=(inp.region, inp.period, inp.age, inp.sex))
-    _check_regions(micro, inp.region, regions, inp.path)
+    if registry is not None:
+        registry.check(micro[inp.region], source=inp.path, column=inp.region)
     bands = {ic.id: ic.ages for ic in config.indicators}
     pieces = []
     for ind_id in inp.indicators:
@@ -91,7 +81,12 @@ def _counts_from_microdata(
             continue
         rule = INDICATORS[ind_id].rule
         if rule is None:
-            raise ConfigError(f"indicator {ind_id!r} has no microdata rule", key=f"inputs.{inp.id}")
+            raise ConfigError(
+                "the indicator has no microdata rule",
+                file=config.source,
+                key=f"inputs.{inp.id}.indicators",
+                value=ind_id,
+            )
         log.info("counting %s from %s", ind_id, inp.path)
         pieces.append(
             aggregate(
@@ -111,8 +106,49 @@ def _counts_from_microdata(
     return pieces
 
 
+def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> pd.DataFrame:
+    """Read every input of a run into one CountFrame (before harmonisation and roll-up).
+
+    Parameters
+    ----------
+    config
+        The run configuration.
+    registry
+        Known regions; microdata region codes are checked against it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The CountFrame rows of the configured indicators, from every input.
+    """
+    wanted = {ic.id for ic in config.indicators}
+    pieces: list[pd.DataFrame] = []
+    for i, inp in enumerate(config.inputs):
+        if inp.format == "microdata":
+            pieces += _counts_from_microdata(inp, config, registry)
+            continue
+        if inp.format == "counts":
+            counts = read_counts(inp.path)
+        else:
+            log.info("reading %s (%s)", inp.path, inp.format)
+            counts = read_official_counts(
+                inp.path, format=inp.format, mapping=inp.mapping, key=f"inputs[{i}].mapping"
+            )
+        pieces.append(counts[counts[F.INDICATOR].isin(wanted)])
+    if not pieces or all(p.empty for p in pieces):
+        raise ConfigError(
+            "no input gives any configured indicator", file=config.source, key="inputs"
+        )
+    return pd.concat(pieces, ignore_index=True)
+
+
 def compute(config: RunConfig) -> pd.DataFrame:
-    """Compute the suppressed IndicatorFrame of a run, without writing anything.
+    """Compute the published IndicatorFrame of a run, without writing anything.
+
+    Steps: read inputs → harmonise kommune codes to the target year →
+    roll districts up to their kommune (unknown district included) → pool
+    years where configured → values, intervals and comparisons → disclosure
+    control.
 
     Parameters
     ----------
@@ -122,54 +158,55 @@ def compute(config: RunConfig) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        IndicatorFrame for every district of the configured kommune and for the
-        kommune itself (the sum of its districts, including the unknown-district
-        code), after disclosure control.
+        IndicatorFrame after disclosure control. ``attrs["harmonise"]`` holds
+        the :class:`~utenforskap.geo.HarmoniseReport` when codes were
+        harmonised, and ``attrs["pool_coverage"]`` the years in each pool.
     """
-    regions = _read_regions(config.geography.regions)
-    pieces: list[pd.DataFrame] = []
-    for inp in config.inputs:
-        if inp.format == "microdata":
-            pieces += _counts_from_microdata(inp, config, regions)
-        elif inp.format == "counts":
-            counts = read_counts(inp.path)
-            _check_regions(counts, F.REGION, regions, inp.path)
-            wanted = {ic.id for ic in config.indicators}
-            pieces.append(counts[counts[F.INDICATOR].isin(wanted)])
-        else:
-            raise ConfigError(
-                f"input format {inp.format!r} is not supported by this version",
-                file=config.source,
-                key=f"inputs.{inp.id}.format",
-                value=inp.format,
-            )
-    if not pieces:
-        raise ConfigError(
-            "no input gives any configured indicator", file=config.source, key="inputs"
+    geo = config.geography
+    registry = _registry(geo)
+    counts = read_inputs(config, registry)
+    report: HarmoniseReport | None = None
+    if geo.crosswalk is not None:
+        weights = read_microdata(geo.split_weights) if geo.split_weights is not None else None
+        counts, report = harmonise(
+            counts,
+            to_year=geo.to_year,
+            crosswalk=read_crosswalk(geo.crosswalk, to_year=geo.to_year),
+            weights=weights,
+            registry=registry,
+            on_split=geo.on_split,
+            source=config.source,
         )
-    districts = pd.concat(pieces, ignore_index=True)
-    kommune = config.geography.kommune
-    names: dict[str, str] = {}
-    parents: dict[str, str] = {}
-    if regions is not None:
-        names = dict(zip(regions["code"], regions["name"], strict=True))
-        if "parent" in regions.columns:
-            parents = {c: p for c, p in zip(regions["code"], regions["parent"], strict=True) if p}
-    codes = districts[F.REGION]
-    parent = codes.map(parents).fillna(codes.str[:4])
-    districts = districts[((parent == kommune) & (codes.str.len() > 4)).to_numpy(dtype=bool)]
-    totals = rollup(
-        districts, parents={c: kommune for c in districts[F.REGION].unique()}, names=names
-    )
-    counts = pd.concat([districts, totals], ignore_index=True)
-    counts[F.REGION_NAME] = counts[F.REGION].map(names).fillna("").astype(object)
-    counts = F.validate_counts(F.sort_frame(counts))
+        log.info("harmonised %d old kommune codes to %d", len(report.changed), geo.to_year)
+        if not report.ok:
+            log.warning(
+                "%d rows of split kommuner left out (no weights given); see the manifest",
+                len(report.unresolved),
+            )
+    if registry is not None:
+        registry.check(counts[F.REGION], source="inputs (after harmonisation)")
+    counts, _coverage = rollup_levels(counts, to="kommune", registry=registry, source=config.source)
+    counts = F.validate_counts(counts)
+    windows = {ic.id: ic.pool for ic in config.indicators if ic.pool > 1}
+    pool_coverage = None
+    if windows:
+        pooled = pool_periods(counts, windows)
+        counts, pool_coverage = pooled.counts, pooled.coverage
     stats = config.statistics
     indicators = compute_indicators(
-        counts, method=stats.method, level=stats.level, multiplier=stats.multiplier
+        counts,
+        method=stats.method,
+        level=stats.level,
+        multiplier=stats.multiplier,
+        reference=stats.reference,
+        holm=stats.holm,
     )
-    rules = Rules(min_count=int(config.disclosure.get("min_count", Rules().min_count)))
-    return suppress(indicators, rules)
+    published = suppress(indicators, rules_from_config(config.disclosure, file=config.source))
+    if report is not None:
+        published.attrs["harmonise"] = report
+    if pool_coverage is not None:
+        published.attrs["pool_coverage"] = pool_coverage
+    return published
 
 
 @contextmanager

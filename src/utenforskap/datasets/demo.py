@@ -26,6 +26,7 @@ import pandas as pd
 
 __all__ = [
     "DEMO_DIR",
+    "DEMO_FILES",
     "DEMO_KOMMUNE",
     "DEMO_SEED",
     "YEARS",
@@ -46,6 +47,25 @@ REGISTER_FILE = "register.csv"
 UNGDATA_FILE = "ungdata.csv"
 REGIONS_FILE = "regions.csv"
 README_FILE = "README.md"
+SSB_FILE = "ssb_neet_land.json"
+FHI_FILE = "fhi_lavinntekt.csv"
+CROSSWALK_FILE = "demo_crosswalk.csv"
+#: Files copied as they are from the package.
+_BUNDLED = (REGIONS_FILE, SSB_FILE, CROSSWALK_FILE)
+#: Every file of the demo folder, in the order written.
+DEMO_FILES = (*_BUNDLED, REGISTER_FILE, UNGDATA_FILE, FHI_FILE, README_FILE)
+
+# Kommuner in the FHI-style file: code, name, first and last year, low-income
+# share, children. Gamlevik and Østervik merged into Fjordvik in 2020 (a
+# fictional reform), so the file holds their old codes before 2020, as real
+# time series do.
+_FHI_REGIONS: tuple[tuple[str, str, int, int, float, int], ...] = (
+    ("0", "Hele landet", 2015, 2024, 0.112, 1_120_000),
+    ("9902", "Nabodal", 2015, 2024, 0.092, 2_300),
+    ("9912", "Gamlevik", 2015, 2019, 0.151, 1_400),
+    ("9913", "Østervik", 2015, 2019, 0.128, 900),
+    ("9903", "Fjordvik", 2020, 2024, 0.140, 2_350),
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,13 @@ bytes. Every number is synthetic: no real person is described.
   employment, education or training), `low_income` (1/0 for ages 0-17: living
   in a household below 60 % of the median equivalised income, EU-60),
   `upper_secondary` (1/0 at age 21: completed upper secondary education).
+- `ssb_neet_land.json`: NEET counts for the whole country in SSB's
+  JSON-stat 2.0 format (PxWebApi v2 layout), the national reference.
+- `fhi_lavinntekt.csv`: children 0-17 in low-income households for the whole
+  country and two neighbouring kommuner, as an FHI Kommunehelsa-style semicolon
+  export (decimal comma, "K-" region cells). Gamlevik `9912` and Østervik `9913`
+  merged into Fjordvik `9903` in 2020 (fictional); `demo_crosswalk.csv` maps the
+  old codes, so the run harmonises them.
 - `ungdata.csv`: one row per respondent in the Ungdata-like surveys
   {survey_first}-{survey_last}, pupils in 8.-10. trinn and VG1-VG3:
   `lonely` and `dep1`-`dep6` (1 = ikke plaget i det hele tatt, 2 = litt plaget,
@@ -245,6 +272,41 @@ def _ungdata(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _thousands(values: pd.Series) -> pd.Series:
+    """Whole numbers with a space as thousands separator, as FHI's exports write them."""
+    return values.map("{:,d}".format).str.replace(",", " ")
+
+
+def _write_fhi(rng: np.random.Generator, path: Path) -> None:
+    """Low-income children per kommune in FHI Kommunehelsa's semicolon layout."""
+    pieces = []
+    for code, name, first, last, share, children in _FHI_REGIONS:
+        years = np.arange(first, last + 1)
+        trend = 1.0 - 0.012 * (years - YEARS[0])
+        nevner = np.rint(children * (1 + 0.003 * (years - YEARS[0]))).astype(np.int64)
+        teller = rng.binomial(nevner, np.clip(share * trend, 0, 1))
+        prefix = "" if code == "0" else "K-"
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "Sted": f"{prefix}{code} {name}",
+                    "År": years.astype(str),
+                    "Alder": "0-17 år",
+                    "Kjønn": "kjønn samlet",
+                    "Teller": teller,
+                    "Nevner": nevner,
+                    "Andel (prosent)": np.round(100 * teller / nevner, 1),
+                }
+            )
+        )
+    table = pd.concat(pieces, ignore_index=True)
+    table["Teller"] = _thousands(table["Teller"])
+    table["Nevner"] = _thousands(table["Nevner"])
+    table["Andel (prosent)"] = table["Andel (prosent)"].map("{:.1f}".format).str.replace(".", ",")
+    # FHI's exports open in Excel: UTF-8 with a byte-order mark.
+    table.to_csv(path, sep=";", index=False, lineterminator="\n", encoding="utf-8-sig")
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
@@ -279,11 +341,12 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
     register = _register(rng, persons)
     ungdata = _ungdata(rng, persons)
 
-    regions = target / REGIONS_FILE
-    with resources.as_file(resources.files(__package__) / REGIONS_FILE) as bundled:
-        shutil.copyfile(bundled, regions)
+    for name in _BUNDLED:
+        with resources.as_file(resources.files(__package__) / name) as bundled:
+            shutil.copyfile(bundled, target / name)
     _write_csv(register, target / REGISTER_FILE)
     _write_csv(ungdata, target / UNGDATA_FILE)
+    _write_fhi(rng, target / FHI_FILE)
     (target / README_FILE).write_text(
         _README.format(
             seed=seed,
@@ -294,12 +357,7 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
         ),
         encoding="utf-8",
     )
-    return [
-        target / REGIONS_FILE,
-        target / REGISTER_FILE,
-        target / UNGDATA_FILE,
-        target / README_FILE,
-    ]
+    return [target / name for name in DEMO_FILES]
 
 
 def ensure_demo_data(directory: str | Path = DEMO_DIR) -> Path:
@@ -316,8 +374,7 @@ def ensure_demo_data(directory: str | Path = DEMO_DIR) -> Path:
         The folder.
     """
     target = Path(directory)
-    names = (REGIONS_FILE, REGISTER_FILE, UNGDATA_FILE, README_FILE)
-    if not all((target / name).is_file() for name in names):
+    if not all((target / name).is_file() for name in DEMO_FILES):
         write_demo_data(target)
     return target
 

@@ -275,13 +275,18 @@ class RegionRegistry:
         )
         return cls.from_frame(frame, source=path)
 
-    def combine(self, *others: RegionRegistry) -> RegionRegistry:
+    def combine(self, *others: RegionRegistry, on_conflict: str = "raise") -> RegionRegistry:
         """Return one registry holding the codes of this and the other registries.
 
         Parameters
         ----------
         *others
-            Registries to add; a code they share must have the same name and parent.
+            Registries to add.
+        on_conflict
+            ``"raise"``: a code they share must have the same name and parent.
+            ``"first"``: the first registry that lists a code wins (e.g. the
+            user's own region list over a crosswalk's names: "Hele landet"
+            rather than "Norge").
 
         Returns
         -------
@@ -290,9 +295,14 @@ class RegionRegistry:
         Raises
         ------
         DataError
-            A code with different names or parents in two registries.
+            With ``on_conflict="raise"``, a code with different names or parents
+            in two registries.
         """
+        if on_conflict not in ("raise", "first"):
+            raise DataError(f"on_conflict must be one of 'raise', 'first'; not {on_conflict!r}")
         work = pd.concat([self.table, *[o.table for o in others]], ignore_index=True)
+        if on_conflict == "first":
+            work = work.drop_duplicates("code", keep="first")
         return type(self)._from_table(work, "combined registries")
 
     def __contains__(self, code: object) -> bool:
