@@ -128,7 +128,8 @@ def _png(fig: Figure, path: Path) -> None:
     from PIL import Image
 
     canvas = FigureCanvasAgg(fig)
-    fig.set_dpi(PNG_DPI)
+    if fig.get_dpi() != PNG_DPI:
+        fig.set_dpi(PNG_DPI)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     # RGB (the background is opaque white) and no text chunks: the same bytes
@@ -136,7 +137,6 @@ def _png(fig: Figure, path: Path) -> None:
     Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(
         path, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=6
     )
-    fig.set_dpi(100)
 
 
 def _save(fig: Figure, folder: Path, stem: str, formats: Sequence[str]) -> tuple[Path, ...]:

@@ -70,7 +70,8 @@ _RC: dict[str, Any] = {
     "axes.grid": False,
     "legend.frameon": False,
     "legend.fontsize": 8,
-    "figure.dpi": 100,
+    # Lay out at the PNG resolution: hinted text widths differ between dpis.
+    "figure.dpi": 200,
     "figure.facecolor": "white",
     "savefig.dpi": 200,
     "savefig.facecolor": "white",

@@ -1,0 +1,313 @@
+"""The figure pack: files, same bytes on every run and worker count, report.pdf, the index."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plot"))
+
+from plot_frames import indicator_frame
+
+from utenforskap.disclosure import DisclosureError
+from utenforskap.registry import INDICATORS, THEMES
+from utenforskap.report import PNG_DPI, write_figure_pack, write_index
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def small_frame():
+    return indicator_frame(
+        indicators=("neet", "ungdata_loneliness"),
+        periods=("2023", "2024"),
+        ages=("16-19", "16-25"),
+        sexes=("total", "male", "female"),
+    )
+
+
+def _pack(frame, out: Path, workers: int):
+    figures = write_figure_pack(
+        frame,
+        out / "figures",
+        trend_regions=["990101"],
+        synthetic=True,
+        report=out / "report.pdf",
+        title="Kommunen",
+        workers=workers,
+    )
+    write_index(figures, out / "figures", title="Kommunen", synthetic=True)
+    return figures
+
+
+@pytest.fixture(scope="module")
+def packs(small_frame, tmp_path_factory):
+    one = tmp_path_factory.mktemp("pack-serial")
+    two = tmp_path_factory.mktemp("pack-parallel")
+    return _pack(small_frame, one, 1), one, _pack(small_frame, two, 2), two
+
+
+def test_pack_has_every_chart_kind_per_indicator(packs) -> None:
+    figures, _, _, _ = packs
+    kinds = {(f.indicator, f.kind) for f in figures}
+    for indicator in ("neet", "ungdata_loneliness"):
+        for kind in ("bars", "trend", "funnel", "profile", "map"):
+            assert (indicator, kind) in kinds
+    assert ("", "barometer") in kinds
+    assert sum(f.kind == "district" for f in figures) == 6
+    # One bar chart per age band; PNG and SVG for each figure.
+    assert sum(f.indicator == "neet" and f.kind == "bars" for f in figures) == 2
+    for fig in figures:
+        assert [p.suffix for p in fig.files] == [".png", ".svg"]
+        assert all(p.stat().st_size > 1000 for p in fig.files)
+        assert fig.alt and fig.caption
+
+
+def test_png_is_200_dpi_rgb(packs) -> None:
+    from PIL import Image
+
+    figures, _, _, _ = packs
+    with Image.open(figures[1].files[0]) as image:
+        assert image.mode == "RGB"
+        assert round(image.info["dpi"][0]) == PNG_DPI
+        assert image.size == (round(6.3 * PNG_DPI), round(4.6 * PNG_DPI))
+
+
+def test_reruns_and_worker_counts_give_identical_bytes(packs) -> None:
+    _, one, _, two = packs
+    names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_svg_has_no_dates_and_fixed_ids(packs) -> None:
+    figures, _, _, _ = packs
+    svg = figures[0].files[1].read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg
+    assert not re.search(r"20\d\d-\d\d-\d\dT", svg)
+
+
+def test_report_pdf_has_cover_and_one_page_per_figure(packs) -> None:
+    figures, out, _, _ = packs
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert b"CreationDate" not in pdf and b"ModDate" not in pdf
+    count = int(re.search(rb"/Type /Pages /Kids \[[^\]]*\] /Count (\d+)", pdf).group(1))
+    assert count == len(figures) + 1
+    # The cross-reference table points at each object's start.
+    start = int(re.search(rb"startxref\n(\d+)", pdf).group(1))
+    table = pdf[start:].split(b"trailer")[0].split(b"\n")[3:]
+    offsets = [int(line[:10]) for line in table if line.strip()]
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[offset:].startswith(f"{number} 0 obj".encode())
+    # Each image stream inflates to the PNG scanlines of its declared size.
+    for match in re.finditer(
+        rb"/Width (\d+) /Height (\d+) .*?/Length (\d+) >>\nstream\n", pdf, flags=re.DOTALL
+    ):
+        width, height, length = (int(g) for g in match.groups())
+        data = pdf[match.end() : match.end() + length]
+        assert len(zlib.decompress(data)) == height * (1 + 3 * width)
+
+
+def test_index_groups_by_theme_and_is_offline(packs) -> None:
+    figures, out, _, _ = packs
+    page = (out / "figures" / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    sections = re.findall(r'<section id="([a-z_]+)">', page)
+    order = ["overview", *THEMES]
+    assert sections == [s for s in order if s in sections]
+    assert {"overview", INDICATORS["neet"].theme, INDICATORS["ungdata_loneliness"].theme} <= set(
+        sections
+    )
+    images = re.findall(r'<img src="([^"]+)"[^>]* alt="([^"]+)"', page)
+    assert len(images) == len(figures)
+    assert all((out / "figures" / src).exists() and alt for src, alt in images)
+    assert "Syntetiske data" in page
+    # The report exists in this pack; the tables do not, so they are not linked.
+    assert 'href="../report.pdf"' in page and "indicators.csv" not in page
+
+
+def test_pack_refuses_a_frame_without_disclosure_control(small_frame, tmp_path) -> None:
+    raw = small_frame.copy()
+    raw.attrs = {}
+    with pytest.raises(DisclosureError):
+        write_figure_pack(raw, tmp_path)
+
+
+# --- the index page in a real headless Chromium ------------------------------------
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class DevTools:
+    """Chromium over the DevTools protocol on a pipe (fds 3 and 4): standard library only."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+
+        def wire() -> None:
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
+
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        self.process = subprocess.Popen(
+            [binary, *flags],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=wire,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next = 0
+        self.events: list[dict] = []
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from_chrome], [], [], max(left, 0))
+            if not ready:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self._from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self._next += 1
+        message = {"id": self._next, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 60
+        while True:
+            answer = self._read(deadline)
+            if answer.get("id") == self._next:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+            self.events.append(answer)
+
+    def wait_for(self, method: str, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        for i, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(i)
+        while True:
+            event = self._read(deadline)
+            if event.get("method") == method:
+                return event
+            self.events.append(event)
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
+            self.call("Browser.close")
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._to_chrome)
+        os.close(self._from_chrome)
+
+
+@pytest.mark.browser
+def test_index_page_in_headless_chromium(packs) -> None:
+    binary = _chromium()
+    if binary is None:
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
+    _, out, _, _ = packs
+    index = out / "figures" / "index.html"
+    assert index.exists()
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        browser = DevTools(binary, Path(profile))
+        try:
+            target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
+            for domain in ("Page", "Runtime", "Log"):
+                browser.call(f"{domain}.enable", session=session)
+            browser.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": 1280, "height": 1600, "deviceScaleFactor": 1, "mobile": False},
+                session=session,
+            )
+            browser.call("Page.navigate", {"url": index.as_uri()}, session=session)
+            browser.wait_for("Page.loadEventFired")
+            probe = (
+                "JSON.stringify({images: Array.from(document.images).map("
+                "i => [i.getAttribute('src'), i.complete, i.naturalWidth]),"
+                " resources: performance.getEntriesByType('resource').map(e => e.name),"
+                " sections: Array.from(document.querySelectorAll('section h2'))"
+                ".map(h => h.textContent)})"
+            )
+            result = browser.call(
+                "Runtime.evaluate", {"expression": probe, "returnByValue": True}, session=session
+            )
+            state = json.loads(result["result"]["value"])
+            shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "index-chromium.png").write_bytes(base64.b64decode(shot["data"]))
+            errors = [
+                e
+                for e in browser.events
+                if (e.get("method") == "Runtime.exceptionThrown")
+                or (
+                    e.get("method") == "Runtime.consoleAPICalled"
+                    and e["params"].get("type") in ("error", "assert")
+                )
+                or (
+                    e.get("method") == "Log.entryAdded"
+                    and e["params"]["entry"].get("level") == "error"
+                )
+            ]
+        finally:
+            browser.close()
+    pngs = sorted(p.name for p in index.parent.glob("*.png"))
+    assert sorted(src for src, _, _ in state["images"]) == pngs
+    broken = [src for src, complete, width in state["images"] if not (complete and width > 0)]
+    assert broken == []
+    assert all(url.startswith("file://") for url in state["resources"])
+    assert state["sections"][0] == "Oversikt"
+    assert errors == []
+    assert (ARTIFACTS / "index-chromium.png").stat().st_size > 10_000
