@@ -116,3 +116,12 @@ def test_sort_frame_is_deterministic() -> None:
 def test_indicator_columns_extend_count_columns() -> None:
     assert F.INDICATOR_COLUMNS[: len(F.COUNT_COLUMNS)] == F.COUNT_COLUMNS
     assert len(set(F.INDICATOR_COLUMNS)) == len(F.INDICATOR_COLUMNS)
+
+
+def test_missing_code_in_string_column_is_reported() -> None:
+    frame = _counts().astype({F.REGION: "str"})
+    frame.loc[1, F.REGION] = None
+    assert isinstance(frame[F.REGION].dtype, pd.StringDtype)
+    with pytest.raises(DataError, match="must be text") as info:
+        F.validate_counts(frame)
+    assert (info.value.column, info.value.row) == (F.REGION, 1)

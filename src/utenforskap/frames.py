@@ -175,6 +175,9 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: object
 
 
 def _not_str_mask(series: pd.Series) -> np.ndarray:
+    if isinstance(series.dtype, pd.StringDtype):
+        # A string column holds only text, apart from missing values.
+        return series.isna().to_numpy(dtype=bool)
     values = series.to_numpy(dtype=object)
     return ~np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
 
