@@ -14,22 +14,67 @@ __version__ = "0.1.0"
 
 # Public names loaded on first use, so ``import utenforskap`` stays fast.
 _LAZY: dict[str, str] = {
+    # the run
     "run": "utenforskap.pipeline",
     "compute": "utenforskap.pipeline",
     "load_config": "utenforskap.config",
-    "compute_indicators": "utenforskap.indicators",
-    "aggregate": "utenforskap.aggregate",
+    # reading
     "read_microdata": "utenforskap.aggregate",
+    "read_jsonstat": "utenforskap.io",
+    "read_px": "utenforskap.io",
+    "read_table": "utenforskap.io",
+    "fetch_ssb": "utenforskap.io",
+    "ObservationMapping": "utenforskap.io",
+    "observations_to_counts": "utenforskap.io",
+    "read_official_counts": "utenforskap.io",
+    # counting and geography
+    "aggregate": "utenforskap.aggregate",
+    "harmonise": "utenforskap.geo",
+    "read_crosswalk": "utenforskap.geo",
+    "rollup_levels": "utenforskap.geo",
+    "RegionRegistry": "utenforskap.geo",
+    "read_boundaries": "utenforskap.geo",
+    "reband": "utenforskap.ages",
+    "pool_periods": "utenforskap.periods",
+    # statistics
+    "compute_indicators": "utenforskap.indicators",
+    "proportion_ci": "utenforskap.stats",
+    "count_ci": "utenforskap.stats",
+    "rate_ci": "utenforskap.stats",
+    "dsr": "utenforskap.stats",
+    "eb_smooth": "utenforskap.stats",
+    "funnel_limits": "utenforskap.stats",
+    # disclosure control
     "suppress": "utenforskap.disclosure",
+    "rules_from_config": "utenforskap.disclosure",
+    "require_disclosed": "utenforskap.disclosure",
+    # registry and contracts
     "get_indicator": "utenforskap.registry",
     "indicator_table": "utenforskap.registry",
     "validate_counts": "utenforskap.frames",
     "validate_indicators": "utenforskap.frames",
     "write_demo_data": "utenforskap.datasets",
+    # charts
     "district_bars": "utenforskap.plot",
     "trend_lines": "utenforskap.plot",
+    "funnel_plot": "utenforskap.plot",
+    "barometer": "utenforskap.plot",
+    "age_sex_profile": "utenforskap.plot",
+    "choropleth": "utenforskap.plot",
+    "tile_map": "utenforskap.plot",
 }
-_SUBMODULES = ("plot", "stats", "geo", "io", "frames", "datasets", "disclosure", "registry")
+_SUBMODULES = (
+    "ages",
+    "datasets",
+    "disclosure",
+    "frames",
+    "geo",
+    "io",
+    "periods",
+    "plot",
+    "registry",
+    "stats",
+)
 
 __all__ = [
     "ConfigError",
