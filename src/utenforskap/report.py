@@ -17,7 +17,13 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import is_unknown_district
+from utenforskap.plot._select import (
+    display_names,
+    districts_of,
+    latest_period,
+    period_order,
+    reference_row,
+)
 from utenforskap.plot.labels import format_value, text
 from utenforskap.registry import INDICATORS, THEMES
 
@@ -99,14 +105,19 @@ def _build(task: _Task) -> Figure:
     if task.kind == "barometer":
         return barometer_figure(
             frame,
-            period=task.period,
+            period=task.period or None,
             size=_BAROMETER_SIZE if size == "a4" else size,
             lang=lang,
             synthetic=synthetic,
         )
     if task.kind == "district":
         return district_profile(
-            frame, region=task.region, period=task.period, size=size, lang=lang, synthetic=synthetic
+            frame,
+            region=task.region,
+            period=task.period or None,
+            size=size,
+            lang=lang,
+            synthetic=synthetic,
         )
     return chart_figure(
         frame,
@@ -216,13 +227,12 @@ def _plan(
     from utenforskap.plot import default_ages
 
     tasks: list[_Task] = []
-    latest_all = str(sorted(frame[F.PERIOD].unique())[-1])
     ages = default_ages(frame)
     if len(ages) > 1:
-        tasks.append(_Task("barometer", f"overview_{latest_all}_barometer", period=latest_all))
+        tasks.append(_Task("barometer", "overview_barometer"))
     for ind_id in _indicator_order(frame):
         rows = frame[frame[F.INDICATOR] == ind_id]
-        latest = str(sorted(rows[F.PERIOD].unique())[-1])
+        latest = latest_period(rows[F.PERIOD])
         widest = ages[ind_id]
         bands = list(dict.fromkeys(map(str, rows[F.AGE])))
         for band in bands:
@@ -247,52 +257,45 @@ def _plan(
             tasks.append(_Task("profile", f"{ind_id}_{latest}_profile", ind_id, "", latest))
         tasks.append(_Task("map", f"{ind_id}_{_slug(widest)}_{latest}_map", ind_id, widest, latest))
     if district_profiles and len(ages) > 1:
-        from utenforskap.plot._select import reference_row
+        from utenforskap.plot import barometer_cells
 
-        cells = frame[(frame[F.PERIOD] == latest_all) & (frame[F.SEX] == "total")]
-        ref = reference_row(cells)[0]
-        codes = sorted(set(map(str, cells[F.REGION])) - {ref})
-        codes = [
-            c for c, unknown in zip(codes, is_unknown_district(codes), strict=True) if not unknown
-        ]
-        tasks += [
-            _Task("district", f"district_{code}_{latest_all}", period=latest_all, region=code)
-            for code in codes
-        ]
+        cells = barometer_cells(frame, ages=ages)
+        codes = sorted(set(map(str, cells.loc[cells["row"] > 0, F.REGION])))
+        tasks += [_Task("district", f"district_{code}", region=code) for code in codes]
     return tasks
 
 
 def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tuple[str, str]:
     """Caption and alt text; the alt text names the extremes so the chart is readable unseen."""
     from utenforskap.plot import subtitle
-    from utenforskap.plot._select import display_names, districts_of, reference_row
 
     nb = lang == "nb"
     if task.kind in ("barometer", "district"):
-        cells = frame[(frame[F.PERIOD] == task.period) & (frame[F.SEX] == "total")]
-        ref_name = reference_row(cells)[2]
+        from utenforskap.plot import barometer_cells, default_ages
+
+        cells = barometer_cells(frame, ages=default_ages(frame))
+        ref_name = display_names(cells.head(1))[0]
+        when = " / ".join(period_order(cells[F.PERIOD]))
         if task.kind == "barometer":
             caption = (
-                f"{text('overview', lang)}, {task.period}: alle indikatorer per område, "
+                f"{text('overview', lang)}, {when}: alle indikatorer per område, "
                 f"farget etter om området er bedre eller dårligere enn {ref_name}."
                 if nb
-                else f"{text('overview', lang)}, {task.period}: every indicator by district, "
+                else f"{text('overview', lang)}, {when}: every indicator by district, "
                 f"coloured by whether the district is better or worse than {ref_name}."
             )
             alt = (
-                f"Tabell med fargede celler: områder i rader, indikatorer i kolonner, "
-                f"{task.period}."
+                f"Tabell med fargede celler: områder i rader, indikatorer i kolonner, {when}."
                 if nb
-                else f"Table of coloured cells: districts in rows, indicators in columns, "
-                f"{task.period}."
+                else f"Table of coloured cells: districts in rows, indicators in columns, {when}."
             )
             return caption, alt
         name = display_names(cells[cells[F.REGION] == task.region].head(1))[0]
         caption = (
-            f"{text('district_profile', lang)} for {name}, {task.period}: hver indikator "
+            f"{text('district_profile', lang)} for {name}, {when}: hver indikator "
             f"med konfidensintervall og verdien for {ref_name}."
             if nb
-            else f"{text('district_profile', lang)} for {name}, {task.period}: every indicator "
+            else f"{text('district_profile', lang)} for {name}, {when}: every indicator "
             f"with its confidence interval and the value for {ref_name}."
         )
         alt = (
@@ -305,7 +308,7 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
     rows = frame[frame[F.INDICATOR] == task.indicator]
     unit = ind.unit(lang)
     if task.kind == "trend":
-        periods = sorted(rows[F.PERIOD].unique())
+        periods = period_order(rows[F.PERIOD])
         sub = subtitle(unit=unit, age=task.age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
     elif task.kind == "profile":
         sub = subtitle(unit=unit, age="", period=task.period, sex="", lang=lang)

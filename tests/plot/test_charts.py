@@ -66,7 +66,7 @@ def test_funnel_points_limits_and_reference() -> None:
     assert np.allclose(upper.get_ydata(), expected)
     hidden = frame[(frame[F.REGION].str.len() == 6) & frame[F.SUPPRESSED]]
     assert len(hidden) >= 1
-    assert any(t.startswith("Prikket (ikke vist): D3") for t in _legend(ax))
+    assert ax.get_title(loc="left").startswith("Prikket (ikke vist): D3")
 
 
 def test_barometer_colours_follow_direction_and_values_are_printed() -> None:

@@ -14,6 +14,8 @@ __all__ = [
     "display_names",
     "districts_of",
     "high_is_bad_of",
+    "latest_period",
+    "period_order",
     "reference_row",
     "select",
     "single",
@@ -139,3 +141,33 @@ def display_names(rows: pd.DataFrame) -> list[str]:
     names = rows[F.REGION_NAME].fillna("").astype(str).to_numpy(dtype=object)
     codes = rows[F.REGION].astype(str).to_numpy(dtype=object)
     return [str(v) for v in np.where(names != "", names, codes)]
+
+
+def period_order(periods: object) -> list[str]:
+    """Periods in time order: by last year, then first year (``"2024"`` after ``"2022-2024"``).
+
+    Parameters
+    ----------
+    periods
+        Period labels: a year or a pooled span ``"2022-2024"``.
+
+    Returns
+    -------
+    list of str
+        Unique labels in time order; labels without a year go first, as text.
+
+    Examples
+    --------
+    >>> period_order(["2024", "2022-2024", "2021-2023", "2023"])
+    ['2021-2023', '2023', '2022-2024', '2024']
+    """
+    labels = list(dict.fromkeys(map(str, pd.unique(pd.Series(list(periods), dtype=object)))))
+    years = pd.Series(labels, dtype=object).str.findall(r"\d{4}")
+    last = [int(y[-1]) if y else -1 for y in years]
+    first = [int(y[0]) if y else -1 for y in years]
+    return [label for _, _, label in sorted(zip(last, first, labels, strict=True))]
+
+
+def latest_period(periods: object) -> str:
+    """The latest of ``periods`` by :func:`period_order`."""
+    return period_order(periods)[-1]

@@ -12,7 +12,7 @@ from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
 from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
-from utenforskap.plot._select import display_names, districts_of, reference_row
+from utenforskap.plot._select import display_names, districts_of, latest_period, reference_row
 from utenforskap.plot.labels import format_number, text, wrap
 from utenforskap.plot.style import COLOURS
 from utenforskap.registry import INDICATORS
@@ -27,7 +27,7 @@ def barometer_cells(
     data: pd.DataFrame,
     *,
     ages: Mapping[str, str],
-    period: str,
+    period: str | None = None,
     sex: str = "total",
 ) -> pd.DataFrame:
     """The cells a barometer shows: one row per region × indicator, reference first.
@@ -39,7 +39,8 @@ def barometer_cells(
     ages
         Indicator id → age band to show, in column order.
     period
-        Period shown.
+        Period shown; None: each indicator's latest (pooled Ungdata spans may
+        end in another year than register data).
     sex
         ``total``, ``male`` or ``female``.
 
@@ -58,17 +59,31 @@ def barometer_cells(
     """
     wanted = pd.DataFrame({F.INDICATOR: list(ages), F.AGE: list(ages.values())})
     wanted["column"] = np.arange(len(wanted))
-    base = data[(data[F.PERIOD] == period) & (data[F.SEX] == sex)]
+    if period is None:
+        pairs = data[[F.INDICATOR, F.PERIOD]].drop_duplicates()
+        wanted[F.PERIOD] = [
+            latest_period(pairs.loc[pairs[F.INDICATOR] == i, F.PERIOD])
+            if i in set(pairs[F.INDICATOR])
+            else ""
+            for i in wanted[F.INDICATOR]
+        ]
+    else:
+        wanted[F.PERIOD] = period
+    base = data[data[F.SEX] == sex]
     if base.empty:
-        raise DataError(f"no rows for period {period!r} and sex {sex!r}", column=F.PERIOD)
-    cells = base.merge(wanted, on=[F.INDICATOR, F.AGE], how="inner")
+        raise DataError(f"no rows for sex {sex!r}", column=F.SEX)
+    plain = base.copy()
+    plain.attrs = {}
+    cells = plain.merge(wanted, on=[F.INDICATOR, F.AGE, F.PERIOD], how="inner")
     missing = sorted(set(ages) - set(cells[F.INDICATOR]))
     if missing:
         raise DataError(
             f"no rows for indicator(s) {missing} at the age band given", column=F.INDICATOR
         )
     ref_code, _, _ = reference_row(cells)
-    keep = pd.concat([cells[cells[F.REGION] == ref_code], districts_of(cells, ref_code)])
+    # Index-based, not pd.concat: concat compares attrs, which may hold frames.
+    own = cells.index[cells[F.REGION] == ref_code]
+    keep = cells.loc[own.append(districts_of(cells, ref_code).index)]
     codes = sorted(set(keep[F.REGION]) - {ref_code})
     order = {ref_code: 0, **{c: i + 1 for i, c in enumerate(codes)}}
     keep = keep.assign(row=keep[F.REGION].map(order).astype(int))
@@ -115,7 +130,7 @@ def barometer(
     indicators
         Column order when ``ages`` is not given; default the registry order.
     period
-        Period shown; default the latest.
+        Period shown; default each indicator's latest.
     sex
         ``total``, ``male`` or ``female``.
     lang
@@ -144,8 +159,6 @@ def barometer(
 
     if ages is None:
         ages = default_ages(data, indicators)
-    if period is None:
-        period = str(sorted(data[F.PERIOD].unique())[-1])
     cells = barometer_cells(data, ages=ages, period=period, sex=sex)
     if ax is None:
         _, ax = plt.subplots()
@@ -206,9 +219,12 @@ def barometer(
     head_pt = 6.3
     chars = max(int(column_in * 72.0 / (head_pt * 0.56)), 8)
     heads = []
+    varied = cells[F.PERIOD].nunique() > 1
     for ind_id, band in ages.items():
         title = INDICATORS[ind_id].title(lang) if ind_id in INDICATORS else ind_id
-        heads.append(f"{wrap(title, chars)}\n({band})")
+        shown = cells.loc[cells[F.INDICATOR] == ind_id, F.PERIOD]
+        when = f", {shown.iloc[0]}" if varied and not shown.empty else ""
+        heads.append(f"{wrap(title, chars)}\n{wrap(f'({band}{when})', chars)}")
     ax.set_xticks(np.arange(n_cols) + 0.5, heads, fontsize=head_pt, linespacing=1.1)
     ax.xaxis.tick_top()
     ax.tick_params(axis="both", length=0)

@@ -88,7 +88,8 @@ def district_bars(
         [F.VALUE, F.REGION], ascending=[True, False], kind="mergesort"
     )
     hidden = districts[hidden_mask].sort_values(F.REGION, ascending=False, kind="mergesort")
-    ordered = pd.concat([hidden, published])
+    # Index-based, not pd.concat: concat compares attrs, which may hold frames.
+    ordered = districts.loc[np.concatenate([hidden.index, published.index])]
     if ax is None:
         _, ax = plt.subplots()
     y = np.arange(len(ordered), dtype=float)

@@ -13,7 +13,7 @@ from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
 from utenforskap.errors import DataError
 from utenforskap.plot._legend import hidden_handle, judgement_handles, legend_below
-from utenforskap.plot._select import display_names, reference_row, select
+from utenforskap.plot._select import display_names, period_order, reference_row, select
 from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
 from utenforskap.plot.bars import district_bars
 from utenforskap.plot.decorate import decorate, subtitle
@@ -115,8 +115,8 @@ def chart_figure(
         raise ValueError(f"kind must be one of {list(CHART_KINDS)}; not {kind!r}")
     ind = INDICATORS.get(indicator)
     rows = select(data, indicator=indicator)
-    periods = sorted(rows[F.PERIOD].unique())
-    latest = period if period is not None else str(periods[-1])
+    periods = period_order(rows[F.PERIOD])
+    latest = period if period is not None else periods[-1]
     unit = ind.unit(lang) if ind else ""
     title = ind.title(lang) if ind else indicator
     with house_style():
@@ -126,6 +126,11 @@ def chart_figure(
             cells = select(rows, age=age, sex="total")
             ref_code = reference_row(cells[cells[F.PERIOD] == periods[-1]])[0]
             wanted = [ref_code, *[r for r in regions if r != ref_code]]
+            # The reference's own comparator (e.g. the whole country) when the data have it.
+            above = cells.loc[cells[F.REGION] == ref_code, F.REFERENCE].dropna()
+            above = above[(above != "") & above.isin(set(cells[F.REGION]))]
+            if not above.empty and str(above.iloc[0]) not in wanted:
+                wanted.insert(1, str(above.iloc[0]))
             trend_lines(cells, regions=wanted, lang=lang, ax=ax)
             shown = cells[cells[F.REGION].isin(wanted)]
             sub = subtitle(unit=unit, age=age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
@@ -178,7 +183,7 @@ def barometer_figure(
     ages
         Indicator id → age band; default each indicator's widest band.
     period
-        Period; default the latest.
+        Period; default each indicator's latest.
     size
         ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
     lang
@@ -192,13 +197,13 @@ def barometer_figure(
         The figure.
     """
     ages = dict(ages) if ages is not None else default_ages(data)
-    latest = period if period is not None else str(sorted(data[F.PERIOD].unique())[-1])
-    cells = barometer_cells(data, ages=ages, period=latest)
+    cells = barometer_cells(data, ages=ages, period=period)
     ref_name = display_names(cells.head(1))[0]
+    latest = " / ".join(period_order(cells[F.PERIOD]))
     with house_style():
         fig = new_figure(size)
         ax = fig.subplots()
-        barometer(data, ages=ages, period=latest, lang=lang, ax=ax)
+        barometer(data, ages=ages, period=period, lang=lang, ax=ax)
         method = text("similar", lang).lower()
         note = (
             f"Fargen viser om området er sikkert bedre eller dårligere enn {ref_name} "
@@ -241,7 +246,7 @@ def district_profile(
     ages
         Indicator id → age band; default each indicator's widest band.
     period
-        Period; default the latest.
+        Period; default each indicator's latest.
     size
         ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
     lang
@@ -266,8 +271,8 @@ def district_profile(
     from matplotlib.lines import Line2D
 
     ages = dict(ages) if ages is not None else default_ages(data)
-    latest = period if period is not None else str(sorted(data[F.PERIOD].unique())[-1])
-    cells = barometer_cells(data, ages=ages, period=latest)
+    cells = barometer_cells(data, ages=ages, period=period)
+    latest = " / ".join(period_order(cells[F.PERIOD]))
     own = cells[cells[F.REGION] == region]
     if own.empty:
         raise DataError("no rows for the region", column=F.REGION, value=region)

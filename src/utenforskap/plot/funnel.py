@@ -101,7 +101,7 @@ def funnel_plot(
         indicator's direction), grey within; the reference as a solid
         horizontal line (gid ``reference``); the limits as lines
         ``limit-lower-0.95``, ``limit-upper-0.95`` …; hidden districts are not
-        drawn and are listed under the legend.
+        drawn and are named above the plot ("Prikket (ikke vist): …").
 
     References
     ----------
@@ -217,9 +217,16 @@ def funnel_plot(
         if label == "all" or (label == "outside" and out):
             ax.annotate(name, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7)
     if hidden_mask.any():
+        # Above the plot, not in the legend: a long list would squeeze the legend columns.
         hidden_names = ", ".join(sorted(display_names(districts[hidden_mask])))
-        handles.append(
-            Line2D([], [], linestyle="none", label=text("hidden_list", lang, names=hidden_names))
+        ax.set_title(
+            text("hidden_list", lang, names=hidden_names),
+            loc="left",
+            fontsize=7.5,
+            fontweight="normal",
+            style="italic",
+            color=COLOURS["suppressed"],
+            gid="hidden-list",
         )
     legend_below(ax, handles, offset_pt=30.0)
     ax.set_xlabel(text("denominator", lang))

@@ -14,7 +14,7 @@ from utenforskap import frames as F
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import is_unknown_district
 from utenforskap.plot._legend import HATCH, hidden_handle
-from utenforskap.plot._select import display_names, select, single, unit_of
+from utenforskap.plot._select import display_names, districts_of, select, single, unit_of
 from utenforskap.plot.labels import format_number, text
 from utenforskap.plot.style import COLOURS, SEQUENTIAL
 
@@ -323,7 +323,9 @@ def tile_map(
     columns
         Tiles per row; default about the square root of the count.
     reference
-        Region left out (the kommune); default the most common ``reference``.
+        The region whose districts are drawn (the kommune); default the most
+        common ``reference``. Other regions (the country, other kommuner) are
+        left out.
     lang
         ``"nb"`` or ``"en"``.
     ax
@@ -351,7 +353,7 @@ def tile_map(
 
     ind_id, rows = _cells(data, indicator, period, age, sex)
     ref_code = reference if reference is not None else reference_row(rows)[0]
-    tiles = rows[rows[F.REGION] != ref_code].sort_values(F.REGION, kind="mergesort")
+    tiles = districts_of(rows, ref_code).sort_values(F.REGION, kind="mergesort")
     count = len(tiles)
     ncol = columns or max(int(np.ceil(np.sqrt(count * 1.3))), 1)
     col = np.arange(count) % ncol

@@ -10,7 +10,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.plot._legend import legend_below
-from utenforskap.plot._select import select, single
+from utenforskap.plot._select import period_order, select, single
 from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
 
@@ -63,7 +63,7 @@ def trend_lines(
     rows = select(data, indicator=indicator, age=age, sex=sex)
     single(rows, F.INDICATOR)
     single(rows, F.AGE)
-    periods = sorted(rows[F.PERIOD].unique())
+    periods = period_order(rows[F.PERIOD])
     x = np.arange(len(periods), dtype=float)
     if ax is None:
         _, ax = plt.subplots()
