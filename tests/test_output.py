@@ -1,0 +1,102 @@
+"""Table writers: XLSX sheets, Norwegian heads, ':' on hidden cells, same bytes, the gate."""
+
+from __future__ import annotations
+
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plot"))
+
+from plot_frames import indicator_frame
+
+from utenforskap import frames as F
+from utenforskap.disclosure import DisclosureError
+from utenforskap.output import (
+    HIDDEN_SYMBOL,
+    XLSX_HEADERS,
+    write_csv,
+    write_tables,
+    write_xlsx,
+)
+from utenforskap.registry import INDICATORS
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return indicator_frame(
+        indicators=("neet", "upper_secondary_completed"),
+        periods=("2023", "2024"),
+        sexes=("total", "male", "female"),
+    )
+
+
+def test_one_sheet_per_indicator_with_norwegian_heads(frame, tmp_path) -> None:
+    book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
+    assert book.sheetnames == [
+        "Om tabellene",
+        INDICATORS["neet"].title_nb[:31].strip(),
+        INDICATORS["upper_secondary_completed"].title_nb[:31].strip(),
+    ]
+    for name, indicator in zip(
+        book.sheetnames[1:], ("neet", "upper_secondary_completed"), strict=True
+    ):
+        sheet = book[name]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert list(rows[0]) == list(XLSX_HEADERS.values())
+        assert rows[0][:3] == ("Områdekode", "Område", "Periode")
+        assert len(rows) - 1 == int((frame[F.INDICATOR] == indicator).sum())
+
+
+def test_hidden_cells_show_the_ssb_symbol_and_published_values_are_exact(frame, tmp_path) -> None:
+    book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
+    sheet = book[book.sheetnames[1]]
+    rows = list(sheet.iter_rows(values_only=True))
+    heads = list(rows[0])
+    value_at = heads.index("Verdi")
+    reason_at = heads.index("Prikket fordi")
+    expected = F.sort_frame(frame[frame[F.INDICATOR] == "neet"])
+    hidden = expected[F.SUPPRESSED].to_numpy(dtype=bool)
+    assert hidden.any() and (~hidden).any()
+    cells = [row[value_at] for row in rows[1:]]
+    assert [c == HIDDEN_SYMBOL for c in cells] == hidden.tolist()
+    for column in ("Teller", "Nevner", "Nedre grense", "Øvre grense"):
+        at = heads.index(column)
+        assert all(row[at] == HIDDEN_SYMBOL for row, h in zip(rows[1:], hidden, strict=True) if h)
+    published = np.array([c for c, h in zip(cells, hidden, strict=True) if not h], dtype=float)
+    # openpyxl stores floats as shortest-repr-ish text; 1e-12 relative is far below display.
+    assert np.allclose(published, expected.loc[~hidden, F.VALUE].to_numpy(dtype=float), rtol=1e-12)
+    assert all(row[reason_at] for row, h in zip(rows[1:], hidden, strict=True) if h)
+    assert "Jenter/kvinner" in {row[heads.index("Kjønn")] for row in rows[1:]}
+
+
+def test_xlsx_reruns_give_identical_bytes(frame, tmp_path) -> None:
+    first = write_xlsx(frame, tmp_path / "a.xlsx").read_bytes()
+    time.sleep(1.1)  # a time stamp would now differ by at least a second
+    second = write_xlsx(frame, tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("1980-01-01T00:00:00Z") == 2
+
+
+def test_writers_refuse_frames_without_disclosure_control(frame, tmp_path) -> None:
+    raw = frame.copy()
+    raw.attrs = {}
+    with pytest.raises(DisclosureError):
+        write_xlsx(raw, tmp_path / "t.xlsx")
+    with pytest.raises(DisclosureError):
+        write_csv(raw, tmp_path / "t.csv")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_write_tables_writes_all_three(frame, tmp_path) -> None:
+    names = sorted(p.name for p in write_tables(frame, tmp_path))
+    assert names == ["indicators.csv", "indicators.parquet", "indicators.xlsx"]
