@@ -1,12 +1,17 @@
-"""Command layer: run, demo-data, indicators, validate; exit codes 0 done, 2 user error, 1 other."""
+"""Command layer: run, demo-data, indicators, validate, with documented exit codes."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from utenforskap import __version__
 from utenforskap.errors import UtenforskapError
@@ -16,6 +21,41 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USER = 2
+EXIT_LOCKED = 3  # utenforskap.runlock.EXIT_LOCKED; kept here so --help needs no imports
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+log = logging.getLogger("utenforskap.cli")
+
+
+class _Terminated(BaseException):
+    """SIGTERM (systemd stop, a CI timeout) turned into an exception, so clean-up runs."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+def _logging_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Given before or after the command; SUPPRESS keeps a sub-command's
+    # unset option from overwriting the value given before it.
+    default: Any = argparse.SUPPRESS
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if top else default,
+        help="log each step (-vv: debug); show tracebacks",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=False if top else default, help="errors only"
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text" if top else default,
+        help="stderr lines as text, or one JSON object per line for log collectors",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,14 +63,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="utenforskap",
         description="Youth exclusion indicators for Norwegian municipalities.",
         epilog=(
-            "Exit codes: 0 done; 2 fix the configuration or input named on stderr; "
-            "1 unexpected failure."
+            "Exit codes: 0 done (or nothing to do); 2 fix the configuration or input named "
+            "on stderr; 3 another run holds the output folder's lock; 1 unexpected failure "
+            "(outputs untouched); 130/143 interrupted/terminated."
         ),
     )
     parser.add_argument("--version", action="version", version=f"utenforskap {__version__}")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log progress; show tracebacks"
-    )
+    _logging_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="compute indicators and write tables and figures")
@@ -38,27 +77,100 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="TOML run configuration (default: the bundled demo)"
     )
     run.add_argument("--out", type=Path, help="output folder (overrides the configuration)")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="recompute even when inputs, config and version are unchanged",
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="say what would be read and written; change nothing"
+    )
+    _logging_options(run, top=False)
 
     demo = sub.add_parser("demo-data", help="(re)generate the bundled demo data")
     demo.add_argument("--out", type=Path, default=None, help="folder (default: data/raw/demo)")
+    _logging_options(demo, top=False)
 
     ind = sub.add_parser("indicators", help="list the indicator registry")
     ind.add_argument("--lang", choices=("nb", "en"), default="nb")
+    _logging_options(ind, top=False)
 
-    val = sub.add_parser("validate", help="check a configuration without running")
+    val = sub.add_parser(
+        "validate", help="check a configuration and that its files exist, without running"
+    )
     val.add_argument("--config", type=Path, required=True)
+    _logging_options(val, top=False)
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
-    from utenforskap.pipeline import run
+def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
+    """The command's result line on stderr (silent with --quiet)."""
+    from utenforskap.logs import utc_stamp
 
-    frame = run(args.config, out=args.out)
-    hidden = int(frame["suppressed"].sum())
-    print(
-        f"utenforskap: {len(frame)} cells for {frame['indicator'].nunique()} indicators "
-        f"({hidden} suppressed) written",
-        file=sys.stderr,
+    if args.quiet:
+        return
+    if args.log_format == "json":
+        print(
+            json.dumps(
+                {
+                    "time": utc_stamp(time.time()),
+                    "level": "INFO",
+                    "logger": log.name,
+                    "message": text,
+                    **fields,
+                },
+                ensure_ascii=False,
+                default=str,
+            ),
+            file=sys.stderr,
+        )
+    else:
+        print(f"utenforskap: {text}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from utenforskap import pipeline
+    from utenforskap.logs import Progress
+
+    if args.dry_run:
+        from utenforskap.dryrun import dry_run
+
+        for line in dry_run(args.config, out=args.out, force=args.force):
+            print(line)
+        return EXIT_OK
+    progress = Progress(
+        5,
+        logger=log,
+        live=not args.quiet and not args.verbose and args.log_format == "text",
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        frame = pipeline.run(args.config, out=args.out, force=args.force, progress=progress)
+    finally:
+        progress.close()
+        signal.signal(signal.SIGTERM, previous)
+    info = frame.attrs.get("run", {})
+    manifest = info.get("manifest", {})
+    counts = manifest.get("counts", {})
+    output = info.get("output", "")
+    if info.get("status") == "skipped":
+        _say(
+            args,
+            f"nothing changed since the run of {manifest.get('run', {}).get('finished')}; "
+            f"kept {output} (use --force to recompute)",
+            event="run.skipped",
+            output=output,
+        )
+        return EXIT_OK
+    _say(
+        args,
+        f"{counts.get('rows', len(frame))} cells for {counts.get('indicators')} indicators "
+        f"({counts.get('suppressed')} suppressed) written to {output} "
+        f"in {progress.seconds:.1f} s; see {output}/manifest.json",
+        event="run.written",
+        output=output,
+        counts=counts,
+        warnings=len(manifest.get("warnings", [])),
     )
     return EXIT_OK
 
@@ -81,9 +193,14 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from utenforskap.config import load_config
+    from utenforskap.config import load_config, missing_files
 
     cfg = load_config(args.config)
+    missing = missing_files(cfg)
+    for error in missing:
+        log.error("%s", error, extra={"exit_code": error.exit_code, "key": error.key})
+    if missing:
+        return EXIT_USER
     print(f"{args.config}: valid ({len(cfg.inputs)} inputs, {len(cfg.indicators)} indicators)")
     return EXIT_OK
 
@@ -99,15 +216,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 done, 2 a configuration or input error (one line on
-        stderr naming file, column, row and value), 1 an unexpected failure.
+        The exit code: 0 done (or nothing changed), 2 a configuration or input
+        error (one line on stderr naming file, key or column, row and value),
+        3 another run holds the output folder's lock, 1 an unexpected
+        failure, 130 interrupted, 143 terminated.
     """
+    from utenforskap.logs import configure_logging
+
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose=args.verbose, quiet=args.quiet, fmt=args.log_format)
     commands = {
         "run": _run,
         "demo-data": _demo,
@@ -117,19 +234,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except UtenforskapError as exc:
-        if args.verbose:
-            logging.getLogger("utenforskap").exception("failed")
-        print(f"utenforskap: error: {exc}", file=sys.stderr)
+        log.error(
+            "%s",
+            exc,
+            exc_info=bool(args.verbose),
+            extra={"exit_code": exc.exit_code, "error": type(exc).__name__},
+        )
         return exc.exit_code
     except KeyboardInterrupt:
-        print("utenforskap: interrupted", file=sys.stderr)
-        return 130
+        log.error("interrupted; outputs untouched", extra={"exit_code": EXIT_INTERRUPTED})
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        log.error("terminated; outputs untouched", extra={"exit_code": EXIT_TERMINATED})
+        return EXIT_TERMINATED
     except Exception as exc:
-        if args.verbose:
-            logging.getLogger("utenforskap").exception("unexpected failure")
-        print(
-            f"utenforskap: unexpected error: {type(exc).__name__}: {exc} "
-            "(rerun with --verbose for the traceback)",
-            file=sys.stderr,
+        log.error(
+            "unexpected error: %s: %s%s",
+            type(exc).__name__,
+            exc,
+            "" if args.verbose else " (rerun with --verbose for the traceback)",
+            exc_info=bool(args.verbose),
+            extra={"exit_code": EXIT_UNEXPECTED, "error": type(exc).__name__},
         )
         return EXIT_UNEXPECTED

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,10 +22,15 @@ __all__ = [
     "RunConfig",
     "StatisticsConfig",
     "load_config",
+    "missing_files",
     "parse_config",
 ]
 
-INPUT_FORMATS = ("microdata", "counts", "jsonstat", "px", "table")
+INPUT_FORMATS = ("microdata", "counts", "jsonstat", "px", "table", "ssb")
+#: Formats whose observations are mapped to counts by an ``[inputs.mapping]`` table.
+MAPPED_FORMATS = ("jsonstat", "px", "table", "ssb")
+#: Where SSB responses are cached, relative to the configuration's folder.
+SSB_CACHE = Path("data") / "raw" / "ssb"
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,11 @@ class InputConfig:
         Name used in logs and the manifest.
     format
         ``microdata`` (one row per person or respondent), ``counts`` (a CSV in
-        the CountFrame layout), or an official-statistics format: ``jsonstat``,
-        ``px``, ``table``.
+        the CountFrame layout), an official-statistics file: ``jsonstat``,
+        ``px``, ``table``, or ``ssb`` (a table fetched from SSB's API).
     path
-        The file, resolved against the configuration's folder.
+        The file, resolved against the configuration's folder; for ``ssb``
+        the response cache folder (default ``data/raw/ssb``).
     indicators
         Registry ids this input gives (microdata).
     region, period, age, sex
@@ -50,6 +58,9 @@ class InputConfig:
         Band label → codes of the age column, e.g. school levels (microdata).
     mapping
         Observation → count mapping for official statistics (see :mod:`utenforskap.io`).
+    table, selection, lang, offline, refresh, codelist, output_values
+        The SSB request (``ssb``), as the arguments of
+        :func:`~utenforskap.io.fetch_ssb`.
     """
 
     id: str
@@ -63,6 +74,13 @@ class InputConfig:
     sex_codes: Mapping[str, str] | None = None
     age_groups: Mapping[str, tuple[str, ...]] | None = None
     mapping: Mapping[str, Any] = field(default_factory=dict)
+    table: str = ""
+    selection: Mapping[str, Any] = field(default_factory=dict)
+    lang: str = "no"
+    offline: bool = False
+    refresh: bool = False
+    codelist: Mapping[str, str] = field(default_factory=dict)
+    output_values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,12 +183,15 @@ class FiguresConfig:
         Districts drawn beside the kommune in trend charts.
     synthetic
         Mark every figure "Syntetiske data".
+    report
+        Also write ``report.pdf`` (all figures, one per page; needs ``png``).
     """
 
     lang: str = "nb"
     formats: tuple[str, ...] = ("png", "svg")
     trend_regions: tuple[str, ...] = ()
     synthetic: bool = False
+    report: bool = True
 
 
 @dataclass(frozen=True)
@@ -254,19 +275,104 @@ _TOP = (
     "figures",
     "disclosure",
 )
-_INPUT = (
-    "id",
-    "format",
-    "path",
-    "indicators",
-    "region",
-    "period",
-    "age",
-    "sex",
-    "sex_codes",
-    "age_groups",
-    "mapping",
-)
+_INPUT_COMMON = ("id", "format", "path")
+_INPUT_MICRODATA = ("indicators", "region", "period", "age", "sex", "sex_codes", "age_groups")
+_INPUT_SSB = ("table", "selection", "lang", "offline", "refresh", "codelist", "output_values")
+_INPUT = (*_INPUT_COMMON, *_INPUT_MICRODATA, "mapping", *_INPUT_SSB)
+#: Keys each input format uses, beyond ``id``, ``format`` and ``path``.
+_INPUT_KEYS: dict[str, tuple[str, ...]] = {
+    "microdata": _INPUT_MICRODATA,
+    "counts": (),
+    "jsonstat": ("mapping",),
+    "px": ("mapping",),
+    "table": ("mapping",),
+    "ssb": ("mapping", *_INPUT_SSB),
+}
+_TABLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def _check_format_keys(r: _Reader, t: Mapping[str, Any], fmt: str, key: str) -> None:
+    for name in t:
+        if name in _INPUT_COMMON or name in _INPUT_KEYS[fmt]:
+            continue
+        users = [f for f, keys in _INPUT_KEYS.items() if name in keys]
+        raise r.fail(
+            f"key not used by format {fmt!r} (only by {', '.join(map(repr, users))})",
+            f"{key}.{name}",
+        )
+
+
+def _mapping(r: _Reader, raw: Any, key: str) -> dict[str, Any]:
+    from utenforskap.io import ObservationMapping
+
+    if not isinstance(raw, dict) or not raw:
+        raise r.fail("expected an [inputs.mapping] table for this format", key, raw or None)
+    try:
+        spec = ObservationMapping.from_dict(raw, key=key)
+    except ConfigError as exc:
+        problem = exc.problem
+        if problem.startswith("unknown key") and exc.key:
+            known = [f.name for f in dataclasses.fields(ObservationMapping)]
+            close = difflib.get_close_matches(exc.key.rsplit(".", 1)[-1], known, n=1)
+            if close:
+                problem = f"unknown key; did you mean {close[0]!r}?"
+        raise r.fail(problem, exc.key or key, exc.value) from None
+    if spec.indicator not in INDICATORS:
+        raise r.fail(
+            f"unknown indicator; known: {sorted(INDICATORS)}", f"{key}.indicator", spec.indicator
+        )
+    return raw
+
+
+def _text_table(r: _Reader, raw: Any, key: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise r.fail("expected a table of texts", key, raw)
+    for name, value in raw.items():
+        if not isinstance(value, str) or not value:
+            raise r.fail("expected a non-empty text", f"{key}.{name}", value)
+    return dict(raw)
+
+
+def _ssb(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
+    table = t.get("table")
+    if not isinstance(table, str) or not _TABLE_ID.match(table):
+        raise r.fail('expected an SSB table number as text, e.g. "13563"', f"{key}.table", table)
+    selection = t.get("selection")
+    if not isinstance(selection, dict) or not selection:
+        raise r.fail(
+            'expected a table variable → codes, e.g. Region = ["0301"], Tid = "top(5)"',
+            f"{key}.selection",
+            selection,
+        )
+    for name, value in selection.items():
+        ok = (isinstance(value, str) and value) or (
+            isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
+        )
+        if not ok:
+            raise r.fail(
+                'expected a list of code texts or an expression such as "*", "top(3)", '
+                '"from(2015)"',
+                f"{key}.selection.{name}",
+                value,
+            )
+    lang = t.get("lang", "no")
+    if lang not in ("no", "en"):
+        raise r.fail("expected 'no' or 'en'", f"{key}.lang", lang)
+    flags = {}
+    for name in ("offline", "refresh"):
+        flags[name] = t.get(name, False)
+        if not isinstance(flags[name], bool):
+            raise r.fail("expected true or false", f"{key}.{name}", flags[name])
+    return {
+        "table": table,
+        "selection": selection,
+        "lang": lang,
+        **flags,
+        "codelist": _text_table(r, t.get("codelist"), f"{key}.codelist"),
+        "output_values": _text_table(r, t.get("output_values"), f"{key}.output_values"),
+    }
 
 
 def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
@@ -278,7 +384,12 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
         t = r.table(item, key, _INPUT)
         fmt = r.string(t, "format", key)
         if fmt not in INPUT_FORMATS:
-            raise r.fail(f"format must be one of {list(INPUT_FORMATS)}", f"{key}.format", fmt)
+            close = difflib.get_close_matches(fmt, INPUT_FORMATS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise r.fail(f"format must be one of {list(INPUT_FORMATS)}{hint}", f"{key}.format", fmt)
+        _check_format_keys(r, t, fmt, key)
+        if fmt == "microdata" and not t.get("indicators"):
+            raise r.fail("expected the registry ids this microdata gives", f"{key}.indicators")
         indicators = r.strings(t, "indicators", key)
         for j, ind in enumerate(indicators):
             if ind not in INDICATORS:
@@ -301,14 +412,17 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
             for code, sex in sex_codes.items():
                 if sex not in ("male", "female"):
                     raise r.fail("expected 'male' or 'female'", f"{key}.sex_codes.{code}", sex)
-        mapping = t.get("mapping", {})
-        if not isinstance(mapping, dict):
-            raise r.fail("expected a table", f"{key}.mapping", mapping)
+        mapping = _mapping(r, t.get("mapping"), f"{key}.mapping") if fmt in MAPPED_FORMATS else {}
+        ssb = _ssb(r, t, key) if fmt == "ssb" else {}
+        if fmt == "ssb":
+            path = r.path(t, "path", key) if "path" in t else r.base / SSB_CACHE
+        else:
+            path = r.path(t, "path", key)
         out.append(
             InputConfig(
                 id=r.string(t, "id", key),
                 format=fmt,
-                path=r.path(t, "path", key),
+                path=path,
                 indicators=indicators,
                 region=r.string(t, "region", key, "district"),
                 period=r.string(t, "period", key, "year"),
@@ -317,6 +431,7 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
                 sex_codes=sex_codes,
                 age_groups=groups,
                 mapping=mapping,
+                **ssb,
             )
         )
     ids = [x.id for x in out]
@@ -378,7 +493,7 @@ def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
 
 
 def _figures(r: _Reader, raw: Any) -> FiguresConfig:
-    t = r.table(raw, "figures", ("lang", "formats", "trend_regions", "synthetic"))
+    t = r.table(raw, "figures", ("lang", "formats", "trend_regions", "synthetic", "report"))
     lang = t.get("lang", "nb")
     if lang not in ("nb", "en"):
         raise r.fail("expected 'nb' or 'en'", "figures.lang", lang)
@@ -389,11 +504,23 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
     synthetic = t.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise r.fail("expected true or false", "figures.synthetic", synthetic)
+    report = t.get("report", "png" in formats)
+    if not isinstance(report, bool):
+        raise r.fail("expected true or false", "figures.report", report)
+    if report and "png" not in formats:
+        raise r.fail(
+            "report.pdf is made from the PNG files; add 'png' to figures.formats",
+            "figures.report",
+            report,
+        )
+    trend = r.strings(t, "trend_regions", "figures")
+    for i, code in enumerate(trend):
+        if not code.isdigit():
+            raise r.fail(
+                'expected a region code as text, e.g. "030101"', f"figures.trend_regions[{i}]", code
+            )
     return FiguresConfig(
-        lang=lang,
-        formats=formats,
-        trend_regions=r.strings(t, "trend_regions", "figures"),
-        synthetic=synthetic,
+        lang=lang, formats=formats, trend_regions=trend, synthetic=synthetic, report=report
     )
 
 
@@ -469,6 +596,9 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     disclosure = t.get("disclosure", {})
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
+    from utenforskap.disclosure import rules_from_config
+
+    rules_from_config(disclosure, file=file)
     indicators = _indicators(r, t.get("indicators", {}))
     if not indicators:
         raise r.fail("expected at least one indicator under [indicators]", "indicators")
@@ -521,3 +651,36 @@ def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=file) from None
     return parse_config(raw, base=file.parent if base is None else base, file=file)
+
+
+def missing_files(config: RunConfig) -> list[ConfigError]:
+    """Check that every local file a configuration names exists.
+
+    SSB inputs are checked only when ``offline`` (their cache folder must
+    then exist); otherwise they are fetched at run time.
+
+    Parameters
+    ----------
+    config
+        The configuration.
+
+    Returns
+    -------
+    list of ConfigError
+        One error per missing file, naming its key path, e.g. ``inputs[1].path``.
+    """
+    keys: list[tuple[str, Path]] = [
+        (f"inputs[{i}].path", inp.path)
+        for i, inp in enumerate(config.inputs)
+        if inp.format != "ssb" or inp.offline
+    ]
+    geo = config.geography
+    for name in ("regions", "crosswalk", "split_weights", "levekarssone_map", "boundaries"):
+        path = getattr(geo, name)
+        if path is not None:
+            keys.append((f"geography.{name}", path))
+    return [
+        ConfigError("file not found", file=config.source, key=key, value=str(path))
+        for key, path in keys
+        if not path.exists()
+    ]

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import platform
+import socket
+import time
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from utenforskap import __version__
 from utenforskap import frames as F
 from utenforskap.aggregate import aggregate, read_counts, read_microdata
+from utenforskap.atomic import atomic_folder, current_version, recover
 from utenforskap.config import GeographyConfig, InputConfig, RunConfig, load_config
 from utenforskap.datasets.demo import DEMO_DIR, demo_config_path, ensure_demo_data
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.errors import ConfigError
+from utenforskap.errors import ConfigError, UtenforskapError
 from utenforskap.geo import (
     HarmoniseReport,
     RegionRegistry,
@@ -26,12 +30,42 @@ from utenforskap.geo import (
     rollup_levels,
 )
 from utenforskap.indicators import compute_indicators
-from utenforskap.io import read_official_counts
+from utenforskap.io import (
+    ObservationMapping,
+    ResponseCache,
+    fetch_ssb,
+    observations_to_counts,
+    read_official_counts,
+)
+from utenforskap.logs import Progress
+from utenforskap.manifest import (
+    MANIFEST_VERSION,
+    config_digest,
+    config_files,
+    file_record,
+    frame_counts,
+    frame_warnings,
+    output_records,
+    read_manifest,
+    relative,
+    stale_reasons,
+    write_manifest,
+)
 from utenforskap.output import write_tables
 from utenforskap.periods import pool_periods
 from utenforskap.registry import INDICATORS
+from utenforskap.runlock import run_lock
 
-__all__ = ["atomic_folder", "compute", "demo_config", "read_inputs", "run"]
+__all__ = [
+    "OutputError",
+    "atomic_folder",
+    "cached_files",
+    "compute",
+    "demo_config",
+    "fetch_input",
+    "read_inputs",
+    "run",
+]
 
 log = logging.getLogger("utenforskap")
 
@@ -106,6 +140,60 @@ def _counts_from_microdata(
     return pieces
 
 
+def fetch_input(inp: InputConfig) -> pd.DataFrame:
+    """Fetch an ``ssb`` input's table from SSB's API (through its cache), as observations.
+
+    Parameters
+    ----------
+    inp
+        An input with ``format = "ssb"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`~utenforskap.io.fetch_ssb` with ``naming="both"``;
+        ``attrs["urls"]`` lists the requests, each cached under ``inp.path``.
+    """
+    log.info("fetching SSB table %s (cache %s)", inp.table, inp.path)
+    return fetch_ssb(
+        inp.table,
+        inp.selection,
+        lang=inp.lang,
+        codelist=inp.codelist or None,
+        output_values=inp.output_values or None,
+        naming="both",
+        cache_dir=inp.path,
+        offline=inp.offline,
+        refresh=inp.refresh,
+    )
+
+
+def cached_files(inp: InputConfig, frame: pd.DataFrame) -> list[Path]:
+    """Return the cache files holding the responses of an ``ssb`` input's requests.
+
+    Parameters
+    ----------
+    inp
+        An input with ``format = "ssb"``.
+    frame
+        What :func:`fetch_input` returned for it.
+
+    Returns
+    -------
+    list of pathlib.Path
+        One cached response per request, in request order.
+    """
+    cache = ResponseCache(inp.path)
+    return [cache.path(url) for url in frame.attrs.get("urls", [])]
+
+
+def _ssb_counts(inp: InputConfig, index: int) -> pd.DataFrame:
+    key = f"inputs[{index}].mapping"
+    frame = fetch_input(inp)
+    spec = ObservationMapping.from_dict(inp.mapping, key=key)
+    return observations_to_counts(frame, spec, source=f"SSB table {inp.table}")
+
+
 def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> pd.DataFrame:
     """Read every input of a run into one CountFrame (before harmonisation and roll-up).
 
@@ -129,6 +217,8 @@ def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> pd
             continue
         if inp.format == "counts":
             counts = read_counts(inp.path)
+        elif inp.format == "ssb":
+            counts = _ssb_counts(inp, i)
         else:
             log.info("reading %s (%s)", inp.path, inp.format)
             counts = read_official_counts(
@@ -209,35 +299,99 @@ def compute(config: RunConfig) -> pd.DataFrame:
     return published
 
 
-@contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; swap it into place only on success.
+class OutputError(UtenforskapError):
+    """The outputs could not be written (disk full, permissions); the previous ones are kept."""
 
-    Parameters
-    ----------
-    target
-        The output folder.
+    exit_code = 1
 
-    Yields
-    ------
-    pathlib.Path
-        An empty folder on the same file system; its contents replace
-        ``target``'s when the ``with`` block ends without an exception. On an
-        exception it is removed and ``target`` is left untouched.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        yield work
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(work, target)
-    shutil.rmtree(old, ignore_errors=True)
+
+def _resolve(config: RunConfig | str | Path | None) -> RunConfig:
+    if config is None:
+        ensure_demo_data(Path.cwd() / DEMO_DIR)
+        return demo_config()
+    if isinstance(config, RunConfig):
+        return config
+    return load_config(config)
+
+
+def _target(cfg: RunConfig, out: str | Path | None) -> Path:
+    return Path(out) if out is not None else cfg.output
+
+
+def _prefetch(cfg: RunConfig) -> tuple[RunConfig, list[tuple[str, Path]]]:
+    """Fetch SSB inputs once; the run then reads exactly these cached responses."""
+    files: list[tuple[str, Path]] = []
+    inputs = list(cfg.inputs)
+    for i, inp in enumerate(inputs):
+        if inp.format != "ssb":
+            continue
+        frame = fetch_input(inp)
+        files += [(f"inputs[{i}].response[{j}]", p) for j, p in enumerate(cached_files(inp, frame))]
+        # Later reads in this run must see the responses hashed here, not ask again.
+        inputs[i] = dataclasses.replace(inp, refresh=False, offline=True)
+    return dataclasses.replace(cfg, inputs=tuple(inputs)), files
+
+
+def _input_records(cfg: RunConfig, fetched: list[tuple[str, Path]]) -> list[dict[str, Any]]:
+    records = []
+    for key, path in [*config_files(cfg), *fetched]:
+        try:
+            record = file_record(path, name=relative(path))
+        except FileNotFoundError:
+            raise ConfigError("file not found", file=cfg.source, key=key, value=str(path)) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read the file: {exc.strerror}", file=cfg.source, key=key, value=str(path)
+            ) from None
+        records.append({"key": key, **record})
+    return records
+
+
+class _Collect(logging.Handler):
+    """Keep the warnings logged during a run, for the manifest."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _write(frame: pd.DataFrame, cfg: RunConfig, work: Path, progress: Progress | None) -> None:
+    from utenforskap.report import write_figure_pack, write_index
+
+    def step(text: str) -> None:
+        if progress is not None:
+            progress.step(text)
+
+    step("writing tables")
+    write_tables(frame, work)
+    step("drawing figures")
+    fig = cfg.figures
+    boundaries = None
+    if cfg.geography.boundaries is not None:
+        from utenforskap.geo import read_boundaries
+
+        boundaries = read_boundaries(
+            cfg.geography.boundaries, code_property=cfg.geography.boundary_code_property
+        )
+    figures = write_figure_pack(
+        frame,
+        work / "figures",
+        trend_regions=fig.trend_regions,
+        formats=fig.formats,
+        lang=fig.lang,
+        synthetic=fig.synthetic,
+        report=work / "report.pdf" if fig.report else None,
+        title=cfg.title,
+        boundaries=boundaries,
+    )
+    write_index(figures, work / "figures", title=cfg.title, lang=fig.lang, synthetic=fig.synthetic)
 
 
 def run(
@@ -245,8 +399,18 @@ def run(
     *,
     out: str | Path | None = None,
     write: bool = True,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Run the whole job: inputs → counts → indicators → suppression → tables and figures.
+    """Run the whole job: inputs → counts → indicators → suppression → tables, figures, manifest.
+
+    Writing holds a lock on the output folder (a second run exits with
+    :class:`~utenforskap.runlock.RunLockedError`), writes a new complete
+    version beside it and swaps it in atomically (see
+    :func:`~utenforskap.atomic.atomic_folder`), and records inputs, outputs
+    and warnings in ``manifest.json``. When the inputs, the configuration and
+    the package version are those of the current outputs' manifest (and the
+    outputs are intact), nothing is recomputed.
 
     Parameters
     ----------
@@ -257,13 +421,27 @@ def run(
     out
         Output folder; overrides the configuration's.
     write
-        Write ``indicators.csv``, ``indicators.parquet`` and ``figures/``;
-        False only computes.
+        Write tables, figures and the manifest; False only computes (no
+        lock, no skipping).
+    force
+        Recompute even when nothing changed.
+    progress
+        Step reporter (the command line passes one).
 
     Returns
     -------
     pandas.DataFrame
-        The published (suppressed) IndicatorFrame.
+        The published (suppressed) IndicatorFrame. When written,
+        ``attrs["run"]`` holds ``status`` (``"written"`` or ``"skipped"``),
+        ``output``, ``reasons`` (why it was recomputed) and ``manifest``; a
+        skipped run returns the current ``indicators.parquet``.
+
+    Raises
+    ------
+    RunLockedError
+        Another run holds the output folder's lock.
+    OutputError
+        Writing failed (disk full, permissions); the previous outputs are kept.
 
     Examples
     --------
@@ -272,35 +450,93 @@ def run(
     >>> frame.query("indicator == 'neet' and region == '9901'").shape[0] > 0  # doctest: +SKIP
     True
     """
-    from utenforskap.report import write_figure_pack, write_index
-
-    if config is None:
-        ensure_demo_data(Path.cwd() / DEMO_DIR)
-        cfg = demo_config()
-    elif isinstance(config, RunConfig):
-        cfg = config
-    else:
-        cfg = load_config(config)
-    frame = compute(cfg)
+    started = _utc_now()
+    clock = time.monotonic()
+    cfg = _resolve(config)
     if not write:
-        return frame
-    target = Path(out) if out is not None else cfg.output
-    with atomic_folder(target) as work:
-        write_tables(frame, work)
-        figures = write_figure_pack(
-            frame,
-            work / "figures",
-            trend_regions=cfg.figures.trend_regions,
-            formats=cfg.figures.formats,
-            lang=cfg.figures.lang,
-            synthetic=cfg.figures.synthetic,
-        )
-        write_index(
-            figures,
-            work / "figures",
-            title=cfg.title,
-            lang=cfg.figures.lang,
-            synthetic=cfg.figures.synthetic,
-        )
-    log.info("wrote %s", target)
-    return frame
+        return compute(cfg)
+    target = _target(cfg, out)
+    collect = _Collect()
+    logging.getLogger("utenforskap").addHandler(collect)
+    try:
+        with run_lock(target):
+            recover(target)
+            if progress is not None:
+                progress.step("checking inputs")
+            cfg, fetched = _prefetch(cfg)
+            inputs = _input_records(cfg, fetched)
+            settings = config_digest(cfg)
+            current = current_version(target)
+            previous = read_manifest(current)
+            reasons = stale_reasons(
+                previous, inputs=inputs, config_sha256=settings, version=__version__, folder=current
+            )
+            if not reasons and not force and current is not None and previous is not None:
+                log.info(
+                    "nothing changed since the run of %s; outputs kept", previous["run"]["finished"]
+                )
+                frame = pd.read_parquet(current / "indicators.parquet")
+                frame.attrs["run"] = {
+                    "status": "skipped",
+                    "output": str(target),
+                    "reasons": [],
+                    "manifest": previous,
+                }
+                return frame
+            log.info("recomputing: %s", "; ".join(reasons) if reasons else "--force")
+            if progress is not None:
+                progress.step("computing indicators")
+            with warnings.catch_warnings(record=True) as caught:
+                frame = compute(cfg)
+            for warning in caught:
+                log.warning("%s", warning.message)
+            manifest: dict[str, Any] = {}
+            try:
+                with atomic_folder(target) as work:
+                    _write(frame, cfg, work, progress)
+                    if progress is not None:
+                        progress.step("writing manifest")
+                    manifest = {
+                        "manifest_version": MANIFEST_VERSION,
+                        "package": {"name": "utenforskap", "version": __version__},
+                        "run": {
+                            "started": started,
+                            "finished": _utc_now(),
+                            "seconds": round(time.monotonic() - clock, 1),
+                            "host": socket.gethostname(),
+                            "python": platform.python_version(),
+                            "forced": bool(force and not reasons),
+                            "reasons": reasons,
+                        },
+                        "config": {
+                            "file": None if cfg.source is None else relative(cfg.source),
+                            "file_sha256": (
+                                None if cfg.source is None else file_record(cfg.source)["sha256"]
+                            ),
+                            "settings_sha256": settings,
+                            "title": cfg.title,
+                        },
+                        "inputs": inputs,
+                        "outputs": output_records(work),
+                        "counts": frame_counts(frame),
+                        "warnings": [
+                            *frame_warnings(frame),
+                            *({"kind": "log", "message": m} for m in collect.messages),
+                        ],
+                    }
+                    write_manifest(work, manifest)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write the outputs to {target}: {exc.strerror or exc} "
+                    f"({exc.filename or ''}); the previous outputs are kept"
+                ) from exc
+            log.info("wrote %s", target)
+            frame.attrs["run"] = {
+                "status": "written",
+                "output": str(target),
+                "reasons": reasons,
+                "manifest": manifest,
+            }
+            return frame
+    finally:
+        logging.getLogger("utenforskap").removeHandler(collect)

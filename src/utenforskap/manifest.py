@@ -1,0 +1,327 @@
+"""manifest.json: what a run read (with hashes), what it wrote, how much, and what went wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.config import RunConfig
+
+__all__ = [
+    "MANIFEST_NAME",
+    "MANIFEST_VERSION",
+    "config_digest",
+    "config_files",
+    "file_record",
+    "frame_counts",
+    "frame_warnings",
+    "output_records",
+    "read_manifest",
+    "relative",
+    "stale_reasons",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "manifest.json"
+#: Bumped when the layout of manifest.json changes.
+MANIFEST_VERSION = 1
+
+_CHUNK = 1 << 20
+
+
+def file_record(path: Path, *, name: str | None = None) -> dict[str, Any]:
+    """Describe one file by its SHA-256 and size.
+
+    Parameters
+    ----------
+    path
+        The file.
+    name
+        The path recorded; default ``str(path)``.
+
+    Returns
+    -------
+    dict
+        ``path``, ``sha256`` (hex) and ``size`` (bytes).
+    """
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"path": str(path) if name is None else name, "sha256": digest.hexdigest(), "size": size}
+
+
+def config_digest(config: RunConfig) -> str:
+    """Return the SHA-256 of a configuration's settings, independent of its layout and comments.
+
+    The output folder and the file's own path are left out: they say where a
+    run writes, not what it computes.
+
+    Parameters
+    ----------
+    config
+        The configuration.
+
+    Returns
+    -------
+    str
+        Hex digest of the settings as canonical JSON.
+    """
+    settings = dataclasses.asdict(config)
+    settings.pop("output", None)
+    settings.pop("source", None)
+    text = json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def config_files(config: RunConfig) -> list[tuple[str, Path]]:
+    """List the local files a run reads, with their role as a config key path.
+
+    Parameters
+    ----------
+    config
+        The configuration.
+
+    Returns
+    -------
+    list of (str, pathlib.Path)
+        ``(key, path)``, e.g. ``("inputs[0]", Path("data/raw/register.csv"))``,
+        ``("geography.crosswalk", ...)``. SSB inputs are not listed: their
+        files are the cached responses, known after fetching.
+    """
+    files = [
+        (f"inputs[{i}]", inp.path) for i, inp in enumerate(config.inputs) if inp.format != "ssb"
+    ]
+    geo = config.geography
+    for name in ("regions", "crosswalk", "split_weights", "levekarssone_map", "boundaries"):
+        path = getattr(geo, name)
+        if path is not None:
+            files.append((f"geography.{name}", path))
+    return files
+
+
+def output_records(folder: Path) -> list[dict[str, Any]]:
+    """Describe every file under an output folder (the manifest excluded), sorted by path.
+
+    Parameters
+    ----------
+    folder
+        The output folder.
+
+    Returns
+    -------
+    list of dict
+        ``path`` (relative, ``/``-separated), ``sha256``, ``size``.
+    """
+    files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
+    return [file_record(p, name=p.relative_to(folder).as_posix()) for p in files]
+
+
+def frame_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Count rows, indicators, regions and suppressed cells of a published IndicatorFrame.
+
+    Parameters
+    ----------
+    frame
+        The IndicatorFrame.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``indicators``, ``regions``, ``suppressed``.
+    """
+    return {
+        "rows": len(frame),
+        "indicators": int(frame[F.INDICATOR].nunique()),
+        "regions": int(frame[F.REGION].nunique()),
+        "suppressed": int(frame[F.SUPPRESSED].sum()),
+    }
+
+
+def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Warnings carried by a computed frame's ``attrs`` (harmonisation, pooled coverage).
+
+    Parameters
+    ----------
+    frame
+        The output of :func:`utenforskap.pipeline.compute`.
+
+    Returns
+    -------
+    list of dict
+        ``kind``, ``message`` and ``details`` (a short list of records).
+    """
+    out: list[dict[str, Any]] = []
+    report = frame.attrs.get("harmonise")
+    if report is not None:
+        changed = report.changed
+        if len(changed):
+            out.append(
+                {
+                    "kind": "harmonise.changed",
+                    "message": f"{len(changed)} old kommune codes harmonised to {report.to_year}",
+                    "details": _records(changed),
+                }
+            )
+        unresolved = report.unresolved
+        if len(unresolved):
+            out.append(
+                {
+                    "kind": "harmonise.unresolved",
+                    "message": (
+                        f"{len(unresolved)} rows of split kommuner left out (no split weights)"
+                    ),
+                    "details": _records(unresolved),
+                }
+            )
+    coverage = frame.attrs.get("pool_coverage")
+    if coverage is not None and len(coverage):
+        gaps = coverage[coverage["missing_years"].astype(str) != ""]
+        if len(gaps):
+            per = gaps.groupby(F.INDICATOR, sort=True).size()
+            out.append(
+                {
+                    "kind": "pool.missing_years",
+                    "message": f"{len(gaps)} pooled cells miss one or more years",
+                    "details": [{"indicator": str(k), "cells": int(v)} for k, v in per.items()],
+                }
+            )
+    return out
+
+
+def _records(table: pd.DataFrame, limit: int = 50) -> list[dict[str, Any]]:
+    """The first rows of a report table as JSON-safe records."""
+    head = table.head(limit).reset_index(drop=True)
+    text = head.to_json(orient="records", force_ascii=False, date_format="iso")
+    records: list[dict[str, Any]] = json.loads(text)
+    return records
+
+
+def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
+    """Write ``manifest.json`` into ``folder`` (keys sorted, UTF-8, two-space indent).
+
+    Parameters
+    ----------
+    folder
+        The output folder being written.
+    manifest
+        The manifest.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    path = Path(folder) / MANIFEST_NAME
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(folder: Path | None) -> dict[str, Any] | None:
+    """Read the manifest of an output folder, or None when there is no readable one.
+
+    Parameters
+    ----------
+    folder
+        The output folder, or None.
+
+    Returns
+    -------
+    dict or None
+        The manifest.
+    """
+    if folder is None:
+        return None
+    try:
+        data = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _by_key(records: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Any, Any]]:
+    return {str(r.get("key")): (r.get("sha256"), r.get("size")) for r in records}
+
+
+def stale_reasons(
+    previous: Mapping[str, Any] | None,
+    *,
+    inputs: Sequence[Mapping[str, Any]],
+    config_sha256: str,
+    version: str,
+    folder: Path | None,
+) -> list[str]:
+    """Say why the last run's outputs are out of date; an empty list means nothing changed.
+
+    Parameters
+    ----------
+    previous
+        The manifest of the current outputs, or None.
+    inputs
+        This run's input records (``key``, ``path``, ``sha256``, ``size``).
+    config_sha256
+        :func:`config_digest` of this run's configuration.
+    version
+        The package version.
+    folder
+        The current output folder, whose files are checked against ``previous``.
+
+    Returns
+    -------
+    list of str
+        Reasons, e.g. ``"input inputs[0] changed"``.
+    """
+    if previous is None or folder is None:
+        return ["no previous run with a manifest"]
+    reasons = []
+    if previous.get("manifest_version") != MANIFEST_VERSION:
+        reasons.append("manifest layout changed")
+    if previous.get("package", {}).get("version") != version:
+        reasons.append(f"package version changed ({previous.get('package', {}).get('version')})")
+    if previous.get("config", {}).get("settings_sha256") != config_sha256:
+        reasons.append("configuration changed")
+    old, new = _by_key(previous.get("inputs", [])), _by_key(inputs)
+    for key in sorted(old.keys() | new.keys()):
+        if old.get(key) != new.get(key):
+            state = "added" if key not in old else "removed" if key not in new else "changed"
+            reasons.append(f"input {key} {state}")
+    if not reasons:
+        expected = {r.get("path"): r.get("sha256") for r in previous.get("outputs", [])}
+        try:
+            found = {r["path"]: r["sha256"] for r in output_records(Path(folder))}
+        except OSError:
+            found = {}
+        if found != expected:
+            reasons.append("output files differ from the manifest")
+    return reasons
+
+
+def relative(path: Path) -> str:
+    """Return ``path`` relative to the working directory when inside it, else absolute.
+
+    Parameters
+    ----------
+    path
+        A file.
+
+    Returns
+    -------
+    str
+        The path as recorded in the manifest (``/``-separated).
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
