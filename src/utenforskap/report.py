@@ -39,6 +39,7 @@ PNG_DPI = 200
 #: Below this many figures the pack is drawn in this process (a pool costs more).
 PARALLEL_FROM = 8
 _OVERVIEW = "overview"
+_OTHER = "other"
 _BAROMETER_SIZE = (6.3, 5.8)
 
 
@@ -304,9 +305,12 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
             else f"Dot chart for {name}: one row per indicator, with the value for {ref_name}."
         )
         return caption, alt
-    ind = INDICATORS[task.indicator]
+    ind = INDICATORS.get(task.indicator)
+    # Indicators outside the registry (a user's own) are named by their id.
+    title = ind.title(lang) if ind else task.indicator
+    definition = ind.definition(lang) if ind else ""
     rows = frame[frame[F.INDICATOR] == task.indicator]
-    unit = ind.unit(lang)
+    unit = ind.unit(lang) if ind else ""
     if task.kind == "trend":
         periods = period_order(rows[F.PERIOD])
         sub = subtitle(unit=unit, age=task.age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
@@ -314,7 +318,7 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
         sub = subtitle(unit=unit, age="", period=task.period, sex="", lang=lang)
     else:
         sub = subtitle(unit=unit, age=task.age, period=task.period, lang=lang)
-    caption = f"{ind.title(lang)}, {sub}. {ind.definition(lang)}"
+    caption = f"{title}, {sub}. {definition}".rstrip()
     kind_name = (
         text("map" if has_map else "tiles", lang) if task.kind == "map" else text(task.kind, lang)
     )
@@ -339,7 +343,7 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
                 if nb
                 else f" Highest: {high}; lowest: {low}; {ref}."
             )
-    alt = f"{kind_name}: {ind.title(lang)}, {sub}.{extremes}"
+    alt = f"{kind_name}: {title}, {sub}.{extremes}"
     return caption, alt
 
 
@@ -590,14 +594,21 @@ def _cover(
 def _themes(figures: Sequence[FigureFile]) -> list[tuple[str, list[FigureFile]]]:
     groups: dict[str, list[FigureFile]] = {}
     for fig in figures:
-        theme = INDICATORS[fig.indicator].theme if fig.indicator in INDICATORS else _OVERVIEW
+        if not fig.indicator:
+            theme = _OVERVIEW
+        elif fig.indicator in INDICATORS:
+            theme = INDICATORS[fig.indicator].theme
+        else:
+            theme = _OTHER
         groups.setdefault(theme, []).append(fig)
-    return [(key, groups[key]) for key in (_OVERVIEW, *THEMES) if key in groups]
+    return [(key, groups[key]) for key in (_OVERVIEW, *THEMES, _OTHER) if key in groups]
 
 
 def _theme_name(key: str, lang: str) -> str:
     if key == _OVERVIEW:
         return "Oversikt" if lang == "nb" else "Overview"
+    if key == _OTHER:
+        return "Andre indikatorer" if lang == "nb" else "Other indicators"
     nb, en = THEMES[key]
     return nb if lang == "nb" else en
 

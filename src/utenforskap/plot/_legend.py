@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HATCH",
     "comparison_handles",
+    "figure_width",
     "hidden_handle",
     "judgement_handles",
     "legend_below",
@@ -120,7 +121,7 @@ def legend_below(
         longest = max((len(str(h.get_label())) for h in handles), default=10)
         # Legend text is 8 pt; a glyph is about 0.56 em wide, plus the swatch.
         column_in = (longest * 0.56 * 8.0 + 34.0) / 72.0
-        usable_in = float(ax.figure.get_size_inches()[0]) * 0.78
+        usable_in = figure_width(ax) * 0.78
         ncol = max(1, min(len(handles), int(usable_in // column_in)))
     shift = ScaledTranslation(0.0, -offset_pt / 72.0, ax.figure.dpi_scale_trans)
     return ax.legend(
@@ -133,3 +134,9 @@ def legend_below(
         handlelength=1.6,
         columnspacing=1.2,
     )
+
+
+def figure_width(ax: Axes) -> float:
+    """Width in inches of the figure holding ``ax`` (the A4 width when it has none)."""
+    fig = ax.get_figure(root=True)
+    return float(fig.get_size_inches()[0]) if fig is not None else 6.3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -143,7 +145,7 @@ def display_names(rows: pd.DataFrame) -> list[str]:
     return [str(v) for v in np.where(names != "", names, codes)]
 
 
-def period_order(periods: object) -> list[str]:
+def period_order(periods: Iterable[object]) -> list[str]:
     """Periods in time order: by last year, then first year (``"2024"`` after ``"2022-2024"``).
 
     Parameters
@@ -161,13 +163,13 @@ def period_order(periods: object) -> list[str]:
     >>> period_order(["2024", "2022-2024", "2021-2023", "2023"])
     ['2021-2023', '2023', '2022-2024', '2024']
     """
-    labels = list(dict.fromkeys(map(str, pd.unique(pd.Series(list(periods), dtype=object)))))
+    labels = list(dict.fromkeys(map(str, periods)))
     years = pd.Series(labels, dtype=object).str.findall(r"\d{4}")
     last = [int(y[-1]) if y else -1 for y in years]
     first = [int(y[0]) if y else -1 for y in years]
     return [label for _, _, label in sorted(zip(last, first, labels, strict=True))]
 
 
-def latest_period(periods: object) -> str:
+def latest_period(periods: Iterable[object]) -> str:
     """The latest of ``periods`` by :func:`period_order`."""
     return period_order(periods)[-1]

@@ -11,7 +11,13 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
-from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
+from utenforskap.plot._legend import (
+    HATCH,
+    figure_width,
+    hidden_handle,
+    judgement_handles,
+    legend_below,
+)
 from utenforskap.plot._select import display_names, districts_of, latest_period, reference_row
 from utenforskap.plot.labels import format_number, text, wrap
 from utenforskap.plot.style import COLOURS
@@ -215,15 +221,15 @@ def barometer(
         n_rows - 1 - row_names["row"].to_numpy(dtype=float) + 0.5, display_names(row_names)
     )
     # Wrap each head to its column: the cells get about 62 % of the figure width.
-    column_in = float(ax.figure.get_size_inches()[0]) * 0.62 / max(n_cols, 1)
+    column_in = figure_width(ax) * 0.62 / max(n_cols, 1)
     head_pt = 6.3
     chars = max(int(column_in * 72.0 / (head_pt * 0.56)), 8)
     heads = []
     varied = cells[F.PERIOD].nunique() > 1
     for ind_id, band in ages.items():
         title = INDICATORS[ind_id].title(lang) if ind_id in INDICATORS else ind_id
-        shown = cells.loc[cells[F.INDICATOR] == ind_id, F.PERIOD]
-        when = f", {shown.iloc[0]}" if varied and not shown.empty else ""
+        period_of = cells.loc[cells[F.INDICATOR] == ind_id, F.PERIOD]
+        when = f", {period_of.iloc[0]}" if varied and not period_of.empty else ""
         heads.append(f"{wrap(title, chars)}\n{wrap(f'({band}{when})', chars)}")
     ax.set_xticks(np.arange(n_cols) + 0.5, heads, fontsize=head_pt, linespacing=1.1)
     ax.xaxis.tick_top()

@@ -32,6 +32,7 @@ from utenforskap.plot.trend import trend_lines
 from utenforskap.registry import INDICATORS
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.figure import Figure
 
     from utenforskap.geo.boundaries import Boundaries
@@ -347,7 +348,7 @@ def district_profile(
         ax.grid(axis="x", color=COLOURS["grid"], linewidth=0.6)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
-        handles = [
+        handles: list[Artist] = [
             Line2D(
                 [],
                 [],

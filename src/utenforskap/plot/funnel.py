@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["funnel_plot"]
 
-_LIMIT_STYLE = {0: ("--", 1.0), 1: (":", 1.2)}
+_LIMIT_STYLE: dict[int, tuple[Literal["--", ":", "-."], float]] = {0: ("--", 1.0), 1: (":", 1.2)}
 
 
 def _baseline(rows: pd.DataFrame, ref_code: str, districts: pd.DataFrame) -> tuple[float, float]:
