@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from plot_frames import DISTRICTS, indicator_frame
 
 from utenforskap import frames as F
+from utenforskap.disclosure import suppress
+from utenforskap.indicators import compute_indicators
 from utenforskap.plot import (
     COLOURS,
     age_sex_profile,
@@ -22,6 +25,7 @@ from utenforskap.plot import (
     chart_figure,
     choropleth,
     class_breaks,
+    district_bars,
     district_profile,
     format_number,
     funnel_plot,
@@ -140,7 +144,7 @@ def test_choropleth_on_real_oslo_boundaries(shared_data) -> None:
     assert len(regions.get_paths()) == len(boundaries.codes) == 15
     faces = [matplotlib.colors.to_hex(c) for c in regions.get_facecolors()]
     # Nine bydeler have no data in this frame; they are drawn light grey and say so.
-    assert faces.count("#f7f7f7") == 15 - len(DISTRICTS)
+    assert faces.count("#e3e3e3") == 15 - len(DISTRICTS)
     assert "no data" in _legend(ax) and "suppressed" in _legend(ax)
 
 
@@ -186,3 +190,32 @@ def test_district_profile_marks_reference_and_hidden() -> None:
     assert sorted(dots.get_offsets()[:, 0]) == pytest.approx(sorted(own[F.VALUE]))
     reference = next(c for c in ax.collections if c.get_gid() == "reference")
     assert sorted(reference.get_offsets()[:, 0]) == pytest.approx(sorted(own[F.REFERENCE_VALUE]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(1, 120)).map(lambda t: (min(t), max(t))),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_bars_never_draw_a_hidden_cell_as_a_value(cells: list[tuple[int, int]]) -> None:
+    rows = [
+        ("neet", f"9901{i + 1:02d}", f"D{i + 1}", "2024", "16-25", "total", float(x), float(n), "")
+        for i, (x, n) in enumerate(cells)
+    ]
+    total_x = float(sum(x for x, _ in cells))
+    total_n = float(sum(n for _, n in cells))
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", total_x, total_n, ""))
+    frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
+    districts = frame[frame[F.REGION] != "9901"]
+    hidden = districts[F.SUPPRESSED].to_numpy(dtype=bool)
+    ax = district_bars(frame)
+    widths = sorted(round(b.get_width(), 9) for b in ax.containers[0])
+    assert widths == sorted(round(v, 9) for v in districts.loc[~hidden, F.VALUE])
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == int(hidden.sum())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(labels) == sorted(districts[F.REGION_NAME])
+    plt.close("all")

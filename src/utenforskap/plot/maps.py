@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMES", "choropleth", "class_breaks", "tile_map"]
 
 SCHEMES: tuple[str, ...] = ("quantiles", "equal")
-_NO_DATA = "#F7F7F7"
+_NO_DATA = "#E3E3E3"
 
 
 def class_breaks(
@@ -228,8 +228,9 @@ def choropleth(
         PatchCollection(
             [PathPatch(paths[c]) for c in codes],
             facecolors=list(face),
-            edgecolors="#FFFFFF",
-            linewidths=0.5,
+            # Grey, thin: borders stay visible around regions without data too.
+            edgecolors="#8C8C8C",
+            linewidths=0.35,
             gid="regions",
         )
     )
