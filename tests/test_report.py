@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import re
@@ -168,8 +169,12 @@ class DevTools:
         self._from_chrome, from_chrome_w = os.pipe()
 
         def wire() -> None:
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+            # Move both ends above fd 10 first: a pipe may itself sit on fd 3 or 4,
+            # and dup2 onto the same number would leave it close-on-exec.
+            high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
 
         flags = [
             "--headless",
