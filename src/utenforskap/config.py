@@ -210,6 +210,8 @@ class RunConfig:
         The ``[disclosure]`` table as given (read by :mod:`utenforskap.disclosure`).
     source
         The configuration file, or None for an in-memory configuration.
+    base
+        The folder relative paths were resolved against (None: unknown).
     """
 
     title: str
@@ -221,6 +223,7 @@ class RunConfig:
     figures: FiguresConfig = FiguresConfig()
     disclosure: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    base: Path | None = None
 
 
 class _Reader:
@@ -612,6 +615,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         figures=_figures(r, t.get("figures", {})),
         disclosure=disclosure,
         source=file,
+        base=base,
     )
 
 

@@ -37,7 +37,7 @@ def utc_stamp(created: float) -> str:
 
 
 class TextFormatter(logging.Formatter):
-    """``utenforskap: warning: message``, or with ``detail`` ``<time> WARNING <logger>: message``."""
+    """Text lines: ``utenforskap: warning: message``; with ``detail``, time and logger first."""
 
     def __init__(self, *, detail: bool = False) -> None:
         super().__init__()

@@ -65,7 +65,9 @@ def config_digest(config: RunConfig) -> str:
     """Return the SHA-256 of a configuration's settings, independent of its layout and comments.
 
     The output folder and the file's own path are left out: they say where a
-    run writes, not what it computes.
+    run writes, not what it computes; other paths are taken relative to the
+    folder they were resolved against, so a moved or copied project keeps its
+    digest.
 
     Parameters
     ----------
@@ -78,9 +80,16 @@ def config_digest(config: RunConfig) -> str:
         Hex digest of the settings as canonical JSON.
     """
     settings = dataclasses.asdict(config)
-    settings.pop("output", None)
-    settings.pop("source", None)
-    text = json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False)
+    for name in ("output", "source", "base"):
+        settings.pop(name, None)
+    anchor = Path.cwd() if config.base is None else config.base
+
+    def portable(value: object) -> str:
+        if isinstance(value, Path):
+            return Path(os.path.relpath(os.path.abspath(value), os.path.abspath(anchor))).as_posix()
+        return str(value)
+
+    text = json.dumps(settings, sort_keys=True, default=portable, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,69 @@
+"""Shared helpers of the scheduler tests: a small run configuration and folder snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+# One indicator, PNG only, no PDF: a run of a few seconds that still writes
+# tables, figures, the index page and the manifest.
+SMALL_CONFIG = """\
+title = "Liten kommune"
+output = "data/processed"
+
+[geography]
+kommune = "9901"
+regions = "data/raw/demo/regions.csv"
+
+[[inputs]]
+id = "register"
+format = "microdata"
+path = "data/raw/demo/register.csv"
+indicators = ["neet"]
+
+[indicators.neet]
+ages = ["16-25"]
+
+[disclosure]
+min_count = {min_count}
+min_denominator = 20
+
+[figures]
+formats = ["png"]
+report = false
+synthetic = true
+"""
+
+
+def write_config(work: Path, *, min_count: int = 5, name: str = "kommune.toml") -> Path:
+    """Write the small configuration into ``work``; ``min_count`` changes the outputs."""
+    path = work / name
+    path.write_text(SMALL_CONFIG.format(min_count=min_count), encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (following the output symlink), by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def without_manifest(state: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in state.items() if k != "manifest.json"}
+
+
+def manifest(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def copy_work(source: Path, target: Path) -> Path:
+    """Copy a run folder keeping the output symlink a symlink."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
