@@ -473,7 +473,7 @@ def write_report_pdf(
     lang: str = "nb",
     synthetic: bool = False,
 ) -> Path:
-    """Write the figures' PNGs as a multi-page PDF, one figure per page, cover first.
+    """Write the figures' PNGs as a multi-page PDF: a cover with contents, then one figure a page.
 
     The PNG pixels are embedded as they are (Flate with PNG predictors), so
     the pages look exactly like the PNG files; the file carries no dates.
@@ -502,8 +502,10 @@ def write_report_pdf(
     """
     import tempfile
 
+    # Pages in the index's order: overview, then theme by theme.
+    ordered = [fig for _, items in _themes(figures) for fig in items]
     pngs = []
-    for fig in figures:
+    for fig in ordered:
         png = next((p for p in fig.files if p.suffix == ".png"), None)
         if png is None:
             raise DataError("report.pdf needs the PNG of every figure", value=fig.stem)
@@ -511,7 +513,7 @@ def write_report_pdf(
     heading = "Indikatorer for ungt utenforskap" if lang == "nb" else "Youth exclusion indicators"
     with tempfile.TemporaryDirectory() as scratch:
         cover = Path(scratch) / "cover.png"
-        _cover(cover, heading, title, figures, lang, synthetic)
+        _cover(cover, heading, title, ordered, lang, synthetic)
         pages = [_png_parts(p) for p in (cover, *pngs)]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets: list[int] = []
@@ -580,8 +582,12 @@ def _cover(
         fig = new_figure("a4")
         fig.text(0.06, 0.86, heading, fontsize=18, fontweight="bold", va="top")
         fig.text(0.06, 0.76, title, fontsize=14, va="top")
-        lines = [f"{name}: {len(items)}" for name, items in themes]
-        label = "Figurer per tema" if lang == "nb" else "Figures by theme"
+        lines, page = [], 2
+        for key, items in themes:
+            word = "sider" if lang == "nb" else "pages"
+            lines.append(f"{_theme_name(key, lang)}: {word} {page}–{page + len(items) - 1}")
+            page += len(items)
+        label = "Innhold" if lang == "nb" else "Contents"
         fig.text(0.06, 0.62, label, fontsize=10, fontweight="bold", va="top")
         fig.text(0.06, 0.56, "\n".join(lines), fontsize=9.5, va="top", linespacing=1.6)
         if synthetic:
