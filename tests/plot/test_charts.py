@@ -219,3 +219,13 @@ def test_bars_never_draw_a_hidden_cell_as_a_value(cells: list[tuple[int, int]]) 
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert sorted(labels) == sorted(districts[F.REGION_NAME])
     plt.close("all")
+
+
+def test_district_profile_hatches_each_hidden_indicator() -> None:
+    frame = indicator_frame(indicators=("neet", "upper_secondary_completed"))
+    own = frame[frame[F.REGION] == "990103"]
+    assert own[F.SUPPRESSED].all()
+    ax = district_profile(frame, region="990103").axes[0]
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == len(own)
+    assert sum(t.get_text() == "prikket" for t in ax.texts) == len(own)

@@ -12,7 +12,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
 from utenforskap.errors import DataError
-from utenforskap.plot._legend import hidden_handle, judgement_handles, legend_below
+from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
 from utenforskap.plot._select import display_names, period_order, reference_row, select
 from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
 from utenforskap.plot.bars import district_bars
@@ -261,7 +261,7 @@ def district_profile(
         A dot chart with one row per indicator: the district's value (gid
         ``district``) coloured by comparison and direction, whiskers to the
         interval, the reference value as a black bar (gid ``reference``);
-        hidden values printed "prikket".
+        hidden values as a hatched stub (gid ``suppressed``) labelled "prikket".
 
     Examples
     --------
@@ -326,9 +326,22 @@ def district_profile(
             zorder=2,
             gid="reference",
         )
+        top = np.concatenate([high[ok], ref[np.isfinite(ref)], [1.0]])
+        right = float(np.nanmax(top)) * 1.1
+        if hidden.any():
+            ax.barh(
+                y[hidden],
+                right * 0.035,
+                height=0.45,
+                color="white",
+                edgecolor=COLOURS["suppressed"],
+                hatch=HATCH,
+                linewidth=0.6,
+                gid="suppressed",
+            )
         for yy in y[hidden]:
             ax.text(
-                1.0,
+                right * 0.05,
                 yy,
                 text("suppressed", lang),
                 va="center",
@@ -342,8 +355,7 @@ def district_profile(
         ]
         ax.set_yticks(y, heads, fontsize=7.5)
         ax.set_ylim(-0.6, len(ages) - 0.4)
-        top = np.concatenate([high[ok], ref[np.isfinite(ref)], [1.0]])
-        ax.set_xlim(0, float(np.nanmax(top)) * 1.1)
+        ax.set_xlim(0, right)
         ax.xaxis.set_major_formatter(tick_formatter(lang))
         ax.grid(axis="x", color=COLOURS["grid"], linewidth=0.6)
         ax.set_axisbelow(True)
