@@ -24,7 +24,7 @@ from utenforskap.plot._select import (
     period_order,
     reference_row,
 )
-from utenforskap.plot.labels import format_value, text
+from utenforskap.plot.labels import format_value, period_span, text
 from utenforskap.registry import INDICATORS, THEMES
 
 if TYPE_CHECKING:
@@ -313,7 +313,12 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
     unit = ind.unit(lang) if ind else ""
     if task.kind == "trend":
         periods = period_order(rows[F.PERIOD])
-        sub = subtitle(unit=unit, age=task.age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
+        sub = subtitle(
+            unit=unit,
+            age=task.age,
+            period=period_span(periods[0], periods[-1], lang=lang),
+            lang=lang,
+        )
     elif task.kind == "profile":
         sub = subtitle(unit=unit, age="", period=task.period, sex="", lang=lang)
     else:

@@ -229,3 +229,9 @@ def test_district_profile_hatches_each_hidden_indicator() -> None:
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == len(own)
     assert sum(t.get_text() == "prikket" for t in ax.texts) == len(own)
+
+
+def test_tiles_showing_the_same_number_share_a_class() -> None:
+    edges = np.array([17.2, 24.6, 27.7, 28.6, 32.1, 38.7])
+    # 28.62 and 28.58 both print as "28,6": both belong to the class ending at 28,6.
+    assert _classify(np.array([28.62, 28.58, 28.66]), edges).tolist() == [2, 2, 3]

@@ -18,7 +18,7 @@ from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
 from utenforskap.plot.bars import district_bars
 from utenforskap.plot.decorate import decorate, subtitle
 from utenforskap.plot.funnel import funnel_plot
-from utenforskap.plot.labels import text, tick_formatter, wrap
+from utenforskap.plot.labels import period_span, text, tick_formatter, wrap
 from utenforskap.plot.maps import choropleth, tile_map
 from utenforskap.plot.profile import age_sex_profile
 from utenforskap.plot.style import (
@@ -134,7 +134,12 @@ def chart_figure(
                 wanted.insert(1, str(above.iloc[0]))
             trend_lines(cells, regions=wanted, lang=lang, ax=ax)
             shown = cells[cells[F.REGION].isin(wanted)]
-            sub = subtitle(unit=unit, age=age, period=f"{periods[0]}–{periods[-1]}", lang=lang)
+            sub = subtitle(
+                unit=unit,
+                age=age,
+                period=period_span(periods[0], periods[-1], lang=lang),
+                lang=lang,
+            )
         elif kind == "profile":
             cells = select(rows, period=latest)
             where = region or reference_row(select(cells, sex="total"))[0]

@@ -17,6 +17,7 @@ __all__ = [
     "format_percent",
     "format_tick",
     "format_value",
+    "period_span",
     "text",
     "tick_formatter",
     "wrap",
@@ -218,3 +219,19 @@ def tick_formatter(lang: str = "nb") -> Formatter:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda value, _: format_tick(value, lang=lang))
+
+
+def period_span(first: str, last: str, *, lang: str = "nb") -> str:
+    """A span of periods: ``"2015–2024"``, or ``"2019-2021 til 2022-2024"`` for pooled spans.
+
+    Examples
+    --------
+    >>> period_span("2015", "2024"), period_span("2019-2021", "2022-2024", lang="en")
+    ('2015–2024', '2019-2021 to 2022-2024')
+    """
+    _check(lang)
+    if first == last:
+        return first
+    if "-" in first or "-" in last:
+        return f"{first} {'til' if lang == 'nb' else 'to'} {last}"
+    return f"{first}–{last}"

@@ -78,7 +78,10 @@ def class_breaks(
 
 
 def _classify(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    index = np.searchsorted(edges[1:-1], values, side="left")
+    # Classify the value as printed (one decimal), so a tile showing "28,6" is
+    # in the class whose legend label ends in "28,6", never the next one.
+    shown = np.round(values, 1)
+    index = np.searchsorted(edges[1:-1], shown, side="left")
     return np.where(np.isfinite(values), index, -1)
 
 
