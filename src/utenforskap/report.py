@@ -415,6 +415,8 @@ def write_figure_pack(
     ------
     DisclosureError
         The frame has not been through disclosure control.
+    ValueError
+        An unknown format, or ``report`` without ``png`` in ``formats``.
     """
     from utenforskap.geo.boundaries import read_boundaries
 
@@ -422,6 +424,10 @@ def write_figure_pack(
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
     if bad:
         raise ValueError(f"formats must be among 'png', 'svg', 'pdf'; not {bad[0]!r}")
+    if report is not None and "png" not in formats:
+        raise ValueError(
+            "report.pdf is made from the PNGs: add 'png' to formats or pass report=None"
+        )
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     if boundaries is not None and not hasattr(boundaries, "shapes"):
