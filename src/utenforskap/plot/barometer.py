@@ -210,7 +210,7 @@ def barometer(
             label,
             ha="center",
             va="center",
-            fontsize=7.5 if not hid else 6.5,
+            fontsize=7.5 if not hid else 5.8,
             fontweight="bold" if ref else "normal",
             style="italic" if hid else "normal",
             color="white" if on_dark and not ref else (COLOURS["muted"] if hid else "#111111"),
