@@ -1,0 +1,169 @@
+"""Fault tests of scheduled runs: SIGKILL at random moments, a full disk, corrupt input, two runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import cli_command, run_cli
+from sched_support import copy_work, snapshot, without_manifest, write_config
+from utenforskap.datasets import write_demo_data
+
+OUT = Path("data") / "processed"
+RUNS = Path("data") / "processed.runs"
+ENV = {**os.environ, "MPLBACKEND": "Agg"}
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """An "old" run folder, and the complete "new" state a changed configuration gives.
+
+    The new state is made in a fresh folder at another path, with freshly
+    generated demo data: every later comparison with it (after kills, after
+    two runs at once) also checks that the bytes do not depend on where or
+    on which machine's folder the run happened.
+    """
+    old = tmp_path_factory.mktemp("old")
+    write_demo_data(old / "data" / "raw" / "demo")
+    write_config(old)
+    result = run_cli("run", "--config", "kommune.toml", cwd=old)
+    assert result.returncode == 0, result.stderr
+    new = tmp_path_factory.mktemp("fresh") / "elsewhere"
+    write_demo_data(new / "data" / "raw" / "demo")
+    write_config(new, min_count=8)
+    started = time.monotonic()
+    result = run_cli("run", "--config", "kommune.toml", cwd=new)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    old_state, new_state = snapshot(old / OUT), snapshot(new / OUT)
+    assert without_manifest(old_state) != without_manifest(new_state)
+    return {"old": old, "old_state": old_state, "new_state": new_state, "seconds": seconds}
+
+
+def _check_complete(work: Path, old_state: dict[str, str], new_state: dict[str, str]) -> str:
+    """The output folder is exactly the old run, or exactly the new one; say which."""
+    out = work / OUT
+    assert out.is_symlink() and out.is_dir()
+    state = snapshot(out)
+    if state == old_state:
+        return "old"
+    assert without_manifest(state) == without_manifest(new_state)
+    listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert {r["path"]: r["sha256"] for r in listed} == without_manifest(state)
+    return "new"
+
+
+def test_sigkill_at_random_moments_leaves_old_or_new(
+    states: dict[str, object], tmp_path: Path
+) -> None:
+    old, old_state, new_state = states["old"], states["old_state"], states["new_state"]
+    assert isinstance(old, Path) and isinstance(old_state, dict) and isinstance(new_state, dict)
+    seconds = float(states["seconds"])  # type: ignore[arg-type]
+    rng = random.Random(20261122)
+    # Most of a run is start-up and computing; bias the kills to its writing end.
+    delays = sorted(rng.uniform(0.5 * seconds, 1.0 * seconds) for _ in range(7))
+    seen = []
+    mid_write = 0
+    for i, delay in enumerate(delays):
+        work = copy_work(old, tmp_path / f"kill{i}")
+        write_config(work, min_count=8)
+        proc = subprocess.Popen(
+            [*cli_command(), "run", "--config", "kommune.toml"],
+            cwd=work,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # kill the figure workers too, as systemd would
+        )
+        time.sleep(delay)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+        seen.append(_check_complete(work, old_state, new_state))
+        mid_write += any(p.name.startswith(".tmp-") for p in (work / RUNS).iterdir())
+        if i in (0, len(delays) - 1):
+            # The next run recovers (stale lock, half-written version) and finishes.
+            result = run_cli("run", "--config", "kommune.toml", cwd=work)
+            assert result.returncode == 0, result.stderr
+            assert _check_complete(work, old_state, new_state) == "new"
+            assert not [p for p in (work / RUNS).iterdir() if p.name.startswith(".")]
+    # Some kills landed while the new version was being written.
+    assert mid_write >= 1, (seen, delays, seconds)
+    assert "old" in seen, seen
+
+
+def _fsize_limit(limit: int) -> None:
+    # Writes beyond the limit fail with EFBIG instead of killing the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_full_disk_keeps_old_outputs(states: dict[str, object], tmp_path: Path) -> None:
+    old, old_state = states["old"], states["old_state"]
+    assert isinstance(old, Path)
+    work = copy_work(old, tmp_path / "work")
+    write_config(work, min_count=8)
+    result = subprocess.run(
+        [*cli_command(), "run", "--config", "kommune.toml"],
+        cwd=work,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: _fsize_limit(30_000),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "cannot write the outputs" in result.stderr and "previous outputs are kept" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(work / OUT) == old_state
+    assert sorted(p.name for p in (work / RUNS).iterdir()) == [os.readlink(work / OUT).split("/")[-1]]
+
+
+def test_corrupt_input_exits_2_and_keeps_old_outputs(
+    states: dict[str, object], tmp_path: Path
+) -> None:
+    old, old_state = states["old"], states["old_state"]
+    assert isinstance(old, Path)
+    work = copy_work(old, tmp_path / "work")
+    register = work / "data" / "raw" / "demo" / "register.csv"
+    lines = register.read_text(encoding="utf-8").splitlines()
+    register.write_text("\n".join([lines[0], "\x00garbage;;;", *lines[2:]]) + "\n", encoding="utf-8")
+    result = run_cli("run", "--config", "kommune.toml", cwd=work)
+    assert result.returncode == 2, result.stderr
+    assert "register.csv" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert snapshot(work / OUT) == old_state
+
+
+def test_two_runs_started_together(states: dict[str, object], tmp_path: Path) -> None:
+    old = states["old"]
+    assert isinstance(old, Path)
+    work = copy_work(old, tmp_path / "work")
+    write_config(work, min_count=8)
+    procs = [
+        subprocess.Popen(
+            [*cli_command(), "run", "--config", "kommune.toml"],
+            cwd=work,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 3], results
+    (locked,) = [err for code, err in results if code == 3]
+    assert "another run is writing this output folder" in locked and "pid" in locked
+    assert len(locked.strip().splitlines()) == 1
+    assert _check_complete(work, states["old_state"], states["new_state"]) == "new"  # type: ignore[arg-type]
