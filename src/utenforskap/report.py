@@ -176,11 +176,14 @@ def _save(fig: Figure, folder: Path, stem: str, formats: Sequence[str]) -> tuple
     return tuple(paths)
 
 
-def _render(task: _Task) -> tuple[Path, ...]:
+def _render(task: _Task) -> tuple[tuple[Path, ...], str, str]:
     fig = _build(task)
     files = _save(fig, _STATE["folder"], task.stem, _STATE["formats"])
     fig.clear()
-    return files
+    caption, alt = _describe(
+        task, _STATE["frame"], _STATE["lang"], _STATE["boundaries"] is not None
+    )
+    return files, caption, alt
 
 
 def _workers(requested: int | None) -> int:
@@ -193,7 +196,9 @@ def _workers(requested: int | None) -> int:
     return max(min(available, 8), 1)
 
 
-def _run_all(tasks: Sequence[_Task], state: dict[str, Any], workers: int) -> list[tuple[Path, ...]]:
+def _run_all(
+    tasks: Sequence[_Task], state: dict[str, Any], workers: int
+) -> list[tuple[tuple[Path, ...], str, str]]:
     if workers < 2 or len(tasks) < PARALLEL_FROM:
         _init(state)
         return [_render(t) for t in tasks]
@@ -442,11 +447,11 @@ def write_figure_pack(
         "size": size,
         "boundaries": boundaries,
     }
-    files = _run_all(tasks, state, _workers(workers))
-    written = []
-    for task, paths in zip(tasks, files, strict=True):
-        caption, alt = _describe(task, frame, lang, boundaries is not None)
-        written.append(FigureFile(task.stem, paths, task.indicator, caption, alt, task.kind))
+    results = _run_all(tasks, state, _workers(workers))
+    written = [
+        FigureFile(task.stem, paths, task.indicator, caption, alt, task.kind)
+        for task, (paths, caption, alt) in zip(tasks, results, strict=True)
+    ]
     if report is not None:
         write_report_pdf(written, report, title=title, lang=lang, synthetic=synthetic)
     return written
