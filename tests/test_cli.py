@@ -155,15 +155,17 @@ BAD_INPUTS = {
 def test_bad_input_exits_2_and_leaves_outputs(demo_copy: Path, case: str) -> None:
     make, expected = BAD_INPUTS[case]
     broken = make(demo_copy)
-    fmt = "counts" if broken.name == "counts.csv" else "microdata"
-    config = _config(
-        demo_copy,
-        **{
-            'format = "microdata"\npath = "data/raw/demo/register.csv"': (
-                f'format = "{fmt}"\npath = "data/raw/{broken.name}"'
-            )
-        },
-    )
+    register = 'format = "microdata"\npath = "data/raw/demo/register.csv"\n'
+    if broken.name == "counts.csv":
+        # A counts file has no source columns to name: the microdata keys go.
+        register += (
+            'indicators = ["neet", "upper_secondary_completed", "low_income_children"]\n'
+            'region = "district"\nperiod = "year"\nage = "age"\nsex = "sex"\n'
+        )
+        replacement = 'format = "counts"\npath = "data/raw/counts.csv"\n'
+    else:
+        replacement = f'format = "microdata"\npath = "data/raw/{broken.name}"\n'
+    config = _config(demo_copy, **{register: replacement})
     before = _snapshot(demo_copy / "data" / "processed")
     result = run_cli("run", "--config", str(config), cwd=demo_copy)
     assert result.returncode == 2, result.stderr

@@ -41,9 +41,14 @@ def test_failure_leaves_the_previous_version(tmp_path: Path) -> None:
     with atomic_folder(target) as work:
         _write(work, "one")
     link = os.readlink(target)
-    with pytest.raises(OSError, match="No space"), atomic_folder(target) as work:
-        _write(work, "two")
-        raise OSError(28, "No space left on device")
+
+    def full_disk() -> None:
+        with atomic_folder(target) as work:
+            _write(work, "two")
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        full_disk()
     assert os.readlink(target) == link and _read(target) == ("one", "oneone")
     assert [p.name for p in versions_dir(target).iterdir()] == [link.split("/")[-1]]
 

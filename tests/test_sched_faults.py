@@ -1,7 +1,8 @@
-"""Fault tests of scheduled runs: SIGKILL at random moments, a full disk, corrupt input, two runs."""
+"""Faults in scheduled runs: SIGKILL at random moments, full disk, corrupt input, two runs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -84,10 +85,8 @@ def test_sigkill_at_random_moments_leaves_old_or_new(
             start_new_session=True,  # kill the figure workers too, as systemd would
         )
         time.sleep(delay)
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it may have finished
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=30)
         seen.append(_check_complete(work, old_state, new_state))
         mid_write += any(p.name.startswith(".tmp-") for p in (work / RUNS).iterdir())
@@ -123,10 +122,14 @@ def test_full_disk_keeps_old_outputs(states: dict[str, object], tmp_path: Path) 
         preexec_fn=lambda: _fsize_limit(30_000),
     )
     assert result.returncode == 1, result.stderr
-    assert "cannot write the outputs" in result.stderr and "previous outputs are kept" in result.stderr
+    assert (
+        "cannot write the outputs" in result.stderr and "previous outputs are kept" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert snapshot(work / OUT) == old_state
-    assert sorted(p.name for p in (work / RUNS).iterdir()) == [os.readlink(work / OUT).split("/")[-1]]
+    assert sorted(p.name for p in (work / RUNS).iterdir()) == [
+        os.readlink(work / OUT).split("/")[-1]
+    ]
 
 
 def test_corrupt_input_exits_2_and_keeps_old_outputs(
@@ -137,7 +140,9 @@ def test_corrupt_input_exits_2_and_keeps_old_outputs(
     work = copy_work(old, tmp_path / "work")
     register = work / "data" / "raw" / "demo" / "register.csv"
     lines = register.read_text(encoding="utf-8").splitlines()
-    register.write_text("\n".join([lines[0], "\x00garbage;;;", *lines[2:]]) + "\n", encoding="utf-8")
+    register.write_text(
+        "\n".join([lines[0], "\x00garbage;;;", *lines[2:]]) + "\n", encoding="utf-8"
+    )
     result = run_cli("run", "--config", "kommune.toml", cwd=work)
     assert result.returncode == 2, result.stderr
     assert "register.csv" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -130,7 +130,7 @@ def test_dry_run_reports_and_changes_nothing(work: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = result.stdout
     register = work / "data" / "raw" / "demo" / "register.csv"
-    assert f"inputs[0]: data/raw/demo/register.csv" in text
+    assert "inputs[0]: data/raw/demo/register.csv" in text
     assert _sha(register)[:12] in text
     assert "lock" in text and "free" in text
     assert "would recompute (configuration changed)" in text

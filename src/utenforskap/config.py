@@ -684,7 +684,7 @@ def missing_files(config: RunConfig) -> list[ConfigError]:
         if path is not None:
             keys.append((f"geography.{name}", path))
     return [
-        ConfigError("file not found", file=config.source, key=key, value=str(path))
+        ConfigError(f"file not found: {path}", file=config.source, key=key)
         for key, path in keys
         if not path.exists()
     ]

@@ -335,13 +335,14 @@ def _prefetch(cfg: RunConfig) -> tuple[RunConfig, list[tuple[str, Path]]]:
 def _input_records(cfg: RunConfig, fetched: list[tuple[str, Path]]) -> list[dict[str, Any]]:
     records = []
     for key, path in [*config_files(cfg), *fetched]:
+        where = key if key.startswith("geography.") or "response" in key else f"{key}.path"
         try:
             record = file_record(path, name=relative(path))
         except FileNotFoundError:
-            raise ConfigError("file not found", file=cfg.source, key=key, value=str(path)) from None
+            raise ConfigError(f"file not found: {path}", file=cfg.source, key=where) from None
         except OSError as exc:
             raise ConfigError(
-                f"cannot read the file: {exc.strerror}", file=cfg.source, key=key, value=str(path)
+                f"cannot read {path}: {exc.strerror}", file=cfg.source, key=where
             ) from None
         records.append({"key": key, **record})
     return records
