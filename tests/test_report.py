@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plot"))
 
 from plot_frames import indicator_frame
 
+from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError
 from utenforskap.registry import INDICATORS, THEMES
 from utenforskap.report import PNG_DPI, write_figure_pack, write_index
@@ -316,3 +317,20 @@ def test_index_page_in_headless_chromium(packs) -> None:
     assert state["sections"][0] == "Oversikt"
     assert errors == []
     assert (ARTIFACTS / "index-chromium.png").stat().st_size > 10_000
+
+
+def test_pack_skips_the_funnel_when_every_district_is_hidden(tmp_path) -> None:
+    import pandas as pd
+
+    from utenforskap.disclosure import suppress
+    from utenforskap.indicators import compute_indicators
+
+    # Two persons with the trait in each district: every district is hidden.
+    rows = [
+        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", 2.0, 80.0, "") for i in (1, 2, 3)
+    ]
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", 6.0, 240.0, ""))
+    frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
+    assert frame.loc[frame[F.REGION] != "9901", F.SUPPRESSED].all()
+    figures = write_figure_pack(frame, tmp_path, district_profiles=False, workers=1)
+    assert {f.kind for f in figures} == {"bars", "map"}

@@ -227,6 +227,16 @@ def _indicator_order(frame: pd.DataFrame) -> list[str]:
     )
 
 
+def _funnel_points(rows: pd.DataFrame, age: str, period: str) -> int:
+    """Published districts with counts: a funnel plot needs at least two."""
+    cells = rows[(rows[F.AGE] == age) & (rows[F.PERIOD] == period) & (rows[F.SEX] == "total")]
+    if cells.empty:
+        return 0
+    shown = districts_of(cells, reference_row(cells)[0])
+    ok = ~shown[F.SUPPRESSED].to_numpy(dtype=bool) & (shown[F.DENOMINATOR].to_numpy(float) > 0)
+    return int(ok.sum())
+
+
 def _plan(
     frame: pd.DataFrame, trend_regions: Sequence[str], district_profiles: bool
 ) -> list[_Task]:
@@ -256,9 +266,10 @@ def _plan(
                     regions=tuple(trend_regions),
                 )
             )
-        tasks.append(
-            _Task("funnel", f"{ind_id}_{_slug(widest)}_{latest}_funnel", ind_id, widest, latest)
-        )
+        if _funnel_points(rows, widest, latest) >= 2:
+            tasks.append(
+                _Task("funnel", f"{ind_id}_{_slug(widest)}_{latest}_funnel", ind_id, widest, latest)
+            )
         if rows[F.SEX].nunique() > 1:
             tasks.append(_Task("profile", f"{ind_id}_{latest}_profile", ind_id, "", latest))
         tasks.append(_Task("map", f"{ind_id}_{_slug(widest)}_{latest}_map", ind_id, widest, latest))
