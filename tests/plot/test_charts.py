@@ -235,3 +235,15 @@ def test_tiles_showing_the_same_number_share_a_class() -> None:
     edges = np.array([17.2, 24.6, 27.7, 28.6, 32.1, 38.7])
     # 28.62 and 28.58 both print as "28,6": both belong to the class ending at 28,6.
     assert _classify(np.array([28.62, 28.58, 28.66]), edges).tolist() == [2, 2, 3]
+
+
+def test_tile_map_with_every_district_hidden_has_no_class_swatches() -> None:
+    rows = [
+        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", 2.0, 80.0, "") for i in (1, 2, 3)
+    ]
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", 6.0, 240.0, ""))
+    frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
+    ax = tile_map(frame)
+    assert _legend(ax) == ["prikket"]
+    hatched = next(c for c in ax.collections if c.get_gid() == "suppressed")
+    assert len(hatched.get_paths()) == 3

@@ -128,11 +128,13 @@ def _legend(
     unit: str,
     hidden: bool,
     no_data: bool,
+    any_value: bool,
     lang: str,
 ) -> None:
     from matplotlib.patches import Patch
 
-    handles = _class_handles(edges, palette, lang)
+    # No class swatches when every value is hidden: they would describe nothing.
+    handles = _class_handles(edges, palette, lang) if any_value else []
     if hidden:
         handles.append(hidden_handle(lang))
     if no_data:
@@ -273,6 +275,7 @@ def choropleth(
         unit=unit_of(ind_id, lang),
         hidden=bool(hidden.any()),
         no_data=bool((~present).any()),
+        any_value=bool((index >= 0).any()),
         lang=lang,
     )
     return ax
@@ -421,6 +424,7 @@ def tile_map(
         unit=unit_of(ind_id, lang),
         hidden=bool(hidden.any()),
         no_data=False,
+        any_value=bool((index >= 0).any()),
         lang=lang,
     )
     return ax
