@@ -8,6 +8,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from conftest import run_cli
+from utenforskap.datasets import write_demo_data
+
 # One indicator, PNG only, no PDF: a run of a few seconds that still writes
 # tables, figures, the index page and the manifest.
 SMALL_CONFIG = """\
@@ -67,3 +72,19 @@ def copy_work(source: Path, target: Path) -> Path:
     """Copy a run folder keeping the output symlink a symlink."""
     shutil.copytree(source, target, symlinks=True)
     return target
+
+
+def shared_small_run(factory: pytest.TempPathFactory) -> Path:
+    """The demo data, the small configuration and one completed run, made once per session.
+
+    The folder itself marks that it is done, so every test module's fixture
+    can call this and only the first pays for the run.
+    """
+    work = factory.getbasetemp() / "small-run-shared"
+    if (work / "data" / "processed" / "manifest.json").is_file():
+        return work
+    write_demo_data(work / "data" / "raw" / "demo")
+    config = write_config(work)
+    result = run_cli("run", "--config", str(config), cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import cli_command, run_cli
-from sched_support import copy_work, snapshot, without_manifest, write_config
+from sched_support import (
+    copy_work,
+    shared_small_run,
+    snapshot,
+    without_manifest,
+    write_config,
+)
 from utenforskap.datasets import write_demo_data
 
 OUT = Path("data") / "processed"
@@ -23,8 +29,13 @@ RUNS = Path("data") / "processed.runs"
 ENV = {**os.environ, "MPLBACKEND": "Agg"}
 
 
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_small_run(tmp_path_factory)
+
+
 @pytest.fixture(scope="module")
-def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def states(tmp_path_factory: pytest.TempPathFactory, small_run: Path) -> dict[str, object]:
     """An "old" run folder, and the complete "new" state a changed configuration gives.
 
     The new state is made in a fresh folder at another path, with freshly
@@ -32,11 +43,7 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     two runs at once) also checks that the bytes do not depend on where or
     on which machine's folder the run happened.
     """
-    old = tmp_path_factory.mktemp("old")
-    write_demo_data(old / "data" / "raw" / "demo")
-    write_config(old)
-    result = run_cli("run", "--config", "kommune.toml", cwd=old)
-    assert result.returncode == 0, result.stderr
+    old = small_run
     new = tmp_path_factory.mktemp("fresh") / "elsewhere"
     write_demo_data(new / "data" / "raw" / "demo")
     write_config(new, min_count=8)
@@ -172,3 +179,28 @@ def test_two_runs_started_together(states: dict[str, object], tmp_path: Path) ->
     assert "another run is writing this output folder" in locked and "pid" in locked
     assert len(locked.strip().splitlines()) == 1
     assert _check_complete(work, states["old_state"], states["new_state"]) == "new"  # type: ignore[arg-type]
+
+
+def test_sigterm_cleans_up_and_exits_143(states: dict[str, object], tmp_path: Path) -> None:
+    old, old_state = states["old"], states["old_state"]
+    assert isinstance(old, Path)
+    work = copy_work(old, tmp_path / "work")
+    write_config(work, min_count=8)
+    proc = subprocess.Popen(
+        [*cli_command(), "-v", "run", "--config", "kommune.toml"],
+        cwd=work,
+        env=ENV,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:  # stop it while it draws, as `systemctl stop` would
+        if "drawing figures" in line:
+            proc.send_signal(signal.SIGTERM)
+            break
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 143, rest
+    assert "terminated; outputs untouched" in rest
+    assert snapshot(work / OUT) == old_state
+    assert not [p for p in (work / RUNS).iterdir() if p.name.startswith(".")]
+    assert json.loads((work / "data" / "processed.lock").read_text() or "null") is None

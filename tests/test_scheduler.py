@@ -11,23 +11,23 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from sched_support import copy_work, manifest, snapshot, without_manifest, write_config
+from sched_support import (
+    copy_work,
+    manifest,
+    shared_small_run,
+    snapshot,
+    without_manifest,
+    write_config,
+)
 from utenforskap import __version__
 from utenforskap import frames as F
-from utenforskap.datasets import write_demo_data
 
 OUT = Path("data") / "processed"
 
 
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the demo data, the small configuration and one completed run."""
-    work = tmp_path_factory.mktemp("small-run")
-    write_demo_data(work / "data" / "raw" / "demo")
-    config = write_config(work)
-    result = run_cli("run", "--config", str(config), cwd=work)
-    assert result.returncode == 0, result.stderr
-    return work
+    return shared_small_run(tmp_path_factory)
 
 
 @pytest.fixture
