@@ -37,16 +37,24 @@ min_count = {min_count}
 min_denominator = 20
 
 [figures]
-formats = ["png"]
-report = false
+formats = {formats}
+report = {report}
 synthetic = true
 """
 
 
-def write_config(work: Path, *, min_count: int = 5, name: str = "kommune.toml") -> Path:
-    """Write the small configuration into ``work``; ``min_count`` changes the outputs."""
+def write_config(
+    work: Path, *, min_count: int = 5, name: str = "kommune.toml", every_format: bool = False
+) -> Path:
+    """Write the small configuration into ``work``; ``min_count`` changes the outputs.
+
+    ``every_format`` adds SVG figures and the PDF report.
+    """
     path = work / name
-    path.write_text(SMALL_CONFIG.format(min_count=min_count), encoding="utf-8")
+    formats = '["png", "svg"]' if every_format else '["png"]'
+    report = "true" if every_format else "false"
+    text = SMALL_CONFIG.format(min_count=min_count, formats=formats, report=report)
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -84,7 +84,13 @@ def test_unchanged_run_is_skipped_and_says_so(work: Path) -> None:
 
 
 def test_force_recomputes_identical_bytes(work: Path) -> None:
+    # Every format: tables, PNG, SVG, the PDF report and the index page.
+    write_config(work, every_format=True)
+    first = run_cli("run", "--config", "kommune.toml", cwd=work)
+    assert first.returncode == 0, first.stderr
     before = snapshot(work / OUT)
+    assert {"report.pdf", "indicators.xlsx", "figures/index.html"} <= set(before)
+    assert any(name.endswith(".svg") for name in before)
     old_manifest = manifest(work / OUT)
     result = run_cli("run", "--config", "kommune.toml", "--force", cwd=work)
     assert result.returncode == 0, result.stderr
@@ -95,6 +101,7 @@ def test_force_recomputes_identical_bytes(work: Path) -> None:
     new_manifest = manifest(work / OUT)
     assert new_manifest["outputs"] == old_manifest["outputs"]
     assert new_manifest["run"]["forced"] is True
+    assert new_manifest["run"]["finished"] >= old_manifest["run"]["finished"]
     # The replaced version is kept (readers may be inside it), older ones go.
     assert len(list((work / "data" / "processed.runs").iterdir())) == 2
 
