@@ -72,6 +72,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _LineHandler(logging.StreamHandler):
+    """On a terminal, clear a live progress line before writing a log line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.stream, "isatty", lambda: False)():
+            self.stream.write("\r\x1b[2K")
+        super().emit(record)
+
+
 def configure_logging(
     *, verbose: int = 0, quiet: bool = False, fmt: str = "text", stream: TextIO | None = None
 ) -> logging.Handler:
@@ -107,7 +116,7 @@ def configure_logging(
     logger = logging.getLogger(LOGGER)
     for old in [h for h in logger.handlers if getattr(h, "_utenforskap", False)]:
         logger.removeHandler(old)
-    handler = logging.StreamHandler(sys.stderr if stream is None else stream)
+    handler = _LineHandler(sys.stderr if stream is None else stream)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(detail=verbose > 0))
     handler._utenforskap = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
