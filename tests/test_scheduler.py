@@ -277,3 +277,22 @@ def test_ssb_input_offline_without_cache_exits_2(work: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "not in the cache" in result.stderr and len(result.stderr.splitlines()) == 1
     assert snapshot(work / OUT) == before
+
+
+def test_ssb_run_then_dry_run_says_skip(work: Path) -> None:
+    from utenforskap.io import fetch_ssb
+
+    recorded = (work / "data" / "raw" / "demo" / "ssb_neet_land.json").read_bytes()
+    selection = {"Region": ["0"], "Alder": "*", "Kjonn": "*", "ContentsCode": "*", "Tid": "*"}
+    fetch_ssb(
+        "12345",
+        selection,
+        cache_dir=work / "data" / "raw" / "ssb",
+        client=_RecordedSSB(recorded),  # type: ignore[arg-type]
+    )
+    config = _ssb_config(work, "ssb")
+    first = run_cli("run", "--config", config.name, cwd=work)
+    assert first.returncode == 0, first.stderr
+    dry = run_cli("run", "--config", config.name, "--dry-run", cwd=work)
+    assert "SSB table 12345 from the cache data/raw/ssb/" in dry.stdout
+    assert "would skip" in dry.stdout, dry.stdout

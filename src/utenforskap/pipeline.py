@@ -464,9 +464,11 @@ def run(
             recover(target)
             if progress is not None:
                 progress.step("checking inputs")
+            # Digest of the configuration as written (before SSB inputs are
+            # switched to their cache), as --dry-run computes it.
+            settings = config_digest(cfg)
             cfg, fetched = _prefetch(cfg)
             inputs = _input_records(cfg, fetched)
-            settings = config_digest(cfg)
             current = current_version(target)
             previous = read_manifest(current)
             reasons = stale_reasons(
