@@ -296,3 +296,17 @@ def test_ssb_run_then_dry_run_says_skip(work: Path) -> None:
     dry = run_cli("run", "--config", config.name, "--dry-run", cwd=work)
     assert "SSB table 12345 from the cache data/raw/ssb/" in dry.stdout
     assert "would skip" in dry.stdout, dry.stdout
+
+
+def test_logged_warnings_reach_the_manifest(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from utenforskap.pipeline import run
+
+    # What a run killed while holding the lock leaves behind.
+    dead = {"pid": 999999, "host": "analyse01", "started": "2026-01-01T02:00:00+00:00"}
+    (work / "data" / "processed.lock").write_text(json.dumps(dead), encoding="utf-8")
+    write_config(work, min_count=4)
+    monkeypatch.chdir(work)
+    frame = run("kommune.toml")
+    assert frame.attrs["run"]["status"] == "written"
+    logged = [w for w in manifest(work / OUT)["warnings"] if w["kind"] == "log"]
+    assert any("pid 999999 on analyse01" in w["message"] for w in logged), logged

@@ -489,10 +489,13 @@ def run(
             log.info("recomputing: %s", "; ".join(reasons) if reasons else "--force")
             if progress is not None:
                 progress.step("computing indicators")
+            # Warnings go to the log (and so to the manifest), also when it fails.
             with warnings.catch_warnings(record=True) as caught:
-                frame = compute(cfg)
-            for warning in caught:
-                log.warning("%s", warning.message)
+                try:
+                    frame = compute(cfg)
+                finally:
+                    for warning in caught:
+                        log.warning("%s", warning.message)
             manifest: dict[str, Any] = {}
             try:
                 with atomic_folder(target) as work:
