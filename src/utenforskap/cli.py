@@ -221,10 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         3 another run holds the output folder's lock, 1 an unexpected
         failure, 130 interrupted, 143 terminated.
     """
-    from utenforskap.logs import configure_logging
+    from utenforskap.logs import logging_to
 
     args = _parser().parse_args(argv)
-    configure_logging(verbose=args.verbose, quiet=args.quiet, fmt=args.log_format)
+    with logging_to(verbose=args.verbose, quiet=args.quiet, fmt=args.log_format):
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     commands = {
         "run": _run,
         "demo-data": _demo,

@@ -7,9 +7,18 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
-__all__ = ["JsonFormatter", "Progress", "TextFormatter", "configure_logging", "utc_stamp"]
+__all__ = [
+    "JsonFormatter",
+    "Progress",
+    "TextFormatter",
+    "configure_logging",
+    "logging_to",
+    "utc_stamp",
+]
 
 LOGGER = "utenforskap"
 LOG_FORMATS = ("text", "json")
@@ -75,10 +84,37 @@ class JsonFormatter(logging.Formatter):
 class _LineHandler(logging.StreamHandler):
     """On a terminal, clear a live progress line before writing a log line."""
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
         if getattr(self.stream, "isatty", lambda: False)():
-            self.stream.write("\r\x1b[2K")
-        super().emit(record)
+            return "\r\x1b[2K" + text
+        return text
+
+
+@contextmanager
+def logging_to(
+    *, verbose: int = 0, quiet: bool = False, fmt: str = "text", stream: TextIO | None = None
+) -> Iterator[logging.Handler]:
+    """:func:`configure_logging` for the length of a ``with`` block, then restore the logger.
+
+    Parameters
+    ----------
+    verbose, quiet, fmt, stream
+        As :func:`configure_logging`.
+
+    Yields
+    ------
+    logging.Handler
+        The handler installed.
+    """
+    logger = logging.getLogger(LOGGER)
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    try:
+        yield configure_logging(verbose=verbose, quiet=quiet, fmt=fmt, stream=stream)
+    finally:
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
+        logger.propagate = saved[2]
 
 
 def configure_logging(
