@@ -1,5 +1,8 @@
 """Figure pack speed: 30 districts × 10 indicators, serial against parallel processes.
 
+The pack includes one trend chart per district and indicator (``district_trends``),
+so it holds 300+ figures.
+
 Run: /work/venv/bin/python benchmarks/bench_figures.py [--workers N]
 
 Prints, side by side, the time to write the pack (PNG 200 dpi + SVG per figure,
@@ -71,6 +74,7 @@ def run(frame: pd.DataFrame, workers: int) -> tuple[float, int, int, str]:
             synthetic=True,
             report=out / "report.pdf",
             title="Kommunen",
+            district_trends=True,
             workers=workers,
         )
         write_index(figures, out / "figures", title="Kommunen", synthetic=True)

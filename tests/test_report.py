@@ -334,3 +334,28 @@ def test_pack_skips_the_funnel_when_every_district_is_hidden(tmp_path) -> None:
     assert frame.loc[frame[F.REGION] != "9901", F.SUPPRESSED].all()
     figures = write_figure_pack(frame, tmp_path, district_profiles=False, workers=1)
     assert {f.kind for f in figures} == {"bars", "map"}
+
+
+def test_district_trends_give_one_trend_per_published_district(tmp_path: Path) -> None:
+    from utenforskap.plot.bars import districts_of, reference_row
+
+    frame = indicator_frame(periods=("2022", "2023", "2024"))
+    figures = write_figure_pack(
+        frame,
+        tmp_path,
+        formats=("png",),
+        district_profiles=False,
+        district_trends=True,
+        workers=1,
+    )
+    trends = [f for f in figures if f.kind == "trend" and f.stem.rsplit("_", 1)[-1].isdigit()]
+    cells = frame[(frame[F.SEX] == "total") & (frame[F.AGE] == "16-25")]
+    districts = districts_of(cells, reference_row(cells)[0])
+    published = sorted(set(districts.loc[~districts[F.SUPPRESSED], F.REGION]))
+    assert len(published) >= 2
+    assert [f.stem.rsplit("_", 1)[-1] for f in trends] == published
+    for fig in trends:
+        code = fig.stem.rsplit("_", 1)[-1]
+        name = districts.loc[districts[F.REGION] == code, F.REGION_NAME].iloc[0]
+        assert name in fig.caption
+        assert fig.files[0].is_file()

@@ -238,7 +238,10 @@ def _funnel_points(rows: pd.DataFrame, age: str, period: str) -> int:
 
 
 def _plan(
-    frame: pd.DataFrame, trend_regions: Sequence[str], district_profiles: bool
+    frame: pd.DataFrame,
+    trend_regions: Sequence[str],
+    district_profiles: bool,
+    district_trends: bool = False,
 ) -> list[_Task]:
     from utenforskap.plot import default_ages
 
@@ -273,6 +276,21 @@ def _plan(
         if rows[F.SEX].nunique() > 1:
             tasks.append(_Task("profile", f"{ind_id}_{latest}_profile", ind_id, "", latest))
         tasks.append(_Task("map", f"{ind_id}_{_slug(widest)}_{latest}_map", ind_id, widest, latest))
+        if district_trends and rows[F.PERIOD].nunique() > 1:
+            cells = rows[(rows[F.AGE] == widest) & (rows[F.SEX] == "total")]
+            districts = districts_of(cells, reference_row(cells)[0])
+            shown = districts.loc[~districts[F.SUPPRESSED].to_numpy(dtype=bool), F.REGION]
+            tasks += [
+                _Task(
+                    "trend",
+                    f"{ind_id}_{_slug(widest)}_trend_{code}",
+                    ind_id,
+                    widest,
+                    latest,
+                    regions=(code,),
+                )
+                for code in sorted(set(map(str, shown)))
+            ]
     if district_profiles and len(ages) > 1:
         from utenforskap.plot import barometer_cells
 
@@ -340,6 +358,9 @@ def _describe(task: _Task, frame: pd.DataFrame, lang: str, has_map: bool) -> tup
     else:
         sub = subtitle(unit=unit, age=task.age, period=task.period, lang=lang)
     caption = f"{title}, {sub}. {definition}".rstrip()
+    if task.kind == "trend" and task.regions:
+        chosen = rows[rows[F.REGION].isin(task.regions)].drop_duplicates(F.REGION)
+        caption = f"{title} – {', '.join(display_names(chosen))}, {sub}. {definition}".rstrip()
     kind_name = (
         text("map" if has_map else "tiles", lang) if task.kind == "map" else text(task.kind, lang)
     )
@@ -380,6 +401,7 @@ def write_figure_pack(
     title: str = "",
     boundaries: Boundaries | str | Path | None = None,
     district_profiles: bool = True,
+    district_trends: bool = False,
     size: str | tuple[float, float] = "a4",
     workers: int | None = None,
 ) -> list[FigureFile]:
@@ -416,6 +438,9 @@ def write_figure_pack(
         Polygons or a GeoJSON path for the maps.
     district_profiles
         Draw one profile page per district.
+    district_trends
+        Also draw, per indicator, one trend chart per district with at least
+        one published period (the district against its reference).
     size
         ``"a4"`` (report width), ``"slide"`` (16:9) or ``(width, height)`` inches.
     workers
@@ -448,7 +473,7 @@ def write_figure_pack(
     target.mkdir(parents=True, exist_ok=True)
     if boundaries is not None and not hasattr(boundaries, "shapes"):
         boundaries = read_boundaries(boundaries)
-    tasks = _plan(frame, trend_regions, district_profiles)
+    tasks = _plan(frame, trend_regions, district_profiles, district_trends)
     state = {
         "frame": frame,
         "folder": target,
