@@ -131,6 +131,7 @@ def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from utenforskap import pipeline
     from utenforskap.logs import Progress
+    from utenforskap.manifest import relative
 
     if args.dry_run:
         from utenforskap.dryrun import dry_run
@@ -152,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     info = frame.attrs.get("run", {})
     manifest = info.get("manifest", {})
     counts = manifest.get("counts", {})
-    output = info.get("output", "")
+    output = relative(Path(info["output"])) if "output" in info else ""
     if info.get("status") == "skipped":
         _say(
             args,
