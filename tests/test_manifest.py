@@ -21,6 +21,7 @@ from utenforskap.manifest import (
     file_record,
     frame_warnings,
     output_records,
+    run_warnings,
     stale_reasons,
     write_manifest,
 )
@@ -51,16 +52,17 @@ def test_config_digest_ignores_place_and_output_but_not_settings(tmp_path: Path)
 
 def _frame() -> pd.DataFrame:
     frame = pd.DataFrame({F.INDICATOR: ["neet"], F.SUPPRESSED: [False]})
-    frame.attrs["harmonise"] = HarmoniseReport(
+    report = HarmoniseReport(
         to_year=2024,
         changed=pd.DataFrame(
             {"from_code": ["9912"], "to_code": ["9903"], "weight": [1.0], "rows": [5]}
         ),
         unresolved=pd.DataFrame({"region": ["9914"], "successors": ["9903,9904"]}),
     )
-    frame.attrs["pool_coverage"] = pd.DataFrame(
+    coverage = pd.DataFrame(
         {F.INDICATOR: ["neet", "neet", "bullied"], "missing_years": ["", "2020", "2019,2020"]}
     )
+    frame.attrs["warnings"] = run_warnings(report, coverage)
     return frame
 
 
@@ -74,6 +76,13 @@ def test_frame_warnings_report_harmonisation_and_pool_gaps() -> None:
         {"indicator": "neet", "cells": 1},
     ]
     json.dumps(warnings, allow_nan=False)  # JSON-safe
+
+
+def test_computed_frames_concatenate() -> None:
+    # attrs hold plain records, so pandas can compare them when concatenating.
+    frame = _frame()
+    both = pd.concat([frame, frame])
+    assert both.attrs["warnings"] == frame.attrs["warnings"]
 
 
 def test_write_manifest_is_sorted_and_refuses_nan(tmp_path: Path) -> None:

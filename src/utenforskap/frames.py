@@ -120,9 +120,7 @@ def empty_counts() -> pd.DataFrame:
     pandas.DataFrame
         Zero rows, columns :data:`COUNT_COLUMNS`.
     """
-    data: dict[str, pd.Series] = {
-        c: pd.Series([], dtype=object) for c in _TEXT_COLUMNS
-    }
+    data: dict[str, pd.Series] = {c: pd.Series([], dtype=object) for c in _TEXT_COLUMNS}
     data[NUMERATOR] = pd.Series([], dtype=float)
     data[DENOMINATOR] = pd.Series([], dtype=float)
     return pd.DataFrame(data)[list(COUNT_COLUMNS)]

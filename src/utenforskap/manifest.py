@@ -26,6 +26,7 @@ __all__ = [
     "output_records",
     "read_manifest",
     "relative",
+    "run_warnings",
     "stale_reasons",
     "write_manifest",
 ]
@@ -157,13 +158,15 @@ def frame_counts(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Warnings carried by a computed frame's ``attrs`` (harmonisation, pooled coverage).
+def run_warnings(report: Any = None, coverage: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """JSON-safe warnings of a computation: harmonisation and pooled-period gaps.
 
     Parameters
     ----------
-    frame
-        The output of :func:`utenforskap.pipeline.compute`.
+    report
+        The :class:`~utenforskap.geo.HarmoniseReport` of the run, if codes were harmonised.
+    coverage
+        The coverage table of :func:`utenforskap.periods.pool_periods`, if years were pooled.
 
     Returns
     -------
@@ -171,7 +174,6 @@ def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
         ``kind``, ``message`` and ``details`` (a short list of records).
     """
     out: list[dict[str, Any]] = []
-    report = frame.attrs.get("harmonise")
     if report is not None:
         changed = report.changed
         if len(changed):
@@ -193,7 +195,6 @@ def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
                     "details": _records(unresolved),
                 }
             )
-    coverage = frame.attrs.get("pool_coverage")
     if coverage is not None and len(coverage):
         gaps = coverage[coverage["missing_years"].astype(str) != ""]
         if len(gaps):
@@ -206,6 +207,22 @@ def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Warnings carried by a computed frame (``attrs["warnings"]``, see :func:`run_warnings`).
+
+    Parameters
+    ----------
+    frame
+        The output of :func:`utenforskap.pipeline.compute`.
+
+    Returns
+    -------
+    list of dict
+        ``kind``, ``message`` and ``details``.
+    """
+    return list(frame.attrs.get("warnings", []))
 
 
 def _records(table: pd.DataFrame, limit: int = 50) -> list[dict[str, Any]]:

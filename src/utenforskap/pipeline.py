@@ -48,6 +48,7 @@ from utenforskap.manifest import (
     output_records,
     read_manifest,
     relative,
+    run_warnings,
     stale_reasons,
     write_manifest,
 )
@@ -248,9 +249,9 @@ def compute(config: RunConfig) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        IndicatorFrame after disclosure control. ``attrs["harmonise"]`` holds
-        the :class:`~utenforskap.geo.HarmoniseReport` when codes were
-        harmonised, and ``attrs["pool_coverage"]`` the years in each pool.
+        IndicatorFrame after disclosure control. ``attrs["warnings"]`` holds
+        JSON-safe warnings (old codes harmonised, split kommuner left out,
+        pooled cells with missing years; see :func:`utenforskap.manifest.run_warnings`).
     """
     geo = config.geography
     registry = _registry(geo)
@@ -292,10 +293,8 @@ def compute(config: RunConfig) -> pd.DataFrame:
         holm=stats.holm,
     )
     published = suppress(indicators, rules_from_config(config.disclosure, file=config.source))
-    if report is not None:
-        published.attrs["harmonise"] = report
-    if pool_coverage is not None:
-        published.attrs["pool_coverage"] = pool_coverage
+    # Plain JSON-safe records, not frames: pandas compares attrs in concat.
+    published.attrs["warnings"] = run_warnings(report, pool_coverage)
     return published
 
 
