@@ -201,3 +201,17 @@ def test_validate_command(
     write_demo_data(tmp_path / "data" / "raw" / "demo")
     assert main(["validate", "--config", str(config)]) == 0
     assert "valid (4 inputs, 8 indicators)" in capsys.readouterr().out
+
+
+def test_figure_size_and_district_trends(tmp_path: Path) -> None:
+    raw = {
+        "geography": {"kommune": "9901"},
+        "inputs": [{"id": "c", "format": "counts", "path": "c.csv"}],
+        "indicators": {"neet": {}},
+        "figures": {"size": "slide", "district_trends": True},
+    }
+    cfg = parse_config(raw, base=tmp_path)
+    assert (cfg.figures.size, cfg.figures.district_trends) == ("slide", True)
+    raw["figures"] = {"size": "a3"}
+    with pytest.raises(ConfigError, match="figures.size"):
+        parse_config(raw, base=tmp_path)

@@ -185,6 +185,10 @@ class FiguresConfig:
         Mark every figure "Syntetiske data".
     report
         Also write ``report.pdf`` (all figures, one per page; needs ``png``).
+    size
+        ``a4`` (report width) or ``slide`` (16:9).
+    district_trends
+        Also draw one trend chart per district and indicator.
     """
 
     lang: str = "nb"
@@ -192,6 +196,8 @@ class FiguresConfig:
     trend_regions: tuple[str, ...] = ()
     synthetic: bool = False
     report: bool = True
+    size: str = "a4"
+    district_trends: bool = False
 
 
 @dataclass(frozen=True)
@@ -496,7 +502,11 @@ def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
 
 
 def _figures(r: _Reader, raw: Any) -> FiguresConfig:
-    t = r.table(raw, "figures", ("lang", "formats", "trend_regions", "synthetic", "report"))
+    t = r.table(
+        raw,
+        "figures",
+        ("lang", "formats", "trend_regions", "synthetic", "report", "size", "district_trends"),
+    )
     lang = t.get("lang", "nb")
     if lang not in ("nb", "en"):
         raise r.fail("expected 'nb' or 'en'", "figures.lang", lang)
@@ -522,8 +532,20 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
             raise r.fail(
                 'expected a region code as text, e.g. "030101"', f"figures.trend_regions[{i}]", code
             )
+    size = t.get("size", "a4")
+    if size not in ("a4", "slide"):
+        raise r.fail("expected 'a4' or 'slide'", "figures.size", size)
+    district_trends = t.get("district_trends", False)
+    if not isinstance(district_trends, bool):
+        raise r.fail("expected true or false", "figures.district_trends", district_trends)
     return FiguresConfig(
-        lang=lang, formats=formats, trend_regions=trend, synthetic=synthetic, report=report
+        lang=lang,
+        formats=formats,
+        trend_regions=trend,
+        synthetic=synthetic,
+        report=report,
+        size=size,
+        district_trends=district_trends,
     )
 
 

@@ -390,6 +390,8 @@ def _write(frame: pd.DataFrame, cfg: RunConfig, work: Path, progress: Progress |
         report=work / "report.pdf" if fig.report else None,
         title=cfg.title,
         boundaries=boundaries,
+        size=fig.size,
+        district_trends=fig.district_trends,
     )
     write_index(figures, work / "figures", title=cfg.title, lang=fig.lang, synthetic=fig.synthetic)
 
