@@ -213,5 +213,5 @@ def test_figure_size_and_district_trends(tmp_path: Path) -> None:
     cfg = parse_config(raw, base=tmp_path)
     assert (cfg.figures.size, cfg.figures.district_trends) == ("slide", True)
     raw["figures"] = {"size": "a3"}
-    with pytest.raises(ConfigError, match="figures.size"):
+    with pytest.raises(ConfigError, match=r"figures\.size"):
         parse_config(raw, base=tmp_path)
