@@ -17,6 +17,8 @@ from utenforskap.datasets import demo_config_path
 from utenforskap.errors import ConfigError
 
 DEMO: dict[str, Any] = tomllib.loads(demo_config_path().read_text(encoding="utf-8"))
+#: Position of an input appended after the demo's own.
+NEXT = len(DEMO["inputs"])
 BASE = Path("/srv/kommune")
 
 SSB = {
@@ -51,7 +53,13 @@ def _with(path: str, value: Any) -> dict[str, Any]:
 def test_demo_config_parses() -> None:
     cfg = _parse(copy.deepcopy(DEMO))
     assert cfg.title == "Eksempelkommune"
-    assert [i.format for i in cfg.inputs] == ["microdata", "microdata", "jsonstat", "table"]
+    assert [i.format for i in cfg.inputs] == [
+        "microdata",
+        "microdata",
+        "jsonstat",
+        "table",
+        "counts",
+    ]
     assert cfg.inputs[0].path == BASE / "data/raw/demo/register.csv"
     assert cfg.output == BASE / "data/processed"
     assert cfg.figures.report is True  # png is among the formats
@@ -130,17 +138,17 @@ ERRORS: dict[str, tuple[dict[str, Any], str, list[str]]] = {
     ),
     "ssb table": (
         {**DEMO, "inputs": [*DEMO["inputs"], {**SSB, "table": 13563}]},
-        "inputs[4].table",
+        f"inputs[{NEXT}].table",
         ["SSB table number", "13563"],
     ),
     "ssb selection value": (
         {**DEMO, "inputs": [*DEMO["inputs"], {**SSB, "selection": {"Tid": 2024}}]},
-        "inputs[4].selection.Tid",
+        f"inputs[{NEXT}].selection.Tid",
         ["list of code texts", "2024"],
     ),
     "ssb key typo": (
         {**DEMO, "inputs": [*DEMO["inputs"], {**SSB, "ofline": True}]},
-        "inputs[4].ofline",
+        f"inputs[{NEXT}].ofline",
         ["did you mean 'offline'"],
     ),
     "ssb-only key on a file": (
@@ -200,7 +208,7 @@ def test_validate_command(
     assert "key inputs[0].path" in err and "file not found" in err
     write_demo_data(tmp_path / "data" / "raw" / "demo")
     assert main(["validate", "--config", str(config)]) == 0
-    assert "valid (4 inputs, 8 indicators)" in capsys.readouterr().out
+    assert f"valid ({NEXT} inputs, 8 indicators)" in capsys.readouterr().out
 
 
 def test_figure_size_and_district_trends(tmp_path: Path) -> None:

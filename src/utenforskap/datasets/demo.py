@@ -49,11 +49,25 @@ REGIONS_FILE = "regions.csv"
 README_FILE = "README.md"
 SSB_FILE = "ssb_neet_land.json"
 FHI_FILE = "fhi_lavinntekt.csv"
+NATIONAL_FILE = "land_referanse.csv"
 CROSSWALK_FILE = "demo_crosswalk.csv"
 #: Files copied as they are from the package.
 _BUNDLED = (REGIONS_FILE, SSB_FILE, CROSSWALK_FILE)
 #: Every file of the demo folder, in the order written.
-DEMO_FILES = (*_BUNDLED, REGISTER_FILE, UNGDATA_FILE, FHI_FILE, README_FILE)
+DEMO_FILES = (*_BUNDLED, REGISTER_FILE, UNGDATA_FILE, FHI_FILE, NATIONAL_FILE, README_FILE)
+
+# National reference shares (synthetic, of the order Ungdata and SSB report):
+# indicator → age band → (female share, male share), and respondents or persons
+# per sex and year.
+_NATIONAL: dict[str, dict[str, tuple[float, float]]] = {
+    "ungdata_loneliness": {"8-10 trinn": (0.27, 0.13), "VG1-VG3": (0.31, 0.16)},
+    "ungdata_depressive_symptoms": {"8-10 trinn": (0.22, 0.09), "VG1-VG3": (0.27, 0.11)},
+    "ungdata_school_wellbeing": {"8-10 trinn": (0.89, 0.90), "VG1-VG3": (0.87, 0.88)},
+    "ungdata_bullied": {"8-10 trinn": (0.07, 0.07), "VG1-VG3": (0.04, 0.05)},
+    "ungdata_local_satisfaction": {"8-10 trinn": (0.70, 0.73), "VG1-VG3": (0.66, 0.69)},
+    "upper_secondary_completed": {"21": (0.81, 0.72)},
+}
+_NATIONAL_SIZE = {"ungdata": 45_000, "upper_secondary_completed": 31_000}
 
 # Kommuner in the FHI-style file: code, name, first and last year, low-income
 # share, children. Gamlevik and Østervik merged into Fjordvik in 2020 (a
@@ -114,6 +128,8 @@ bytes. Every number is synthetic: no real person is described.
   export (decimal comma, "K-" region cells). Gamlevik `9912` and Østervik `9913`
   merged into Fjordvik `9903` in 2020 (fictional); `demo_crosswalk.csv` maps the
   old codes, so the run harmonises them.
+- `land_referanse.csv`: national reference counts for the Ungdata indicators
+  and upper secondary completion, in the CountFrame layout (`format = "counts"`).
 - `ungdata.csv`: one row per respondent in the Ungdata-like surveys
   {survey_first}-{survey_last}, pupils in 8.-10. trinn and VG1-VG3:
   `lonely` and `dep1`-`dep6` (1 = ikke plaget i det hele tatt, 2 = litt plaget,
@@ -307,6 +323,40 @@ def _write_fhi(rng: np.random.Generator, path: Path) -> None:
     table.to_csv(path, sep=";", index=False, lineterminator="\n", encoding="utf-8-sig")
 
 
+def _write_national(rng: np.random.Generator, path: Path) -> None:
+    """National reference counts in the CountFrame layout (the ``counts`` input format)."""
+    pieces = []
+    for indicator, bands in _NATIONAL.items():
+        ungdata = indicator.startswith("ungdata_")
+        years = np.array(SURVEY_YEARS if ungdata else YEARS)
+        size = _NATIONAL_SIZE["ungdata" if ungdata else indicator]
+        for band, shares in bands.items():
+            for sex, share in zip(("female", "male"), shares, strict=True):
+                n = rng.poisson(size, len(years))
+                pieces.append(
+                    pd.DataFrame(
+                        {
+                            "indicator": indicator,
+                            "period": years.astype(str),
+                            "age": band,
+                            "sex": sex,
+                            "numerator": rng.binomial(n, share),
+                            "denominator": n,
+                        }
+                    )
+                )
+    table = pd.concat(pieces, ignore_index=True)
+    keys = ["indicator", "period", "age"]
+    total = table.groupby(keys, sort=False)[["numerator", "denominator"]].sum().reset_index()
+    table = pd.concat([table, total.assign(sex="total")], ignore_index=True)
+    table = table.assign(region="0", region_name="Hele landet", status="")
+    columns = ["indicator", "region", "region_name", "period", "age", "sex"]
+    table = table.sort_values(columns, kind="mergesort")
+    table[[*columns, "numerator", "denominator", "status"]].to_csv(
+        path, index=False, lineterminator="\n", encoding="utf-8"
+    )
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
@@ -347,6 +397,7 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
     _write_csv(register, target / REGISTER_FILE)
     _write_csv(ungdata, target / UNGDATA_FILE)
     _write_fhi(rng, target / FHI_FILE)
+    _write_national(rng, target / NATIONAL_FILE)
     (target / README_FILE).write_text(
         _README.format(
             seed=seed,
