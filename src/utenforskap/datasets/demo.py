@@ -374,15 +374,15 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
     Returns
     -------
     list of pathlib.Path
-        The files written: ``regions.csv``, ``register.csv``, ``ungdata.csv`` and
-        ``README.md``.
+        The files written, in the order of :data:`DEMO_FILES`.
 
     Examples
     --------
     >>> import tempfile
     >>> from utenforskap.datasets import write_demo_data
-    >>> [p.name for p in write_demo_data(tempfile.mkdtemp())]
-    ['regions.csv', 'register.csv', 'ungdata.csv', 'README.md']
+    >>> names = [p.name for p in write_demo_data(tempfile.mkdtemp())]
+    >>> names[:3], names[-1]
+    (['regions.csv', 'ssb_neet_land.json', 'demo_crosswalk.csv'], 'README.md')
     """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
