@@ -38,3 +38,17 @@ def test_computing_does_not_load_matplotlib() -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_thing"):
         _ = utenforskap.no_such_thing
+
+
+def test_exports_are_not_shadowed_by_submodules() -> None:
+    # Importing a submodule binds its name on the package: a public function
+    # must not share its name with a module.
+    import importlib
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(utenforskap.__path__, prefix="utenforskap."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    for name in utenforskap._LAZY:
+        assert not isinstance(getattr(utenforskap, name), types.ModuleType), name

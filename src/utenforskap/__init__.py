@@ -19,7 +19,7 @@ _LAZY: dict[str, str] = {
     "compute": "utenforskap.pipeline",
     "load_config": "utenforskap.config",
     # reading
-    "read_microdata": "utenforskap.aggregate",
+    "read_microdata": "utenforskap.microdata",
     "read_jsonstat": "utenforskap.io",
     "read_px": "utenforskap.io",
     "read_table": "utenforskap.io",
@@ -28,7 +28,7 @@ _LAZY: dict[str, str] = {
     "observations_to_counts": "utenforskap.io",
     "read_official_counts": "utenforskap.io",
     # counting and geography
-    "aggregate": "utenforskap.aggregate",
+    "aggregate": "utenforskap.microdata",
     "harmonise": "utenforskap.geo",
     "read_crosswalk": "utenforskap.geo",
     "rollup_levels": "utenforskap.geo",

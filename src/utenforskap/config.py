@@ -662,6 +662,14 @@ def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:
     ConfigError
         Missing or unreadable file, invalid TOML (with line and column), or an
         invalid key or value.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from utenforskap.datasets import demo_config_path
+    >>> cfg = load_config(demo_config_path(), base=Path("/srv/kommune"))
+    >>> cfg.geography.kommune, [i.format for i in cfg.inputs][:2]
+    ('9901', ['microdata', 'microdata'])
     """
     file = Path(path)
     try:

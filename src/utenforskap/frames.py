@@ -308,6 +308,17 @@ def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) ->
         As :func:`validate_counts`, plus a missing IndicatorFrame column, an
         unknown ``comparison`` or ``suppression_reason``, a suppressed row that
         still shows a value, or an interval that does not contain its value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from utenforskap.indicators import compute_indicators
+    >>> cf = pd.DataFrame({"indicator": ["neet"], "region": ["0301"],
+    ...     "region_name": ["Oslo"], "period": ["2023"], "age": ["16-25"],
+    ...     "sex": ["total"], "numerator": [9.0], "denominator": [100.0],
+    ...     "status": [""]})
+    >>> validate_indicators(compute_indicators(cf)).shape
+    (1, 20)
     """
     _require_columns(frame, INDICATOR_COLUMNS, source)
     suppressed = frame[SUPPRESSED].to_numpy(dtype=bool)

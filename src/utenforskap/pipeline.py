@@ -16,7 +16,6 @@ import pandas as pd
 
 from utenforskap import __version__
 from utenforskap import frames as F
-from utenforskap.aggregate import aggregate, read_counts, read_microdata
 from utenforskap.atomic import atomic_folder, current_version, recover
 from utenforskap.config import GeographyConfig, InputConfig, RunConfig, load_config
 from utenforskap.datasets.demo import DEMO_DIR, demo_config_path, ensure_demo_data
@@ -52,6 +51,7 @@ from utenforskap.manifest import (
     stale_reasons,
     write_manifest,
 )
+from utenforskap.microdata import aggregate, read_counts, read_microdata
 from utenforskap.output import write_tables
 from utenforskap.periods import pool_periods
 from utenforskap.registry import INDICATORS
@@ -252,6 +252,14 @@ def compute(config: RunConfig) -> pd.DataFrame:
         IndicatorFrame after disclosure control. ``attrs["warnings"]`` holds
         JSON-safe warnings (old codes harmonised, split kommuner left out,
         pooled cells with missing years; see :func:`utenforskap.manifest.run_warnings`).
+
+    Examples
+    --------
+    >>> from utenforskap.datasets import ensure_demo_data
+    >>> _ = ensure_demo_data()  # doctest: +SKIP
+    >>> frame = compute(demo_config())  # doctest: +SKIP
+    >>> frame.loc[frame["region"] == "9901", "reference"].unique().tolist()  # doctest: +SKIP
+    ['0']
     """
     geo = config.geography
     registry = _registry(geo)

@@ -284,6 +284,12 @@ def indicator_table(lang: str = "nb") -> pd.DataFrame:
     pandas.DataFrame
         Columns ``id``, ``title``, ``unit``, ``theme``, ``high_is_bad``,
         ``default_ages`` (comma-separated) and ``definition``.
+
+    Examples
+    --------
+    >>> table = indicator_table("en")
+    >>> table.loc[table["id"] == "neet", ["unit", "high_is_bad"]].values.tolist()
+    [['percent', True]]
     """
     en = lang == "en"
     rows = [

@@ -56,6 +56,14 @@ def trend_lines(
         One line per region (label = region name) through the published values,
         with gaps where a cell is hidden, and a shaded band from ``ci_lower`` to
         ``ci_upper``; periods in sorted order on the x axis.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> frame = ut.run(write=False)  # doctest: +SKIP
+    >>> neet = frame.query("indicator == 'neet' and age == '16-25'")  # doctest: +SKIP
+    >>> ut.trend_lines(neet, regions=["9901", "990103"])  # doctest: +SKIP
+    <Axes: ...>
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D

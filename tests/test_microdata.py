@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from utenforskap import frames as F
-from utenforskap.aggregate import aggregate, read_microdata
 from utenforskap.errors import DataError
+from utenforskap.microdata import aggregate, read_microdata
 from utenforskap.registry import get_indicator
 
 SCHOOL_GROUPS = {

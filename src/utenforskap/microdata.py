@@ -1,4 +1,4 @@
-"""Microdata (one row per person or respondent) → CountFrame, vectorised."""
+"""Microdata (one row per person or respondent) → CountFrame, vectorised; counts files."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ def read_microdata(path: str | Path, *, required: Sequence[str] = ()) -> pd.Data
     ------
     DataError
         Unreadable or undecodable file, a ragged row, or a missing column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = path.write_text("district,year,neet\n030101,2024,1\n030102,2024,\n")
+    >>> read_microdata(path, required=["district"]).to_dict("list")
+    {'district': ['030101', '030102'], 'year': ['2024', '2024'], 'neet': ['1', '']}
     """
     file = Path(path)
     try:
