@@ -46,7 +46,7 @@ def read_microdata(path: str | Path, *, required: Sequence[str] = ()) -> pd.Data
     >>> import tempfile
     >>> from pathlib import Path
     >>> path = Path(tempfile.mkdtemp()) / "m.csv"
-    >>> _ = path.write_text("district,year,neet\n030101,2024,1\n030102,2024,\n")
+    >>> _ = path.write_text("district,year,neet\\n030101,2024,1\\n030102,2024,\\n")
     >>> read_microdata(path, required=["district"]).to_dict("list")
     {'district': ['030101', '030102'], 'year': ['2024', '2024'], 'neet': ['1', '']}
     """
