@@ -74,8 +74,8 @@ class Indicator:
         Direction: whether a high value is unfavourable (colours comparisons).
     theme
         Key of :data:`THEMES`.
-    source_nb
-        Text after "Kilde:" on figures.
+    source_nb, source_en
+        Text after "Kilde:" / "Source:" on figures.
     rule
         How microdata count towards it (:class:`Rule`), or None when it is only
         read as counts from official statistics.
@@ -95,6 +95,7 @@ class Indicator:
     default_ages: tuple[str, ...] = ()
     unit_nb: str = "prosent"
     unit_en: str = "percent"
+    source_en: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     def title(self, lang: str = "nb") -> str:
@@ -105,6 +106,10 @@ class Indicator:
         """Definition in ``lang`` (``"nb"`` or ``"en"``)."""
         return self.definition_en if lang == "en" else self.definition_nb
 
+    def source(self, lang: str = "nb") -> str:
+        """Source text in ``lang``; bokmål when no English text is given."""
+        return self.source_en if lang == "en" and self.source_en else self.source_nb
+
     def unit(self, lang: str = "nb") -> str:
         """Unit in ``lang`` (``"nb"`` or ``"en"``)."""
         return self.unit_en if lang == "en" else self.unit_nb
@@ -112,6 +117,8 @@ class Indicator:
 
 _REGISTER = "registerdata (syntetiske i demo)"
 _UNGDATA = "Ungdata-undersøkelsen (NOVA/KoRus; syntetiske i demo)"
+_REGISTER_EN = "register data (synthetic in the demo)"
+_UNGDATA_EN = "the Ungdata survey (NOVA/KoRus; synthetic in the demo)"
 _DEPRESSION_ITEMS = tuple(f"dep{k}" for k in range(1, 7))
 
 INDICATORS: dict[str, Indicator] = {
@@ -128,6 +135,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="work_education",
             high_is_bad=True,
             source_nb=_REGISTER,
+            source_en=_REGISTER_EN,
             rule=Rule(items=("neet",)),
             default_ages=("16-19", "20-25", "16-25"),
         ),
@@ -140,6 +148,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="work_education",
             high_is_bad=False,
             source_nb=_REGISTER,
+            source_en=_REGISTER_EN,
             rule=Rule(items=("upper_secondary",)),
             default_ages=("21",),
         ),
@@ -158,6 +167,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="economy",
             high_is_bad=True,
             source_nb=_REGISTER,
+            source_en=_REGISTER_EN,
             rule=Rule(items=("low_income",)),
             default_ages=("0-17",),
         ),
@@ -172,6 +182,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="mental_health",
             high_is_bad=True,
             source_nb=_UNGDATA,
+            source_en=_UNGDATA_EN,
             rule=Rule(items=("lonely",), kind="any_of", values=(3, 4)),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -190,6 +201,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="mental_health",
             high_is_bad=True,
             source_nb=_UNGDATA,
+            source_en=_UNGDATA_EN,
             rule=Rule(items=_DEPRESSION_ITEMS, kind="mean_at_least", threshold=3.0, min_answered=4),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -202,6 +214,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="mental_health",
             high_is_bad=False,
             source_nb=_UNGDATA,
+            source_en=_UNGDATA_EN,
             rule=Rule(items=("school_wellbeing",), kind="any_of", values=(1, 2)),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -219,6 +232,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="participation",
             high_is_bad=True,
             source_nb=_UNGDATA,
+            source_en=_UNGDATA_EN,
             rule=Rule(items=("bullied",), kind="any_of", values=(3, 4)),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -231,6 +245,7 @@ INDICATORS: dict[str, Indicator] = {
             theme="participation",
             high_is_bad=False,
             source_nb=_UNGDATA,
+            source_en=_UNGDATA_EN,
             rule=Rule(items=("local_satisfaction",), kind="any_of", values=(1, 2)),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),

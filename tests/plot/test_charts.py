@@ -173,6 +173,8 @@ def test_figure_texts_in_both_languages_and_long_titles_wrap() -> None:
     assert any("Kilde: " in t and "beregninger: utenforskap" in t for t in nb_texts)
     assert any(t.startswith("prosent · 16-25 år · 2024") for t in nb_texts)
     assert any(t.startswith("percent · 16-25 years · 2024") for t in en_texts)
+    assert any("Kilde: registerdata" in t for t in nb_texts)
+    assert any("Source: register data" in t for t in en_texts)
     # The English NEET title is longer than one line of an A4 figure: it wraps
     # and every text stays inside the figure.
     renderer = FigureCanvasAgg(en).get_renderer()

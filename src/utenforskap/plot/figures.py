@@ -43,8 +43,8 @@ __all__ = ["CHART_KINDS", "barometer_figure", "chart_figure", "district_profile"
 CHART_KINDS: tuple[str, ...] = ("bars", "trend", "funnel", "profile", "map")
 
 
-def _sources(indicators: Sequence[str]) -> str:
-    found = [INDICATORS[i].source_nb for i in indicators if i in INDICATORS]
+def _sources(indicators: Sequence[str], lang: str = "nb") -> str:
+    found = [INDICATORS[i].source(lang) for i in indicators if i in INDICATORS]
     return "; ".join(dict.fromkeys(found)) or "utenforskap"
 
 
@@ -163,7 +163,7 @@ def chart_figure(
             fig,
             title=title,
             subtitle=sub,
-            source=_sources([indicator]),
+            source=_sources([indicator], lang),
             lang=lang,
             suppressed=_note(shown, lang),
             synthetic=synthetic,
@@ -222,7 +222,7 @@ def barometer_figure(
             fig,
             title=text("overview", lang),
             subtitle=f"{ref_name} · {latest} · {text('total', lang)}",
-            source=_sources(list(ages)),
+            source=_sources(list(ages), lang),
             lang=lang,
             suppressed=_note(cells, lang),
             synthetic=synthetic,
@@ -390,7 +390,7 @@ def district_profile(
             title=f"{text('district_profile', lang)}: {name}",
             subtitle=f"{latest} · {text('total', lang)} · "
             + ("prosent" if lang == "nb" else "percent"),
-            source=_sources(list(ages)),
+            source=_sources(list(ages), lang),
             lang=lang,
             suppressed=_note(own, lang),
             synthetic=synthetic,
