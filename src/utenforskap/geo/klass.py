@@ -114,6 +114,21 @@ def _fetch(
     return parsed[key]
 
 
+def _items_frame(
+    items: list[Any], columns: tuple[str, ...], keys: tuple[str, ...], url: str
+) -> pd.DataFrame:
+    """Klass's JSON items as a text frame: ``keys`` of each item into ``columns``."""
+    frame = pd.DataFrame(
+        {
+            column: [str(item.get(key) or "") if isinstance(item, dict) else "" for item in items]
+            for column, key in zip(columns, keys, strict=True)
+        },
+        columns=list(columns),
+    ).astype(object)
+    frame.attrs = {"url": url}
+    return frame
+
+
 def fetch_klass_changes(
     from_date: str | dt.date,
     to_date: str | dt.date,
@@ -189,18 +204,9 @@ def fetch_klass_changes(
         show_url=show_url,
         client=client,
     )
-    frame = pd.DataFrame(
-        {
-            column: [str(item.get(key) or "") if isinstance(item, dict) else "" for item in items]
-            for column, key in zip(
-                _CHANGE_COLUMNS,
-                ("oldCode", "oldName", "newCode", "newName", "changeOccurred"),
-                strict=True,
-            )
-        },
-        columns=list(_CHANGE_COLUMNS),
-    ).astype(object)
-    frame.attrs = {"url": url}
+    frame = _items_frame(
+        items, _CHANGE_COLUMNS, ("oldCode", "oldName", "newCode", "newName", "changeOccurred"), url
+    )
     return frame.sort_values(
         ["change_occurred", "old_code", "new_code"], kind="mergesort"
     ).reset_index(drop=True)
@@ -249,18 +255,9 @@ def fetch_klass_codes(
         show_url=show_url,
         client=client,
     )
-    frame = pd.DataFrame(
-        {
-            column: [str(item.get(key) or "") if isinstance(item, dict) else "" for item in items]
-            for column, key in zip(
-                _CODE_COLUMNS,
-                ("code", "name", "parentCode", "level", "validFrom", "validTo"),
-                strict=True,
-            )
-        },
-        columns=list(_CODE_COLUMNS),
-    ).astype(object)
-    frame.attrs = {"url": url}
+    frame = _items_frame(
+        items, _CODE_COLUMNS, ("code", "name", "parentCode", "level", "validFrom", "validTo"), url
+    )
     return frame.sort_values("code", kind="mergesort").reset_index(drop=True)
 
 
