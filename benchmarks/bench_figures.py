@@ -26,8 +26,8 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import suppress
 from utenforskap.indicators import compute_indicators
+from utenforskap.publish.pack import write_figure_pack, write_index
 from utenforskap.registry import INDICATORS
-from utenforskap.report import write_figure_pack, write_index
 
 DISTRICTS = 30
 # The registry's eight and two of a user's own (named by id in the figures).

@@ -15,9 +15,9 @@ __version__ = "0.1.0"
 # Public names loaded on first use, so ``import utenforskap`` stays fast.
 _LAZY: dict[str, str] = {
     # the run
-    "run": "utenforskap.pipeline",
-    "compute": "utenforskap.pipeline",
-    "load_config": "utenforskap.config",
+    "run": "utenforskap.job.pipeline",
+    "compute": "utenforskap.job.pipeline",
+    "load_config": "utenforskap.job.config",
     # reading
     "read_microdata": "utenforskap.microdata",
     "read_jsonstat": "utenforskap.io",

@@ -2,6 +2,6 @@
 
 import sys
 
-from utenforskap.cli import main
+from utenforskap.job.cli import main
 
 sys.exit(main())

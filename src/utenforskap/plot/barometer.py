@@ -18,10 +18,10 @@ from utenforskap.plot._legend import (
     judgement_handles,
     legend_below,
 )
-from utenforskap.plot._select import display_names, districts_of, latest_period, reference_row
 from utenforskap.plot.labels import format_number, text, wrap
 from utenforskap.plot.style import COLOURS
 from utenforskap.registry import INDICATORS
+from utenforskap.select import display_names, districts_of, latest_period, reference_row
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

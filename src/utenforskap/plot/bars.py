@@ -9,7 +9,9 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.plot._legend import HATCH, comparison_handles, hidden_handle, legend_below
-from utenforskap.plot._select import (
+from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
+from utenforskap.plot.style import COLOURS, comparison_colour
+from utenforskap.select import (
     display_names,
     districts_of,
     high_is_bad_of,
@@ -18,8 +20,6 @@ from utenforskap.plot._select import (
     single,
     unit_of,
 )
-from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
-from utenforskap.plot.style import COLOURS, comparison_colour
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -13,7 +13,6 @@ from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
 from utenforskap.errors import DataError
 from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
-from utenforskap.plot._select import display_names, period_order, reference_row, select
 from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
 from utenforskap.plot.bars import district_bars
 from utenforskap.plot.decorate import decorate, subtitle
@@ -30,6 +29,7 @@ from utenforskap.plot.style import (
 )
 from utenforskap.plot.trend import trend_lines
 from utenforskap.registry import INDICATORS
+from utenforskap.select import display_names, period_order, reference_row, select
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -11,7 +11,9 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.errors import DataError
 from utenforskap.plot._legend import legend_below
-from utenforskap.plot._select import (
+from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
+from utenforskap.plot.style import COLOURS
+from utenforskap.select import (
     display_names,
     districts_of,
     high_is_bad_of,
@@ -20,8 +22,6 @@ from utenforskap.plot._select import (
     single,
     unit_of,
 )
-from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
-from utenforskap.plot.style import COLOURS
 from utenforskap.stats.funnel import FUNNEL_LEVELS, funnel_classify, funnel_limits
 
 if TYPE_CHECKING:

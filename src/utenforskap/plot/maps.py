@@ -14,9 +14,9 @@ from utenforskap import frames as F
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import is_unknown_district
 from utenforskap.plot._legend import HATCH, hidden_handle
-from utenforskap.plot._select import display_names, districts_of, select, single, unit_of
 from utenforskap.plot.labels import format_number, text
 from utenforskap.plot.style import COLOURS, SEQUENTIAL
+from utenforskap.select import display_names, districts_of, select, single, unit_of
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -355,8 +355,8 @@ def tile_map(
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
-    from utenforskap.plot._select import reference_row
     from utenforskap.plot.labels import wrap
+    from utenforskap.select import reference_row
 
     ind_id, rows = _cells(data, indicator, period, age, sex)
     ref_code = reference if reference is not None else reference_row(rows)[0]

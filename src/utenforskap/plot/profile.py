@@ -12,9 +12,9 @@ from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
 from utenforskap.plot._legend import legend_below
-from utenforskap.plot._select import display_names, select, single, unit_of
 from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
+from utenforskap.select import display_names, select, single, unit_of
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

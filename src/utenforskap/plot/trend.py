@@ -10,9 +10,9 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.plot._legend import legend_below
-from utenforskap.plot._select import period_order, select, single
 from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
+from utenforskap.select import period_order, select, single
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

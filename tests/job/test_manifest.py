@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from utenforskap import frames as F
-from utenforskap.config import load_config
 from utenforskap.datasets import demo_config_path
 from utenforskap.geo import HarmoniseReport
-from utenforskap.manifest import (
+from utenforskap.job.config import load_config
+from utenforskap.job.manifest import (
     MANIFEST_VERSION,
     config_digest,
     file_record,

@@ -17,15 +17,15 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
 from utenforskap.errors import DataError
-from utenforskap.plot._select import (
+from utenforskap.plot.labels import format_value, period_span, text
+from utenforskap.registry import INDICATORS, THEMES
+from utenforskap.select import (
     display_names,
     districts_of,
     latest_period,
     period_order,
     reference_row,
 )
-from utenforskap.plot.labels import format_value, period_span, text
-from utenforskap.registry import INDICATORS, THEMES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

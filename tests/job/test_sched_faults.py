@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import cli_command, run_cli
 from sched_support import (
     copy_work,
     shared_small_run,
@@ -22,6 +20,8 @@ from sched_support import (
     without_manifest,
     write_config,
 )
+
+from conftest import cli_command, run_cli
 from utenforskap.datasets import write_demo_data
 
 OUT = Path("data") / "processed"

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from conftest import run_cli
 from sched_support import (
     copy_work,
     manifest,
@@ -19,6 +17,8 @@ from sched_support import (
     without_manifest,
     write_config,
 )
+
+from conftest import run_cli
 from utenforskap import __version__
 from utenforskap import frames as F
 
@@ -249,9 +249,9 @@ def _ssb_config(work: Path, fmt: str) -> Path:
 
 
 def test_ssb_input_reads_the_cache_and_is_in_the_manifest(work: Path) -> None:
-    from utenforskap.config import load_config
     from utenforskap.io import fetch_ssb
-    from utenforskap.pipeline import compute, run
+    from utenforskap.job.config import load_config
+    from utenforskap.job.pipeline import compute, run
 
     recorded = (work / "data" / "raw" / "demo" / "ssb_neet_land.json").read_bytes()
     client = _RecordedSSB(recorded)
@@ -299,7 +299,7 @@ def test_ssb_run_then_dry_run_says_skip(work: Path) -> None:
 
 
 def test_logged_warnings_reach_the_manifest(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from utenforskap.pipeline import run
+    from utenforskap.job.pipeline import run
 
     # What a run killed while holding the lock leaves behind.
     dead = {"pid": 999999, "host": "analyse01", "started": "2026-01-01T02:00:00+00:00"}

@@ -17,7 +17,7 @@ from utenforskap.errors import UtenforskapError
 
 __all__ = ["EXIT_LOCKED", "RunLockedError", "lock_holder", "lock_path", "run_lock"]
 
-log = logging.getLogger("utenforskap.runlock")
+log = logging.getLogger("utenforskap.job.lock")
 
 #: Exit code of a run that found another run holding the lock.
 EXIT_LOCKED = 3

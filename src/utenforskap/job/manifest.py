@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.config import RunConfig
+from utenforskap.job.config import RunConfig
 
 __all__ = [
     "MANIFEST_NAME",
@@ -215,7 +215,7 @@ def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
     Parameters
     ----------
     frame
-        The output of :func:`utenforskap.pipeline.compute`.
+        The output of :func:`utenforskap.job.pipeline.compute`.
 
     Returns
     -------

@@ -21,11 +21,11 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USER = 2
-EXIT_LOCKED = 3  # utenforskap.runlock.EXIT_LOCKED; kept here so --help needs no imports
+EXIT_LOCKED = 3  # utenforskap.job.lock.EXIT_LOCKED; kept here so --help needs no imports
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
-log = logging.getLogger("utenforskap.cli")
+log = logging.getLogger("utenforskap.job.cli")
 
 
 class _Terminated(BaseException):
@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
     """The command's result line on stderr (silent with --quiet)."""
-    from utenforskap.logs import utc_stamp
+    from utenforskap.job.logs import utc_stamp
 
     if args.quiet:
         return
@@ -129,12 +129,12 @@ def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from utenforskap import pipeline
-    from utenforskap.logs import Progress
-    from utenforskap.manifest import relative
+    from utenforskap.job import pipeline
+    from utenforskap.job.logs import Progress
+    from utenforskap.job.manifest import relative
 
     if args.dry_run:
-        from utenforskap.dryrun import dry_run
+        from utenforskap.job.dryrun import dry_run
 
         for line in dry_run(args.config, out=args.out, force=args.force):
             print(line)
@@ -194,7 +194,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from utenforskap.config import load_config, missing_files
+    from utenforskap.job.config import load_config, missing_files
 
     cfg = load_config(args.config)
     missing = missing_files(cfg)
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         3 another run holds the output folder's lock, 1 an unexpected
         failure, 130 interrupted, 143 terminated.
     """
-    from utenforskap.logs import logging_to
+    from utenforskap.job.logs import logging_to
 
     args = _parser().parse_args(argv)
     with logging_to(verbose=args.verbose, quiet=args.quiet, fmt=args.log_format):

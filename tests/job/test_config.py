@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utenforskap.cli import main
-from utenforskap.config import SSB_CACHE, load_config, missing_files, parse_config
 from utenforskap.datasets import demo_config_path
 from utenforskap.errors import ConfigError
+from utenforskap.job.cli import main
+from utenforskap.job.config import SSB_CACHE, load_config, missing_files, parse_config
 
 DEMO: dict[str, Any] = tomllib.loads(demo_config_path().read_text(encoding="utf-8"))
 #: Position of an input appended after the demo's own.

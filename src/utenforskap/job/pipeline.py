@@ -16,8 +16,6 @@ import pandas as pd
 
 from utenforskap import __version__
 from utenforskap import frames as F
-from utenforskap.atomic import atomic_folder, current_version, recover
-from utenforskap.config import GeographyConfig, InputConfig, RunConfig, load_config
 from utenforskap.datasets.demo import DEMO_DIR, demo_config_path, ensure_demo_data
 from utenforskap.disclosure import rules_from_config, suppress
 from utenforskap.errors import ConfigError, UtenforskapError
@@ -36,8 +34,11 @@ from utenforskap.io import (
     observations_to_counts,
     read_official_counts,
 )
-from utenforskap.logs import Progress
-from utenforskap.manifest import (
+from utenforskap.job.atomic import atomic_folder, current_version, recover
+from utenforskap.job.config import GeographyConfig, InputConfig, RunConfig, load_config
+from utenforskap.job.lock import run_lock
+from utenforskap.job.logs import Progress
+from utenforskap.job.manifest import (
     MANIFEST_VERSION,
     config_digest,
     config_files,
@@ -52,10 +53,9 @@ from utenforskap.manifest import (
     write_manifest,
 )
 from utenforskap.microdata import aggregate, read_counts, read_microdata
-from utenforskap.output import write_tables
 from utenforskap.periods import pool_periods
+from utenforskap.publish.tables import write_tables
 from utenforskap.registry import INDICATORS
-from utenforskap.runlock import run_lock
 
 __all__ = [
     "OutputError",
@@ -251,7 +251,7 @@ def compute(config: RunConfig) -> pd.DataFrame:
     pandas.DataFrame
         IndicatorFrame after disclosure control. ``attrs["warnings"]`` holds
         JSON-safe warnings (old codes harmonised, split kommuner left out,
-        pooled cells with missing years; see :func:`utenforskap.manifest.run_warnings`).
+        pooled cells with missing years; see :func:`utenforskap.job.manifest.run_warnings`).
 
     Examples
     --------
@@ -371,7 +371,7 @@ def _utc_now() -> str:
 
 
 def _write(frame: pd.DataFrame, cfg: RunConfig, work: Path, progress: Progress | None) -> None:
-    from utenforskap.report import write_figure_pack, write_index
+    from utenforskap.publish.pack import write_figure_pack, write_index
 
     def step(text: str) -> None:
         if progress is not None:
@@ -415,9 +415,9 @@ def run(
     """Run the whole job: inputs → counts → indicators → suppression → tables, figures, manifest.
 
     Writing holds a lock on the output folder (a second run exits with
-    :class:`~utenforskap.runlock.RunLockedError`), writes a new complete
+    :class:`~utenforskap.job.lock.RunLockedError`), writes a new complete
     version beside it and swaps it in atomically (see
-    :func:`~utenforskap.atomic.atomic_folder`), and records inputs, outputs
+    :func:`~utenforskap.job.atomic.atomic_folder`), and records inputs, outputs
     and warnings in ``manifest.json``. When the inputs, the configuration and
     the package version are those of the current outputs' manifest (and the
     outputs are intact), nothing is recomputed.
@@ -425,7 +425,7 @@ def run(
     Parameters
     ----------
     config
-        A :class:`~utenforskap.config.RunConfig`, a path to a TOML file, or
+        A :class:`~utenforskap.job.config.RunConfig`, a path to a TOML file, or
         None for the bundled demo (its data are generated into
         ``data/raw/demo`` on first use).
     out

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import run_cli
 from utenforskap import frames as F
-from utenforskap.cli import main
 from utenforskap.datasets import demo_config_path
+from utenforskap.job.cli import main
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -207,7 +207,7 @@ def test_config_key_typo_suggests(demo_copy: Path) -> None:
 def test_unexpected_error_exits_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import utenforskap.pipeline as pipeline
+    import utenforskap.job.pipeline as pipeline
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from utenforskap.logs import Progress, configure_logging
+from utenforskap.job.logs import Progress, configure_logging
 
 
 class _Terminal(io.StringIO):
@@ -29,7 +29,7 @@ def _restore() -> object:
 def test_text_lines_and_levels() -> None:
     out = io.StringIO()
     configure_logging(stream=out)
-    log = logging.getLogger("utenforskap.pipeline")
+    log = logging.getLogger("utenforskap.job.pipeline")
     log.info("hidden at the default level")
     log.warning("2 rows left out")
     assert out.getvalue() == "utenforskap: warning: 2 rows left out\n"
@@ -43,18 +43,20 @@ def test_quiet_keeps_only_errors_and_verbose_adds_time() -> None:
     assert out.getvalue() == "utenforskap: error: shown\n"
     out = io.StringIO()
     configure_logging(verbose=1, stream=out)
-    logging.getLogger("utenforskap.cli").info("step")
+    logging.getLogger("utenforskap.job.cli").info("step")
     line = out.getvalue()
-    assert line.endswith("INFO    utenforskap.cli: step\n") and line[:4].isdigit() and "Z " in line
+    assert (
+        line.endswith("INFO    utenforskap.job.cli: step\n") and line[:4].isdigit() and "Z " in line
+    )
 
 
 def test_json_lines_carry_extra_fields() -> None:
     out = io.StringIO()
     configure_logging(fmt="json", stream=out)
-    logging.getLogger("utenforskap.cli").error("boom", extra={"exit_code": 2})
+    logging.getLogger("utenforskap.job.cli").error("boom", extra={"exit_code": 2})
     record = json.loads(out.getvalue())
     assert record["level"] == "ERROR" and record["message"] == "boom"
-    assert record["exit_code"] == 2 and record["logger"] == "utenforskap.cli"
+    assert record["exit_code"] == 2 and record["logger"] == "utenforskap.job.cli"
     assert record["time"].endswith("Z")
 
 
@@ -69,7 +71,7 @@ def test_configuring_twice_keeps_one_handler() -> None:
 def test_progress_plain_lines_off_a_terminal() -> None:
     out = io.StringIO()
     configure_logging(verbose=1, stream=out)
-    progress = Progress(2, logger=logging.getLogger("utenforskap.cli"), stream=out)
+    progress = Progress(2, logger=logging.getLogger("utenforskap.job.cli"), stream=out)
     progress.step("reading")
     progress.step("writing")
     progress.close()
@@ -80,7 +82,7 @@ def test_progress_plain_lines_off_a_terminal() -> None:
 def test_progress_live_line_on_a_terminal_is_cleared_for_log_lines() -> None:
     term = _Terminal()
     configure_logging(stream=term)
-    progress = Progress(2, logger=logging.getLogger("utenforskap.cli"), stream=term)
+    progress = Progress(2, logger=logging.getLogger("utenforskap.job.cli"), stream=term)
     progress.step("reading")
     logging.getLogger("utenforskap").warning("careful")
     progress.close()

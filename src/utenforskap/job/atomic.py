@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["atomic_folder", "current_version", "recover", "versions_dir"]
 
-log = logging.getLogger("utenforskap.atomic")
+log = logging.getLogger("utenforskap.job.atomic")
 
 _TMP = ".tmp-"
 _LINK = ".link-"
@@ -148,7 +148,7 @@ def atomic_folder(target: Path, *, keep_previous: bool = True) -> Iterator[Path]
     nothing. A plain folder left by an older release is moved into
     ``<folder>.runs`` first; if the run dies in the instant between that move
     and the swap, :func:`recover` re-links the newest complete version.
-    Call it holding the run lock (:func:`utenforskap.runlock.run_lock`).
+    Call it holding the run lock (:func:`utenforskap.job.lock.run_lock`).
 
     Parameters
     ----------

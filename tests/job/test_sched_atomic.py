@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utenforskap.atomic import atomic_folder, current_version, recover, versions_dir
+from utenforskap.job.atomic import atomic_folder, current_version, recover, versions_dir
 
 
 def _write(folder: Path, text: str) -> None:

@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "plot"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plot"))
 
 from plot_frames import indicator_frame
 
 from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError
+from utenforskap.publish.pack import PNG_DPI, write_figure_pack, write_index
 from utenforskap.registry import INDICATORS, THEMES
-from utenforskap.report import PNG_DPI, write_figure_pack, write_index
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
 

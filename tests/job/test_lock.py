@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from utenforskap.runlock import EXIT_LOCKED, RunLockedError, lock_holder, lock_path, run_lock
+from utenforskap.job.lock import EXIT_LOCKED, RunLockedError, lock_holder, lock_path, run_lock
 
 HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from utenforskap.runlock import run_lock
+    from utenforskap.job.lock import run_lock
     with run_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         time.sleep(60)

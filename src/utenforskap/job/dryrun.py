@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from utenforskap import __version__
-from utenforskap.atomic import current_version, versions_dir
-from utenforskap.config import RunConfig, load_config
 from utenforskap.datasets.demo import DEMO_DIR, demo_config_path
 from utenforskap.errors import FetchError
-from utenforskap.manifest import (
+from utenforskap.job.atomic import current_version, versions_dir
+from utenforskap.job.config import RunConfig, load_config
+from utenforskap.job.lock import lock_holder, lock_path
+from utenforskap.job.manifest import (
     MANIFEST_NAME,
     config_digest,
     config_files,
@@ -18,7 +19,6 @@ from utenforskap.manifest import (
     relative,
     stale_reasons,
 )
-from utenforskap.runlock import lock_holder, lock_path
 
 __all__ = ["dry_run"]
 
@@ -33,7 +33,7 @@ def dry_run(
     out: str | Path | None = None,
     force: bool = False,
 ) -> list[str]:
-    """Describe what :func:`utenforskap.pipeline.run` would do, without doing it.
+    """Describe what :func:`utenforskap.job.pipeline.run` would do, without doing it.
 
     Nothing is written, locked, generated or fetched: SSB inputs are looked
     up in their cache only.
@@ -41,7 +41,7 @@ def dry_run(
     Parameters
     ----------
     config
-        As :func:`~utenforskap.pipeline.run` (None: the bundled demo).
+        As :func:`~utenforskap.job.pipeline.run` (None: the bundled demo).
     out
         Output folder; overrides the configuration's.
     force
@@ -56,7 +56,7 @@ def dry_run(
     """
     from dataclasses import replace
 
-    from utenforskap.pipeline import cached_files, fetch_input
+    from utenforskap.job.pipeline import cached_files, fetch_input
 
     lines: list[str] = []
     if config is None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "plot"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plot"))
 
 from plot_frames import indicator_frame
 
 from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError
-from utenforskap.output import (
+from utenforskap.publish.tables import (
     HIDDEN_SYMBOL,
     XLSX_HEADERS,
     write_csv,

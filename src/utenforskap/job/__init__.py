@@ -1,0 +1,1 @@
+"""The run machinery: configuration, plan, pipeline, manifest, atomic folders, lock, logs, CLI."""

@@ -1,0 +1,1 @@
+"""Publishing: tables (CSV, Parquet, XLSX), the figure pack, the PDF report and the index page."""
