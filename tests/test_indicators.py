@@ -9,7 +9,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.indicators import compute_indicators, default_reference
 from utenforskap.periods import pool_periods
 
@@ -150,7 +150,7 @@ def test_pooled_periods_flow_through():
 def test_pipeline_call_signature_and_errors():
     out = compute_indicators(OSLO, method="wilson", level=0.95, multiplier=100.0)
     assert len(out) == len(OSLO)
-    with pytest.raises(DataError, match="method must be one of 'wilson', 'clopper-pearson'"):
+    with pytest.raises(ParameterError, match="method must be one of 'wilson', 'clopper-pearson'"):
         compute_indicators(OSLO, method="wald")
     with pytest.raises(DataError, match="level must lie strictly between 0 and 1; not 95"):
         compute_indicators(OSLO, level=95)

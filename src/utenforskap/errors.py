@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["ConfigError", "DataError", "FetchError", "UtenforskapError"]
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "FetchError",
+    "ParameterError",
+    "UtenforskapError",
+    "check_choice",
+    "choice_problem",
+]
 
 
 def _show(value: Any) -> str:
@@ -131,3 +141,100 @@ class FetchError(UtenforskapError):
         if url is not None:
             text = f"{text} [{url}]"
         super().__init__(text)
+
+
+class ParameterError(UtenforskapError, ValueError):
+    """A function was called with an argument outside its allowed values.
+
+    Parameters
+    ----------
+    message
+        What was wrong, naming the parameter, the allowed values and the value given.
+    parameter
+        The parameter's name.
+    value
+        The value given.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, parameter: str | None = None, value: Any = None) -> None:
+        self.parameter = parameter
+        self.value = value
+        super().__init__(message)
+
+
+def choice_problem(value: object, choices: Iterable[object]) -> str:
+    """Describe why ``value`` is not one of ``choices``: the allowed values and a close match.
+
+    Parameters
+    ----------
+    value
+        The value given.
+    choices
+        The allowed values.
+
+    Returns
+    -------
+    str
+        E.g. ``"must be one of 'wilson', 'jeffreys'; not 'wilsn' (did you mean 'wilson'?)"``.
+
+    Examples
+    --------
+    >>> choice_problem("wilsn", ("wilson", "jeffreys"))
+    "must be one of 'wilson', 'jeffreys'; not 'wilsn' (did you mean 'wilson'?)"
+    """
+    allowed = list(choices)
+    text = f"must be one of {', '.join(map(repr, allowed))}; not {value!r}"
+    if isinstance(value, str):
+        words = [a for a in allowed if isinstance(a, str)]
+        close = difflib.get_close_matches(value, words, n=1)
+        if close:
+            text += f" (did you mean {close[0]!r}?)"
+    return text
+
+
+def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``; raise :class:`ParameterError` otherwise.
+
+    The one check behind every "must be one of" in the package, so every such
+    message reads the same: the parameter, the allowed values, the value given.
+
+    Parameters
+    ----------
+    name
+        The parameter's name, as the user wrote it.
+    value
+        The value given.
+    choices
+        The allowed values.
+
+    Returns
+    -------
+    object
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not among ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("method", "wilson", ("wilson", "jeffreys"))
+    'wilson'
+    >>> check_choice("method", "wald", ("wilson", "jeffreys"))
+    Traceback (most recent call last):
+    ...
+    utenforskap.errors.ParameterError: method must be one of 'wilson', 'jeffreys'; not 'wald'
+    """
+    allowed = tuple(choices)
+    try:
+        ok = value in allowed
+    except TypeError:  # unhashable or uncomparable values are never allowed
+        ok = False
+    if not ok:
+        raise ParameterError(
+            f"{name} {choice_problem(value, allowed)}", parameter=name, value=value
+        )
+    return value

@@ -9,9 +9,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import parent_code
-from utenforskap.stats._checks import check_choice, check_level, check_positive
+from utenforskap.stats._checks import check_level, check_positive
 from utenforskap.stats.compare import compare_with_reference
 from utenforskap.stats.intervals import PROPORTION_METHODS, proportion_ci
 
@@ -150,7 +150,7 @@ def compute_indicators(
     >>> compute_indicators(cf)[["region", "value", "comparison"]].to_numpy().tolist()
     [['0301', 9.0, 'not_tested'], ['030101', 15.0, 'higher']]
     """
-    check_choice(method, PROPORTION_METHODS)
+    check_choice("method", method, PROPORTION_METHODS)
     lvl = check_level(level)
     scale = check_positive(multiplier, "multiplier")
     if not isinstance(holm, bool):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.registry import Rule
 
 __all__ = ["aggregate", "read_counts", "read_microdata"]
@@ -133,9 +133,8 @@ def _trait(frame: pd.DataFrame, rule: Rule, source: object) -> tuple[np.ndarray,
             mean = np.nansum(answers, axis=1) / answered
         hit = enough & (mean >= rule.threshold)
         return hit.astype(float), enough.astype(float)
-    raise DataError(
-        f"unknown rule kind {rule.kind!r}; expected 'flag', 'any_of' or 'mean_at_least'"
-    )
+    check_choice("rule.kind", rule.kind, ("flag", "any_of", "mean_at_least"))
+    raise AssertionError("unreachable")
 
 
 def _band_masks(

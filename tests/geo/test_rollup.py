@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.frames import validate_counts
 from utenforskap.geo import (
     RegionRegistry,
@@ -135,5 +135,5 @@ def test_coverage_without_districts_is_empty(make_counts):
 
 
 def test_to_must_be_a_level(make_counts):
-    with pytest.raises(DataError, match="to must be one of"):
+    with pytest.raises(ParameterError, match="to must be one of"):
         rollup_levels(make_counts(["0301"], [1], [2]), to="bydel")

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.meta_analysis import combine_effects
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.stats import dersimonian_laird_tau2, funnel_classify, funnel_limits
 
 # Source: PHEindicatormethods (UKHSA), tests/testthat/testdata_funnel_prop_outputs.csv,
@@ -144,7 +144,7 @@ def test_classification_against_the_limits():
 
 
 def test_funnel_errors():
-    with pytest.raises(DataError, match="kind must be one of 'proportion', 'rate'; not 'ratio'"):
+    with pytest.raises(ParameterError, match="kind must be one of 'proportion', 'rate'"):
         funnel_limits([10], 0.2, kind="ratio")
     with pytest.raises(DataError, match="baseline must be a proportion strictly between 0 and 1"):
         funnel_limits([10], 20)

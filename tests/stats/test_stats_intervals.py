@@ -11,7 +11,7 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.stats import EXACT_BELOW, count_ci, proportion_ci, rate_ci
 
 RTOL = 1e-6
@@ -151,12 +151,12 @@ def test_edges_nan_and_shapes():
 
 
 def test_method_error_is_seaborn_style():
-    with pytest.raises(DataError) as err:
+    with pytest.raises(ParameterError) as err:
         proportion_ci(1, 10, method="wald")
     assert str(err.value) == (
         "method must be one of 'wilson', 'clopper-pearson', 'jeffreys'; not 'wald'"
     )
-    with pytest.raises(DataError, match="'byar', 'exact', 'auto'; not 'wilson'"):
+    with pytest.raises(ParameterError, match="'byar', 'exact', 'auto'; not 'wilson'"):
         count_ci(1, method="wilson")
 
 

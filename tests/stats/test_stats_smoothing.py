@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import optimize
 from scipy import stats as sps
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.stats import eb_smooth
 
 
@@ -121,7 +121,7 @@ def test_no_between_district_variation_pools_fully_up_to_the_group_total():
 
 def test_errors():
     data = _districts()
-    with pytest.raises(DataError, match="method must be one of 'moments', 'likelihood'; not 'ml'"):
+    with pytest.raises(ParameterError, match="method must be one of 'moments', 'likelihood'"):
         eb_smooth(data, within="kommune", method="ml")
     with pytest.raises(DataError, match="missing column 'bydel'"):
         eb_smooth(data, within="bydel")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.stats import (
     DSR_MIN_COUNT,
     dsr,
@@ -194,7 +194,7 @@ def test_dsr_errors():
         dsr(base.assign(numerator=pd.Series([10.0, "ti"], dtype=object)), by="g")
     with pytest.raises(DataError, match="missing column 'kommune'"):
         dsr(base, by="kommune")
-    with pytest.raises(DataError, match="standard must be one of 'esp2013'"):
+    with pytest.raises(ParameterError, match="standard must be one of 'esp2013'"):
         dsr(base, by="g", standard="esp1976")
 
 

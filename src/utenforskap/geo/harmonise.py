@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import GeoWarning, isin, levels_of, normalise_codes
 from utenforskap.geo.crosswalk import (
     FROM_CODE,
@@ -25,7 +25,8 @@ from utenforskap.geo.rollup import sum_into
 
 __all__ = ["HarmoniseReport", "harmonise"]
 
-_ON_SPLIT = ("report", "raise")
+#: What :func:`harmonise` does with rows of split kommuner without weights.
+ON_SPLIT: tuple[str, ...] = ("report", "raise")
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,7 @@ def harmonise(
     >>> out[["region", "region_name", "numerator", "denominator"]].values.tolist()
     [['3203', 'Asker', 70.0, 1300.0]]
     """
-    if on_split not in _ON_SPLIT:
-        raise DataError(
-            f"on_split must be one of {list(_ON_SPLIT)}; not {on_split!r}", value=on_split
-        )
+    check_choice("on_split", on_split, ON_SPLIT)
     if int(to_year) != crosswalk.to_year:
         raise DataError(
             f"the crosswalk maps to {crosswalk.to_year}, not to_year={to_year}",

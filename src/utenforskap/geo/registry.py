@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import isin, levels_of, parent_code
 
 __all__ = ["FYLKER_2024", "RegionRegistry", "read_levekarssone_map"]
@@ -298,8 +298,7 @@ class RegionRegistry:
             With ``on_conflict="raise"``, a code with different names or parents
             in two registries.
         """
-        if on_conflict not in ("raise", "first"):
-            raise DataError(f"on_conflict must be one of 'raise', 'first'; not {on_conflict!r}")
+        check_choice("on_conflict", on_conflict, ("raise", "first"))
         work = pd.concat([self.table, *[o.table for o in others]], ignore_index=True)
         if on_conflict == "first":
             work = work.drop_duplicates("code", keep="first")

@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import (
     is_unknown_district,
     isin,
@@ -43,6 +43,10 @@ LEVEL = "level"
 
 #: Levels from finest to coarsest, in the order they are rolled up.
 LEVEL_ORDER: tuple[str, ...] = ("grunnkrets", "levekarssone", "bydel", "kommune", "fylke", "land")
+
+
+#: Levels :func:`rollup_levels` can roll up to.
+ROLLUP_TARGETS: tuple[str, ...] = ("kommune", "fylke", "land")
 
 
 def sum_into(
@@ -271,9 +275,7 @@ def rollup_levels(
     >>> out["region"].tolist(), coverage["unknown_denominator_share"].tolist()
     (['0301', '030101', '030199'], [0.1])
     """
-    targets = ("kommune", "fylke", "land")
-    if to not in targets:
-        raise DataError(f"to must be one of {list(targets)}; not {to!r}", value=to)
+    check_choice("to", to, ROLLUP_TARGETS)
     if counts.empty:
         return F.empty_counts(), district_coverage(counts)
     stop = LEVEL_ORDER.index(to)

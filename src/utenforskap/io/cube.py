@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 
 __all__ = [
     "LABEL_SUFFIX",
@@ -50,9 +50,8 @@ class Dimension:
 
 
 def check_naming(naming: str) -> None:
-    """Raise ValueError unless ``naming`` is one of :data:`NAMINGS`."""
-    if naming not in NAMINGS:
-        raise ValueError(f"naming must be one of {', '.join(map(repr, NAMINGS))}; not {naming!r}")
+    """Raise :class:`~utenforskap.errors.ParameterError` unless ``naming`` is in :data:`NAMINGS`."""
+    check_choice("naming", naming, NAMINGS)
 
 
 def check_status(

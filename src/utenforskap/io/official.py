@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from utenforskap.errors import check_choice
 from utenforskap.io.jsonstat import read_jsonstat
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.px import read_px
@@ -64,9 +65,7 @@ def read_official_counts(
     >>> counts[["region_name", "period", "age", "sex"]].iloc[0].tolist()
     ['Hele landet', '2015', '16-25', 'total']
     """
-    if format not in OFFICIAL_FORMATS:
-        allowed = ", ".join(map(repr, OFFICIAL_FORMATS))
-        raise ValueError(f"format must be one of {allowed}; not {format!r}")
+    check_choice("format", format, OFFICIAL_FORMATS)
     spec = (
         mapping
         if isinstance(mapping, ObservationMapping)

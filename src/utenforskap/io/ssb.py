@@ -29,7 +29,14 @@ from utenforskap.io.selection import (
 )
 from utenforskap.io.source import decode_bytes
 
-__all__ = ["DEFAULT_BASE_URL", "fetch_ssb"]
+#: Languages of SSB's PxWebApi v2 answers.
+SSB_LANGS: tuple[str, ...] = ("no", "en")
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "SSB_LANGS",
+    "fetch_ssb",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.io.cube import LABEL_SUFFIX, STATUS, VALUE, check_status
 from utenforskap.io.source import decode_bytes, read_bytes
 
@@ -159,11 +159,7 @@ def read_table(
 def _dialect(dialect: str | TableDialect) -> TableDialect:
     if isinstance(dialect, TableDialect):
         return dialect
-    if dialect not in DIALECTS:
-        raise ValueError(
-            f"dialect must be one of {', '.join(map(repr, DIALECTS))}; not {dialect!r}"
-        )
-    return DIALECTS[dialect]
+    return DIALECTS[check_choice("dialect", dialect, DIALECTS)]
 
 
 def _sniff_sep(header: str) -> str:

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from utenforskap.errors import ConfigError
+from utenforskap import frames as F
+from utenforskap.errors import ConfigError, choice_problem
+from utenforskap.geo.harmonise import ON_SPLIT
+from utenforskap.io.ssb import SSB_LANGS
 from utenforskap.registry import INDICATORS
+from utenforskap.texts import LANGS
 
 __all__ = [
     "FiguresConfig",
@@ -268,6 +272,17 @@ class _Reader:
             raise self.fail("expected a list of strings", f"{key}.{name}".lstrip("."), value)
         return tuple(value)
 
+    def choice(self, value: Any, key: str, choices: Any) -> Any:
+        """Return ``value`` if it is one of ``choices`` (owned by the module that uses them)."""
+        allowed = tuple(choices)
+        try:
+            ok = value in allowed
+        except TypeError:
+            ok = False
+        if not ok:
+            raise self.fail(choice_problem(value, allowed), key, value)
+        return value
+
     def path(self, raw: Mapping[str, Any], name: str, key: str) -> Path:
         text = self.string(raw, name, key)
         path = Path(text)
@@ -366,9 +381,7 @@ def _ssb(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
                 f"{key}.selection.{name}",
                 value,
             )
-    lang = t.get("lang", "no")
-    if lang not in ("no", "en"):
-        raise r.fail("expected 'no' or 'en'", f"{key}.lang", lang)
+    lang = r.choice(t.get("lang", "no"), f"{key}.lang", SSB_LANGS)
     flags = {}
     for name in ("offline", "refresh"):
         flags[name] = t.get(name, False)
@@ -392,10 +405,7 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
         key = f"inputs[{i}]"
         t = r.table(item, key, _INPUT)
         fmt = r.string(t, "format", key)
-        if fmt not in INPUT_FORMATS:
-            close = difflib.get_close_matches(fmt, INPUT_FORMATS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise r.fail(f"format must be one of {list(INPUT_FORMATS)}{hint}", f"{key}.format", fmt)
+        r.choice(fmt, f"{key}.format", INPUT_FORMATS)
         _check_format_keys(r, t, fmt, key)
         if fmt == "microdata" and not t.get("indicators"):
             raise r.fail("expected the registry ids this microdata gives", f"{key}.indicators")
@@ -419,8 +429,7 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
                 tuple(sex_codes) if isinstance(sex_codes, dict) else (),
             )
             for code, sex in sex_codes.items():
-                if sex not in ("male", "female"):
-                    raise r.fail("expected 'male' or 'female'", f"{key}.sex_codes.{code}", sex)
+                r.choice(sex, f"{key}.sex_codes.{code}", [s for s in F.SEXES if s != "total"])
         mapping = _mapping(r, t.get("mapping"), f"{key}.mapping") if fmt in MAPPED_FORMATS else {}
         ssb = _ssb(r, t, key) if fmt == "ssb" else {}
         if fmt == "ssb":
@@ -469,9 +478,7 @@ def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
     from utenforskap.stats import PROPORTION_METHODS
 
     t = r.table(raw, "statistics", ("method", "level", "multiplier", "reference", "holm"))
-    method = r.string(t, "method", "statistics", "wilson")
-    if method not in PROPORTION_METHODS:
-        raise r.fail(f"expected one of {list(PROPORTION_METHODS)}", "statistics.method", method)
+    method = r.choice(t.get("method", "wilson"), "statistics.method", PROPORTION_METHODS)
     level = t.get("level", 0.95)
     if not isinstance(level, float) or not 0.0 < level < 1.0:
         raise r.fail(
@@ -507,13 +514,13 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
         "figures",
         ("lang", "formats", "trend_regions", "synthetic", "report", "size", "district_trends"),
     )
-    lang = t.get("lang", "nb")
-    if lang not in ("nb", "en"):
-        raise r.fail("expected 'nb' or 'en'", "figures.lang", lang)
+    from utenforskap.plot.style import SIZES
+    from utenforskap.publish.pack import FIGURE_FORMATS
+
+    lang = r.choice(t.get("lang", "nb"), "figures.lang", LANGS)
     formats = r.strings(t, "formats", "figures") or ("png", "svg")
     for i, fmt in enumerate(formats):
-        if fmt not in ("png", "svg", "pdf"):
-            raise r.fail("expected 'png', 'svg' or 'pdf'", f"figures.formats[{i}]", fmt)
+        r.choice(fmt, f"figures.formats[{i}]", FIGURE_FORMATS)
     synthetic = t.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise r.fail("expected true or false", "figures.synthetic", synthetic)
@@ -532,9 +539,7 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
             raise r.fail(
                 'expected a region code as text, e.g. "030101"', f"figures.trend_regions[{i}]", code
             )
-    size = t.get("size", "a4")
-    if size not in ("a4", "slide"):
-        raise r.fail("expected 'a4' or 'slide'", "figures.size", size)
+    size = r.choice(t.get("size", "a4"), "figures.size", sorted(SIZES))
     district_trends = t.get("district_trends", False)
     if not isinstance(district_trends, bool):
         raise r.fail("expected true or false", "figures.district_trends", district_trends)
@@ -572,9 +577,7 @@ def _geography(r: _Reader, raw: Any) -> GeographyConfig:
     to_year = geo.get("to_year", 2024)
     if not isinstance(to_year, int) or isinstance(to_year, bool) or not 1838 <= to_year <= 2100:
         raise r.fail("expected a year, e.g. 2024", "geography.to_year", to_year)
-    on_split = geo.get("on_split", "report")
-    if on_split not in ("report", "raise"):
-        raise r.fail("expected 'report' or 'raise'", "geography.on_split", on_split)
+    on_split = r.choice(geo.get("on_split", "report"), "geography.on_split", ON_SPLIT)
 
     def optional_path(name: str) -> Path | None:
         return r.path(geo, name, "geography") if name in geo else None

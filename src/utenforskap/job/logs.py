@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from utenforskap.errors import check_choice
+
 __all__ = [
     "JsonFormatter",
     "Progress",
@@ -138,8 +140,7 @@ def configure_logging(
     logging.Handler
         The handler installed on the ``utenforskap`` logger.
     """
-    if fmt not in LOG_FORMATS:
-        raise ValueError(f"fmt must be one of {LOG_FORMATS!r}; not {fmt!r}")
+    check_choice("fmt", fmt, LOG_FORMATS)
     level = (
         logging.ERROR
         if quiet

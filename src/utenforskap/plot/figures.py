@@ -11,7 +11,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
 from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
 from utenforskap.plot.bars import district_bars
@@ -112,8 +112,7 @@ def chart_figure(
     >>> frame = ut.run(write=False)  # doctest: +SKIP
     >>> fig = ut.plot.chart_figure(frame, "bars", indicator="neet", age="16-25")  # doctest: +SKIP
     """
-    if kind not in CHART_KINDS:
-        raise ValueError(f"kind must be one of {list(CHART_KINDS)}; not {kind!r}")
+    check_choice("kind", kind, CHART_KINDS)
     ind = INDICATORS.get(indicator)
     rows = select(data, indicator=indicator)
     periods = period_order(rows[F.PERIOD])

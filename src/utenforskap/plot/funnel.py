@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.plot._legend import legend_below
 from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
 from utenforskap.plot.style import COLOURS
@@ -117,8 +117,7 @@ def funnel_plot(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    if label not in ("outside", "all", "none"):
-        raise ValueError(f"label must be one of 'outside', 'all', 'none'; not {label!r}")
+    check_choice("label", label, ("outside", "all", "none"))
     rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
     ind_id = single(rows, F.INDICATOR)
     single(rows, F.PERIOD)

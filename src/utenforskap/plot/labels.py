@@ -6,7 +6,7 @@ import math
 import textwrap
 from typing import TYPE_CHECKING
 
-from utenforskap.disclosure.labels import suppressed_label
+from utenforskap.texts import LANGS, check_lang, text
 
 if TYPE_CHECKING:
     from matplotlib.ticker import Formatter
@@ -22,78 +22,6 @@ __all__ = [
     "tick_formatter",
     "wrap",
 ]
-
-LANGS: tuple[str, ...] = ("nb", "en")
-
-_TEXTS: dict[str, tuple[str, str]] = {
-    "source": ("Kilde", "Source"),
-    "computed": ("beregninger: utenforskap", "computed with utenforskap"),
-    "synthetic": ("Syntetiske data", "Synthetic data"),
-    "reference": ("Referanse", "Reference"),
-    "interval": ("{level} % konfidensintervall", "{level} % confidence interval"),
-    "worse": ("Dårligere enn {ref}", "Worse than {ref}"),
-    "better": ("Bedre enn {ref}", "Better than {ref}"),
-    "similar": ("Ikke sikker forskjell", "No clear difference"),
-    "not_tested": ("Ikke testet", "Not tested"),
-    "age": ("Alder", "Age"),
-    "years": ("år", "years"),
-    "total": ("begge kjønn", "both sexes"),
-    "male": ("gutter/menn", "boys/men"),
-    "female": ("jenter/kvinner", "girls/women"),
-    "period": ("Periode", "Period"),
-    "district": ("Område", "District"),
-    "denominator": ("Antall personer i gruppen (nevner)", "Persons in the group (denominator)"),
-    "limit": ("{level} % kontrollgrense", "{level} % control limit"),
-    "outside_high": ("Over {level} %-grensen", "Above the {level} % limit"),
-    "outside_low": ("Under {level} %-grensen", "Below the {level} % limit"),
-    "within": ("Innenfor grensene", "Within the limits"),
-    "hidden_list": ("Prikket (ikke vist): {names}", "Suppressed (not shown): {names}"),
-    "gap": ("brudd i linjen: prikket", "gap in the line: suppressed"),
-    "no_data": ("ingen data", "no data"),
-    "bars": ("Stolpediagram", "Bar chart"),
-    "trend": ("Linjediagram", "Line chart"),
-    "funnel": ("Traktdiagram", "Funnel plot"),
-    "barometer": ("Barometer", "Barometer"),
-    "profile": ("Alders- og kjønnsprofil", "Age and sex profile"),
-    "map": ("Kart", "Map"),
-    "tiles": ("Flisekart", "Tile map"),
-    "overview": ("Oversikt over indikatorene", "Overview of the indicators"),
-    "district_profile": ("Områdeprofil", "District profile"),
-}
-
-
-def _check(lang: str) -> int:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of 'nb', 'en'; not {lang!r}")
-    return LANGS.index(lang)
-
-
-def text(key: str, lang: str = "nb", **fields: object) -> str:
-    """A figure text in ``lang``.
-
-    Parameters
-    ----------
-    key
-        Text id, e.g. ``"source"`` or ``"suppressed_note"``.
-    lang
-        ``"nb"`` (bokmål) or ``"en"``.
-    **fields
-        Values for placeholders in the text.
-
-    Returns
-    -------
-    str
-        The text.
-
-    Examples
-    --------
-    >>> text("synthetic")
-    'Syntetiske data'
-    """
-    index = _check(lang)
-    if key == "suppressed":
-        return suppressed_label(lang)
-    return _TEXTS[key][index].format(**fields)
 
 
 def wrap(label: str, width: int) -> str:
@@ -145,7 +73,7 @@ def format_number(value: float, *, decimals: int = 1, lang: str = "nb") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     english = f"{value:,.{decimals}f}"
-    if _check(lang) == 1:
+    if check_lang(lang) == 1:
         return english
     return english.replace(",", "\u00a0").replace(".", ",")
 
@@ -229,7 +157,7 @@ def period_span(first: str, last: str, *, lang: str = "nb") -> str:
     >>> period_span("2015", "2024"), period_span("2019-2021", "2022-2024", lang="en")
     ('2015–2024', '2019-2021 to 2022-2024')
     """
-    _check(lang)
+    check_lang(lang)
     if first == last:
         return first
     if "-" in first or "-" in last:

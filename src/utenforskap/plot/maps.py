@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.errors import check_choice
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import is_unknown_district
 from utenforskap.plot._legend import HATCH, hidden_handle
@@ -53,10 +54,8 @@ def class_breaks(
     >>> class_breaks([1, 2, 3, 4, 5, 6], classes=3, scheme="equal").tolist()
     [1.0, 2.7, 4.3, 6.0]
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {list(SCHEMES)}; not {scheme!r}")
-    if classes not in SEQUENTIAL:
-        raise ValueError(f"classes must be one of {sorted(SEQUENTIAL)}; not {classes!r}")
+    check_choice("scheme", scheme, SCHEMES)
+    check_choice("classes", classes, sorted(SEQUENTIAL))
     data = np.asarray(values, dtype=float)
     data = data[np.isfinite(data)]
     if data.size == 0:

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from utenforskap.errors import check_choice
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -173,7 +175,5 @@ def new_figure(size: str | tuple[float, float] = "a4") -> Figure:
     from matplotlib.figure import Figure
 
     if isinstance(size, str):
-        if size not in SIZES:
-            raise ValueError(f"size must be one of {sorted(SIZES)}; not {size!r}")
-        size = SIZES[size]
+        size = SIZES[check_choice("size", size, sorted(SIZES))]
     return Figure(figsize=size)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.plot.labels import format_value, period_span, text
 from utenforskap.registry import INDICATORS, THEMES
 from utenforskap.select import (
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PNG_DPI", "FigureFile", "write_figure_pack", "write_index", "write_report_pdf"]
 
+#: File formats a figure can be written in.
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: Resolution of the PNG files (and of the pages of report.pdf).
 PNG_DPI = 200
 #: Below this many figures the pack is drawn in this process (a pool costs more).
@@ -462,9 +464,8 @@ def write_figure_pack(
     from utenforskap.geo.boundaries import read_boundaries
 
     require_disclosed(frame)
-    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
-    if bad:
-        raise ValueError(f"formats must be among 'png', 'svg', 'pdf'; not {bad[0]!r}")
+    for fmt in formats:
+        check_choice("formats", fmt, FIGURE_FORMATS)
     if report is not None and "png" not in formats:
         raise ValueError(
             "report.pdf is made from the PNGs: add 'png' to formats or pass report=None"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,6 @@ ArrayResult = np.ndarray | pd.Series | pd.DataFrame | np.floating
 __all__ = [
     "ArrayResult",
     "as_numbers",
-    "check_choice",
     "check_counts",
     "check_level",
     "check_positive",
@@ -27,14 +25,6 @@ __all__ = [
     "wrap_like",
     "z_value",
 ]
-
-
-def check_choice(value: object, allowed: Sequence[str], name: str = "method") -> str:
-    """Return ``value`` if it is one of ``allowed``; raise a seaborn-style error otherwise."""
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise DataError(f"{name} must be one of {choices}; not {value!r}")
-    return value
 
 
 def check_level(level: object, name: str = "level") -> float:

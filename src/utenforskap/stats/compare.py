@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.stats._checks import as_numbers, check_counts, check_level
 
 __all__ = ["classify", "compare_with_reference", "holm", "two_proportion_test"]
@@ -225,8 +225,7 @@ def compare_with_reference(
     ['higher']
     """
     lvl = check_level(level)
-    if correction not in (None, "holm"):
-        raise DataError(f"correction must be one of None, 'holm'; not {correction!r}")
+    check_choice("correction", correction, (None, "holm"))
     xa, na = check_counts(x, n, x_name="x", n_name="n")
     rxa, rna = check_counts(reference_x, reference_n, x_name="reference_x", n_name="reference_n")
     if xa.ndim != 1 or rxa.shape != xa.shape:

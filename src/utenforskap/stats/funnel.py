@@ -9,9 +9,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as _st
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.stats._checks import (
-    check_choice,
     check_counts,
     check_level,
     check_positive,
@@ -177,8 +176,8 @@ def funnel_limits(
     >>> limits.round(4)[["lower", "upper"]].to_numpy().tolist()
     [[0.1197, 0.2765], [0.175, 0.2246]]
     """
-    check_choice(kind, FUNNEL_KINDS, "kind")
-    check_choice(method, FUNNEL_METHODS)
+    check_choice("kind", kind, FUNNEL_KINDS)
+    check_choice("method", method, FUNNEL_METHODS)
     if method == "wilson" and kind != "proportion":
         raise DataError("method 'wilson' is for proportions; use method='exact' for rates")
     level_list = _check_levels(levels)
@@ -265,7 +264,7 @@ def dersimonian_laird_tau2(
     >>> round(dersimonian_laird_tau2([10, 40, 25], [100, 200, 100], winsorise=0), 6)
     0.003531
     """
-    check_choice(kind, FUNNEL_KINDS, "kind")
+    check_choice("kind", kind, FUNNEL_KINDS)
     if (
         isinstance(winsorise, bool)
         or not isinstance(winsorise, int | float)
@@ -338,8 +337,8 @@ def funnel_classify(
     >>> funnel_classify([10, 40, 25], [100, 200, 100])["funnel"].tolist()
     ['below_0.95', 'within', 'within']
     """
-    check_choice(kind, FUNNEL_KINDS, "kind")
-    check_choice(method, FUNNEL_METHODS)
+    check_choice("kind", kind, FUNNEL_KINDS)
+    check_choice("method", method, FUNNEL_METHODS)
     level_list = sorted(_check_levels(levels))
     xa, na, base = _values_and_baseline(x, n, kind, baseline)
     tau2 = (

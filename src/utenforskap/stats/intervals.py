@@ -6,9 +6,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as _st
 
+from utenforskap.errors import check_choice
 from utenforskap.stats._checks import (
     ArrayResult,
-    check_choice,
     check_counts,
     check_level,
     check_positive,
@@ -104,7 +104,7 @@ def proportion_ci(
     >>> [round(float(v), 4) for v in lower], [round(float(v), 4) for v in upper]
     ([0.2553, 0.0], [0.3662, 0.1611])
     """
-    check_choice(method, PROPORTION_METHODS)
+    check_choice("method", method, PROPORTION_METHODS)
     lvl = check_level(level)
     xa, na = check_counts(x, n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -199,7 +199,7 @@ def count_ci(
     >>> [round(float(v), 4) for v in upper]
     [3.6889, 36.9049]
     """
-    check_choice(method, COUNT_METHODS)
+    check_choice("method", method, COUNT_METHODS)
     lvl = check_level(level)
     xa, _ = check_counts(x)
     lower, upper = _count_limits_nan(xa, method, lvl)
@@ -246,7 +246,7 @@ def rate_ci(
     >>> round(float(lower), 3), round(float(upper), 3)
     (50.163, 82.849)
     """
-    check_choice(method, COUNT_METHODS)
+    check_choice("method", method, COUNT_METHODS)
     lvl = check_level(level)
     scale = check_positive(multiplier, "multiplier")
     xa, na = check_counts(x, n, proportion=False)

@@ -10,9 +10,9 @@ from scipy import special as _sp
 from scipy import stats as _st
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import parent_code
-from utenforskap.stats._checks import check_choice, check_counts, check_level
+from utenforskap.stats._checks import check_counts, check_level
 
 __all__ = ["EB_METHODS", "EB_MIN_DISTRICTS", "eb_smooth"]
 
@@ -170,7 +170,7 @@ def eb_smooth(
     >>> bool(out["shrinkage_weight"].iloc[0] < out["shrinkage_weight"].iloc[3])
     True
     """
-    check_choice(method, EB_METHODS)
+    check_choice("method", method, EB_METHODS)
     lvl = check_level(level)
     for column in (numerator, denominator):
         if column not in counts.columns:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 from utenforskap.stats._checks import check_level, check_positive
 from utenforskap.stats.intervals import count_ci
 
@@ -136,10 +136,7 @@ def standard_from_counts(
 
 def _standard_series(standard: str | Mapping[str, float] | pd.Series) -> pd.Series:
     if isinstance(standard, str):
-        if standard != "esp2013":
-            raise DataError(
-                f"standard must be one of 'esp2013', a Series or a mapping; not {standard!r}"
-            )
+        check_choice("standard", standard, ("esp2013",))
         return european_standard_population()
     if isinstance(standard, pd.Series):
         series = standard
