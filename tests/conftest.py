@@ -98,6 +98,7 @@ def counts_frame(
             "period": column(period),
             "age": column(age),
             "sex": column("total"),
+            "group": column("total"),
             "numerator": np.asarray(numerator, dtype=float),
             "denominator": np.asarray(denominator, dtype=float),
             "status": column(status),

@@ -19,6 +19,7 @@ def _counts() -> pd.DataFrame:
             F.PERIOD: ["2023", "2023", "2023"],
             F.AGE: ["16-25", "16-25", "16-25"],
             F.SEX: ["total", "total", "total"],
+            F.GROUP: ["total", "total", "total"],
             F.NUMERATOR: [90.0, 10.0, 12.0],
             F.DENOMINATOR: [1000.0, 100.0, 120.0],
             F.STATUS: ["", "", ""],
@@ -29,6 +30,20 @@ def _counts() -> pd.DataFrame:
 def test_valid_frame_passes_unchanged() -> None:
     frame = _counts()
     assert F.validate_counts(frame) is frame
+
+
+def test_a_frame_without_group_reads_as_the_whole_population() -> None:
+    frame = _counts().drop(columns=F.GROUP)
+    out = F.validate_counts(frame)
+    assert out is not frame and out[F.GROUP].tolist() == ["total"] * 3
+    assert list(out.columns) == list(F.COUNT_COLUMNS)
+
+
+def test_a_true_zero_with_a_count_is_refused() -> None:
+    frame = _counts()
+    frame.loc[1, F.STATUS] = "-"
+    with pytest.raises(DataError, match=r"row 1, value 10.0: status '-' says the count is a true"):
+        F.validate_counts(frame)
 
 
 def test_empty_counts_has_contract_columns() -> None:

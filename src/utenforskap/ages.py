@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.counts import sum_into
 from utenforskap.errors import DataError
 
 __all__ = [
@@ -276,7 +277,7 @@ def reband(
     split), and every target band must be covered by source bands without
     gaps. Source bands outside all target bands are left out; total rows are
     kept as they are. Counts are summed with
-    :func:`utenforskap.geo.rollup.sum_into` (a missing part makes the sum
+    :func:`utenforskap.counts.sum_into` (a missing part makes the sum
     missing).
 
     Parameters
@@ -312,8 +313,6 @@ def reband(
     >>> reband(cf, ["16-19"])[["age", "numerator", "denominator"]].values.tolist()
     [['16-19', 6.0, 60.0]]
     """
-    from utenforskap.geo.rollup import sum_into
-
     if isinstance(bands, Mapping):
         targets = pd.DataFrame(
             {
@@ -337,6 +336,7 @@ def reband(
         raise DataError(
             f"target bands {pair[0]!r} and {pair[1]!r} overlap", column="bands", value=pair[1]
         )
+    counts = F.with_group(counts)
     if counts.empty:
         return F.empty_counts()
     table = check_bands(counts[F.AGE], total=total, source=source)

@@ -18,6 +18,9 @@ __all__ = [
 
 
 def _show(value: Any) -> str:
+    # NumPy scalars read as the number the user wrote, not np.float64(-81.0).
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from utenforskap.counts import STATUS_SYMBOLS, ZERO
 from utenforskap.errors import DataError
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "COMPARISONS",
     "COUNT_COLUMNS",
     "DENOMINATOR",
+    "GROUP",
+    "GROUP_TOTAL",
     "INDICATOR",
     "INDICATOR_COLUMNS",
     "KEY_COLUMNS",
@@ -36,11 +39,13 @@ __all__ = [
     "SUPPRESSED",
     "SUPPRESSION_REASON",
     "SUPPRESSION_REASONS",
+    "TEXT_COLUMNS",
     "VALUE",
     "empty_counts",
     "sort_frame",
     "validate_counts",
     "validate_indicators",
+    "with_group",
 ]
 
 INDICATOR = "indicator"
@@ -49,6 +54,7 @@ REGION_NAME = "region_name"
 PERIOD = "period"
 AGE = "age"
 SEX = "sex"
+GROUP = "group"
 NUMERATOR = "numerator"
 DENOMINATOR = "denominator"
 STATUS = "status"
@@ -66,7 +72,7 @@ SUPPRESSED = "suppressed"
 SUPPRESSION_REASON = "suppression_reason"
 
 #: Columns that identify a cell; no two rows of a frame share them.
-KEY_COLUMNS: tuple[str, ...] = (INDICATOR, REGION, PERIOD, AGE, SEX)
+KEY_COLUMNS: tuple[str, ...] = (INDICATOR, REGION, PERIOD, AGE, SEX, GROUP)
 #: Columns of a CountFrame, in order.
 COUNT_COLUMNS: tuple[str, ...] = (
     INDICATOR,
@@ -75,6 +81,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     PERIOD,
     AGE,
     SEX,
+    GROUP,
     NUMERATOR,
     DENOMINATOR,
     STATUS,
@@ -96,8 +103,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 )
 
 SEXES: tuple[str, ...] = ("total", "male", "female")
-#: SSB's symbols for a missing or special value; "" means a value is present.
-STATUS_SYMBOLS: tuple[str, ...] = ("", ".", "..", "...", ":", "-")
+#: The ``group`` of a cell that covers the whole population (no breakdown).
+GROUP_TOTAL = "total"
 COMPARISONS: tuple[str, ...] = ("higher", "lower", "similar", "not_tested")
 SUPPRESSION_REASONS: tuple[str, ...] = (
     "",
@@ -109,7 +116,8 @@ SUPPRESSION_REASONS: tuple[str, ...] = (
     "coverage",
 )
 
-_TEXT_COLUMNS = (INDICATOR, REGION, REGION_NAME, PERIOD, AGE, SEX, STATUS)
+#: Columns of a CountFrame that hold text.
+TEXT_COLUMNS: tuple[str, ...] = (INDICATOR, REGION, REGION_NAME, PERIOD, AGE, SEX, GROUP, STATUS)
 
 
 def empty_counts() -> pd.DataFrame:
@@ -120,10 +128,41 @@ def empty_counts() -> pd.DataFrame:
     pandas.DataFrame
         Zero rows, columns :data:`COUNT_COLUMNS`.
     """
-    data: dict[str, pd.Series] = {c: pd.Series([], dtype=object) for c in _TEXT_COLUMNS}
+    data: dict[str, pd.Series] = {c: pd.Series([], dtype=object) for c in TEXT_COLUMNS}
     data[NUMERATOR] = pd.Series([], dtype=float)
     data[DENOMINATOR] = pd.Series([], dtype=float)
     return pd.DataFrame(data)[list(COUNT_COLUMNS)]
+
+
+def with_group(data: pd.DataFrame) -> pd.DataFrame:
+    """Return ``data`` with a ``group`` column: frames and files without one are whole-population.
+
+    Tables written before population groups existed, and frames built by hand,
+    have no ``group`` column; they are read as ``group = "total"``.
+
+    Parameters
+    ----------
+    data
+        A CountFrame or IndicatorFrame, with or without ``group``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` itself when it has the column, else a copy with ``group``
+        ``"total"`` placed after ``sex``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> with_group(pd.DataFrame({"sex": ["total"], "numerator": [1.0]})).columns.tolist()
+    ['sex', 'group', 'numerator']
+    """
+    if GROUP in data.columns:
+        return data
+    out = data.copy()
+    position = list(out.columns).index(SEX) + 1 if SEX in out.columns else len(out.columns)
+    out.insert(position, GROUP, pd.Series(GROUP_TOTAL, index=out.index, dtype=object))
+    return out
 
 
 def sort_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,7 +222,7 @@ def _not_str_mask(series: pd.Series) -> np.ndarray:
 def validate_counts(
     frame: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
 ) -> pd.DataFrame:
-    """Check a CountFrame against the contract and return it unchanged.
+    """Check a CountFrame against the contract and return it.
 
     The first offending cell is reported: its column, row (index label) and
     value.
@@ -200,12 +239,13 @@ def validate_counts(
     Returns
     -------
     pandas.DataFrame
-        ``frame`` itself.
+        ``frame`` itself, or a copy with ``group = "total"`` when it has no
+        ``group`` column (see :func:`with_group`).
 
     Raises
     ------
     DataError
-        Missing column; a code, period, age, sex or status that is not a string;
+        Missing column; a code, period, age, sex, group or status that is not a string;
         unknown ``sex``; unknown status symbol; non-numeric, negative or missing
         (without status) counts; numerator > denominator; duplicate keys.
 
@@ -218,14 +258,15 @@ def validate_counts(
     ...     "sex": ["total"], "numerator": [9.0], "denominator": [100.0],
     ...     "status": [""]})
     >>> validate_counts(cf).shape
-    (1, 9)
+    (1, 10)
     """
+    frame = with_group(frame)
     _require_columns(frame, COUNT_COLUMNS, source)
     if not allow_extra:
         extra = [c for c in frame.columns if c not in COUNT_COLUMNS]
         if extra:
             raise DataError(f"unexpected column {extra[0]!r}", file=source, column=extra[0])
-    for column in _TEXT_COLUMNS:
+    for column in TEXT_COLUMNS:
         series = frame[column]
         mask = _not_str_mask(series)
         _first_bad(
@@ -252,6 +293,7 @@ def validate_counts(
         source,
     )
     has_status = status != ""
+    zero = status == ZERO
     counts = {}
     for column in (NUMERATOR, DENOMINATOR):
         numeric = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
@@ -269,6 +311,13 @@ def validate_counts(
     _first_bad(
         frame,
         NUMERATOR,
+        zero & (counts[NUMERATOR] > 0),
+        "status '-' says the count is a true zero, but the numerator is not 0",
+        source,
+    )
+    _first_bad(
+        frame,
+        NUMERATOR,
         counts[NUMERATOR] > counts[DENOMINATOR],
         "numerator is greater than denominator",
         source,
@@ -279,7 +328,7 @@ def validate_counts(
         key = tuple(frame[list(KEY_COLUMNS)].iloc[position])
         raise DataError(
             f"duplicate key {dict(zip(KEY_COLUMNS, key, strict=True))}; "
-            "each indicator × region × period × age × sex must appear once",
+            "each indicator × region × period × age × sex × group must appear once",
             file=source,
             column=", ".join(KEY_COLUMNS),
             row=frame.index[position],
@@ -300,7 +349,7 @@ def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) ->
     Returns
     -------
     pandas.DataFrame
-        ``frame`` itself.
+        ``frame`` itself (with ``group`` added when absent, as :func:`validate_counts`).
 
     Raises
     ------
@@ -318,8 +367,9 @@ def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) ->
     ...     "sex": ["total"], "numerator": [9.0], "denominator": [100.0],
     ...     "status": [""]})
     >>> validate_indicators(compute_indicators(cf)).shape
-    (1, 20)
+    (1, 21)
     """
+    frame = with_group(frame)
     _require_columns(frame, INDICATOR_COLUMNS, source)
     suppressed = frame[SUPPRESSED].to_numpy(dtype=bool)
     # Suppressed rows have blanked counts; validate the published rows' counts.

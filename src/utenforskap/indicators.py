@@ -155,7 +155,7 @@ def compute_indicators(
     scale = check_positive(multiplier, "multiplier")
     if not isinstance(holm, bool):
         raise DataError(f"holm must be True or False; not {holm!r}")
-    F.validate_counts(counts)
+    counts = F.validate_counts(counts)
     out = counts.reset_index(drop=True)[list(F.COUNT_COLUMNS)].copy()
     x = out[F.NUMERATOR].to_numpy(dtype=float)
     n = out[F.DENOMINATOR].to_numpy(dtype=float)
@@ -171,7 +171,7 @@ def compute_indicators(
     regions = out[F.REGION].to_numpy(dtype=object)
     ref = _references(regions, reference)
     out[F.REFERENCE] = ref
-    cell = [F.INDICATOR, F.PERIOD, F.AGE, F.SEX]
+    cell = [F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
     ref_counts = out[[*cell, F.REGION, F.NUMERATOR, F.DENOMINATOR]].rename(
         columns={F.REGION: F.REFERENCE, F.NUMERATOR: "_rx", F.DENOMINATOR: "_rn"}
     )

@@ -267,7 +267,9 @@ def aggregate(
         pieces.append(cells.assign(**{F.AGE: band}))
     counts = pd.concat(pieces, ignore_index=True)
     counts = counts[counts[F.DENOMINATOR] > 0]
-    counts = counts.assign(**{F.INDICATOR: indicator, F.REGION_NAME: "", F.STATUS: ""})
+    counts = counts.assign(
+        **{F.INDICATOR: indicator, F.REGION_NAME: "", F.GROUP: F.GROUP_TOTAL, F.STATUS: ""}
+    )
     return F.sort_frame(counts[list(F.COUNT_COLUMNS)].astype({F.REGION_NAME: object}))
 
 
@@ -278,7 +280,8 @@ def read_counts(path: str | Path) -> pd.DataFrame:
     ----------
     path
         CSV with the columns of :data:`utenforskap.frames.COUNT_COLUMNS`
-        (``region_name`` and ``status`` may be omitted); counts may be blank only
+        (``region_name``, ``group`` and ``status`` may be omitted: no group
+        reads as ``"total"``); counts may be blank only
         where ``status`` holds an SSB symbol.
 
     Returns
@@ -295,6 +298,8 @@ def read_counts(path: str | Path) -> pd.DataFrame:
     for column in (F.REGION_NAME, F.STATUS):
         if column not in frame.columns:
             frame[column] = ""
+    if F.GROUP not in frame.columns:
+        frame[F.GROUP] = F.GROUP_TOTAL
     missing = [c for c in F.COUNT_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
+from utenforskap.counts import MISSING, part_counts, sum_into
+from utenforskap.errors import DataError, ParameterError
 
 __all__ = ["COVERAGE_COLUMNS", "Pooled", "pool_periods"]
 
@@ -33,7 +34,9 @@ class Pooled(NamedTuple):
 def _windows(value: int | Mapping[str, int], indicators: np.ndarray) -> np.ndarray:
     def check(window: object, where: str) -> int:
         if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
-            raise DataError(f"window must be a whole number ≥ 1; not {window!r}", column=where)
+            raise ParameterError(
+                f"window must be a whole number ≥ 1; not {window!r}", parameter=where, value=window
+            )
         return int(window)
 
     if isinstance(value, Mapping):
@@ -71,10 +74,12 @@ def pool_periods(
     ``"2021-2023"``. Windows end at the last year observed for the indicator
     and then every ``step`` years back, as long as the window starts no earlier
     than the first year observed (``step=1``: rolling windows, FHI's
-    Kommunehelsa practice; ``step=window``: non-overlapping). A year without a
-    usable count in a window (no row, or a row with a status symbol) is a gap:
-    it is reported in the coverage table, not filled; the pool sums the years
-    that are there.
+    Kommunehelsa practice; ``step=window``: non-overlapping). Years are summed
+    by the package's one rule (:func:`utenforskap.counts.sum_into`): a ``-``
+    year is a true zero, a ``.`` year adds nothing, and a year whose value is
+    unknown (``..``, ``...``, ``:``) makes the pool unknown (``..``). A year
+    without a row is a gap: the pool sums the years that are there, and the
+    coverage table lists the gap.
 
     Parameters
     ----------
@@ -86,8 +91,8 @@ def pool_periods(
     step
         Years between the ends of successive windows.
     min_years
-        Pools with fewer usable years than this get NaN counts and status
-        ``".."`` (and are listed in the coverage table).
+        Pools with fewer usable years (present, or a true zero) than this get
+        NaN counts and status ``".."`` (and are listed in the coverage table).
 
     Returns
     -------
@@ -96,8 +101,8 @@ def pool_periods(
         (sorted by key) with the pooled periods; ``coverage`` has one row per
         pooled cell: the key columns, ``window``, ``years`` (the years the
         window spans, e.g. ``"2021,2022,2023"``), ``years_pooled`` (how many
-        went into the sums) and ``missing_years`` (the gaps, comma-separated,
-        ``""`` when none).
+        had a usable value) and ``missing_years`` (years without a usable value:
+        no row, ``.``, or unknown; comma-separated, ``""`` when none).
 
     Raises
     ------
@@ -123,17 +128,19 @@ def pool_periods(
     """
     for name, value in (("step", step), ("min_years", min_years)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise DataError(f"{name} must be a whole number ≥ 1; not {value!r}")
-    F.validate_counts(counts)
+            raise ParameterError(
+                f"{name} must be a whole number ≥ 1; not {value!r}", parameter=name, value=value
+            )
+    counts = F.validate_counts(counts)
     if counts.empty:
         return Pooled(F.empty_counts(), pd.DataFrame(columns=list(COVERAGE_COLUMNS)))
     frame = counts.reset_index(drop=True)
     sizes = _windows(window, frame[F.INDICATOR].to_numpy(dtype=object))
     pooled_mask = sizes > 1
     passthrough = frame.loc[~pooled_mask, list(F.COUNT_COLUMNS)]
-    work = frame.loc[pooled_mask].copy()
+    work = frame.loc[pooled_mask, list(F.COUNT_COLUMNS)].copy()
+    empty = pd.DataFrame(columns=list(COVERAGE_COLUMNS))
     if work.empty:
-        empty = pd.DataFrame(columns=list(COVERAGE_COLUMNS))
         return Pooled(F.sort_frame(passthrough), empty)
     work["_year"] = _years(work)
     work["_window"] = sizes[pooled_mask]
@@ -156,56 +163,60 @@ def pool_periods(
         & (end - size + 1 >= expanded["_first"].to_numpy())
         & ((expanded["_last"].to_numpy() - end) % step == 0)
     )
-    expanded = expanded.loc[keep]
+    expanded = expanded.loc[keep].reset_index(drop=True)
     if expanded.empty:
-        empty = pd.DataFrame(columns=list(COVERAGE_COLUMNS))
         return Pooled(F.sort_frame(passthrough), empty)
-    expanded["_usable"] = (expanded[F.STATUS] == "").to_numpy()
-    expanded["_ux"] = expanded[F.NUMERATOR].where(expanded["_usable"], 0.0)
-    expanded["_un"] = expanded[F.DENOMINATOR].where(expanded["_usable"], 0.0)
-    expanded["_uyear"] = expanded["_year"].where(expanded["_usable"], 0)
+    end = expanded["_end"].to_numpy(dtype=np.int64)
+    start = end - expanded["_window"].to_numpy(dtype=np.int64) + 1
+    label = pd.Series(start.astype(str), dtype=object) + "-" + pd.Series(end.astype(str))
+    expanded[F.PERIOD] = label.to_numpy(dtype=object)
+    # The one summing rule: "-" adds a zero, "." nothing, an unknown year
+    # makes the pool unknown (utenforskap.counts).
+    pooled = sum_into(expanded, F.PERIOD, expanded[F.PERIOD].to_numpy(dtype=object))
 
-    cell = [F.INDICATOR, F.REGION, F.AGE, F.SEX, "_end", "_window"]
-    grouped = expanded.groupby(cell, sort=True).agg(
-        numerator=("_ux", "sum"),
-        denominator=("_un", "sum"),
-        years_pooled=("_usable", "sum"),
-        region_name=(F.REGION_NAME, "first"),
+    cells = part_counts(
+        expanded[F.STATUS].to_numpy(dtype=object),
+        expanded[F.NUMERATOR].to_numpy(dtype=float),
+        expanded[F.DENOMINATOR].to_numpy(dtype=float),
     )
-    out = grouped.reset_index()
-    out_end = out["_end"].to_numpy(dtype=np.int64)
-    out_window = out["_window"].to_numpy(dtype=np.int64)
-    out_start = out_end - out_window + 1
-    out[F.PERIOD] = (
-        pd.Series(out_start.astype(str), dtype=object) + "-" + out_end.astype(str).astype(object)
-    ).to_numpy(dtype=object)
-    too_few = out["years_pooled"].to_numpy() < min_years
-    out.loc[too_few, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
-    out[F.STATUS] = np.where(too_few, "..", "").astype(object)
-    out[F.REGION_NAME] = out[F.REGION_NAME].astype(object)
-    pooled = out[list(F.COUNT_COLUMNS)].astype({F.PERIOD: object, F.STATUS: object})
-
+    expanded["_usable"] = cells.applicable & ~cells.unknown
+    keys = list(F.KEY_COLUMNS)
+    per_cell = (
+        expanded.groupby(keys, sort=True)
+        .agg(years_pooled=("_usable", "sum"), _end=("_end", "first"), _window=("_window", "first"))
+        .reset_index()
+    )
     # Spell out the span and the gaps, one year offset at a time (a handful).
-    usable = expanded.loc[expanded["_usable"], [*cell, "_year"]].assign(_present=True)
-    years_text = np.full(len(out), "", dtype=object)
-    missing_text = np.full(len(out), "", dtype=object)
+    usable = expanded.loc[expanded["_usable"], [*keys, "_year"]].assign(_present=True)
+    out_end = per_cell["_end"].to_numpy(dtype=np.int64)
+    out_window = per_cell["_window"].to_numpy(dtype=np.int64)
+    out_start = out_end - out_window + 1
+    years_text = np.full(len(per_cell), "", dtype=object)
+    missing_text = np.full(len(per_cell), "", dtype=object)
     for offset in range(int(out_window.max())):
         year = out_start + offset
         in_span = offset < out_window
-        probe = out[cell].assign(_year=year)
+        probe = per_cell[keys].assign(_year=year)
         present = (
-            probe.merge(usable, on=[*cell, "_year"], how="left")["_present"]
+            probe.merge(usable, on=[*keys, "_year"], how="left")["_present"]
             .fillna(False)
             .to_numpy(dtype=bool)
         )
         piece = np.where(in_span, year.astype(str).astype(object) + ",", "")
         years_text = years_text + piece
         missing_text = missing_text + np.where(present, "", piece)
-    coverage = out[[F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX]].assign(
+    coverage = per_cell[[F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX, F.GROUP]].assign(
         window=out_window,
         years=pd.Series(years_text, dtype=object).str.rstrip(",").to_numpy(dtype=object),
-        years_pooled=out["years_pooled"].to_numpy(dtype=np.int64),
+        years_pooled=per_cell["years_pooled"].to_numpy(dtype=np.int64),
         missing_years=pd.Series(missing_text, dtype=object).str.rstrip(",").to_numpy(dtype=object),
     )
+    # Too few usable years: the pool is not published as a figure.
+    few = coverage.loc[coverage["years_pooled"] < min_years, keys].assign(_few=True)
+    if len(few):
+        flagged = pooled.merge(few, on=keys, how="left")["_few"].fillna(False)
+        too_few = flagged.to_numpy(dtype=bool) & (pooled[F.STATUS] == "").to_numpy()
+        pooled.loc[too_few, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
+        pooled.loc[too_few, F.STATUS] = MISSING
     combined = pd.concat([passthrough, pooled], ignore_index=True)
     return Pooled(F.sort_frame(combined), F.sort_frame(coverage)[list(COVERAGE_COLUMNS)])

@@ -14,6 +14,8 @@ from utenforskap.disclosure import Rules
 AGE_TOTAL = "16-25"
 AGE_PARTS = ("16-19", "20-25")
 SEX_PARTS = ("male", "female")
+#: Cell keys of these tables (every cell is in group "total").
+KEYS = (F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX)
 
 
 def indicator_frame(cells: Iterable[tuple[str, str, str, str, str, float, float]]) -> pd.DataFrame:
@@ -23,6 +25,7 @@ def indicator_frame(cells: Iterable[tuple[str, str, str, str, str, float, float]
         rows, columns=[F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX, F.NUMERATOR, F.DENOMINATOR]
     ).astype({c: object for c in (F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX)})
     frame[F.REGION_NAME] = pd.Series([""] * len(frame), dtype=object)
+    frame[F.GROUP] = pd.Series([F.GROUP_TOTAL] * len(frame), dtype=object)
     frame[F.STATUS] = pd.Series([""] * len(frame), dtype=object)
     x = frame[F.NUMERATOR].to_numpy(dtype=float)
     n = frame[F.DENOMINATOR].to_numpy(dtype=float)
@@ -68,8 +71,7 @@ def groups_of(frame: pd.DataFrame, *, with_kind: bool = False) -> list[list[int]
     female under total, 16-19 + 20-25 under 16-25.
     """
     position = {
-        tuple(k): i
-        for i, k in enumerate(frame[list(F.KEY_COLUMNS)].itertuples(index=False, name=None))
+        tuple(k): i for i, k in enumerate(frame[list(KEYS)].itertuples(index=False, name=None))
     }
     out: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for key, i in position.items():
@@ -108,7 +110,7 @@ def reference_reasons(frame: pd.DataFrame, rules: Rules) -> list[str]:
     secondary by hierarchy (region, sex, age) with simultaneous picks within
     a hierarchy, series, repeated until nothing changes.
     """
-    keys = list(frame[list(F.KEY_COLUMNS)].itertuples(index=False, name=None))
+    keys = list(frame[list(KEYS)].itertuples(index=False, name=None))
     x = frame[F.NUMERATOR].tolist()
     n = frame[F.DENOMINATOR].tolist()
     position = {k: i for i, k in enumerate(keys)}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from utenforskap.disclosure.cells import unknown_district_code
 from utenforskap.disclosure.hierarchy import age_parents
+from utenforskap.geo.codes import unknown_district_code
 
 
 def test_two_level_age_nesting() -> None:
@@ -42,4 +42,5 @@ def test_smallest_partitioned_parent_wins() -> None:
     [("0301", 6, "030199"), ("0301", 8, "03019999"), ("1103", 10, "1103999999")],
 )
 def test_unknown_district_code(kommune: str, length: int, code: str) -> None:
-    assert unknown_district_code(kommune, length) == code
+    level = {6: "bydel", 8: "grunnkrets", 10: "levekarssone"}[length]
+    assert unknown_district_code([kommune], level).tolist() == [code]

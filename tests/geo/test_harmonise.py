@@ -85,10 +85,12 @@ def test_not_applicable_rows_add_nothing(crosswalk, make_counts):
     assert out[["region", "numerator", "status"]].values.tolist() == [["3203", 50.0, ""]]
 
 
-def test_missing_part_makes_the_sum_missing(crosswalk, make_counts):
-    counts = make_counts(["0220", "0627"], [50, np.nan], [900, np.nan], status=["", ":"])
+@pytest.mark.parametrize(("symbol", "marked"), [("..", ".."), ("...", "..."), (":", ":")])
+def test_missing_part_makes_the_sum_missing(crosswalk, make_counts, symbol, marked):
+    # A sum with a part the publisher hid (":") is marked hidden too (counts.sum_status).
+    counts = make_counts(["0220", "0627"], [50, np.nan], [900, np.nan], status=["", symbol])
     out, _ = harmonise(counts, crosswalk=crosswalk)
-    assert out["status"].tolist() == [".."]
+    assert out["status"].tolist() == [marked]
     assert np.isnan(out["numerator"].iloc[0])
 
 

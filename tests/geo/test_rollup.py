@@ -121,10 +121,10 @@ def test_suppressed_part_leaves_given_total_standing(make_counts):
 
 
 def test_rollup_keeps_its_first_signature(make_counts):
-    counts = make_counts(["990101", "990199"], [1, 2], [10, 20], status=["", "-"])
+    counts = make_counts(["990101", "990199"], [1, 0], [10, 20], status=["", "-"])
     out = rollup(counts, parents={"990101": "9901", "990199": "9901"}, names={"9901": "K"})
-    assert out[["region", "region_name", "numerator", "status"]].values.tolist() == [
-        ["9901", "K", 3.0, ""]
+    assert out[["region", "region_name", "numerator", "denominator", "status"]].values.tolist() == [
+        ["9901", "K", 1.0, 30.0, ""]
     ]
     with pytest.raises(DataError, match="no parent"):
         rollup(counts, parents={"990101": "9901"})

@@ -52,5 +52,6 @@ def indicator_frame(
     both[F.NUMERATOR] = both["x"].astype(float)
     both[F.DENOMINATOR] = both["n"].astype(float)
     both[F.STATUS] = ""
+    both[F.GROUP] = F.GROUP_TOTAL
     table = both[list(F.COUNT_COLUMNS)].astype({c: object for c in F.KEY_COLUMNS if c in both})
     return suppress(compute_indicators(F.sort_frame(table)))

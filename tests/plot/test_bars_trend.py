@@ -23,7 +23,18 @@ def _frame(periods: tuple[str, ...] = ("2024",)) -> pd.DataFrame:
     for period in periods:
         for code, (x, n) in districts.items():
             rows.append(
-                ("neet", code, f"D{code[-1]}", period, "16-25", "total", float(x), float(n), "")
+                (
+                    "neet",
+                    code,
+                    f"D{code[-1]}",
+                    period,
+                    "16-25",
+                    "total",
+                    "total",
+                    float(x),
+                    float(n),
+                    "",
+                )
             )
         total_x = sum(v[0] for v in districts.values())
         total_n = sum(v[1] for v in districts.values())
@@ -34,6 +45,7 @@ def _frame(periods: tuple[str, ...] = ("2024",)) -> pd.DataFrame:
                 "Kommunen",
                 period,
                 "16-25",
+                "total",
                 "total",
                 float(total_x),
                 float(total_n),

@@ -204,12 +204,17 @@ def test_district_profile_marks_reference_and_hidden() -> None:
 )
 def test_bars_never_draw_a_hidden_cell_as_a_value(cells: list[tuple[int, int]]) -> None:
     rows = [
-        ("neet", f"9901{i + 1:02d}", f"D{i + 1}", "2024", "16-25", "total", float(x), float(n), "")
+        (
+            *("neet", f"9901{i + 1:02d}", f"D{i + 1}", "2024", "16-25", "total", "total"),
+            float(x),
+            float(n),
+            "",
+        )
         for i, (x, n) in enumerate(cells)
     ]
     total_x = float(sum(x for x, _ in cells))
     total_n = float(sum(n for _, n in cells))
-    rows.append(("neet", "9901", "K", "2024", "16-25", "total", total_x, total_n, ""))
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", "total", total_x, total_n, ""))
     frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
     districts = frame[frame[F.REGION] != "9901"]
     hidden = districts[F.SUPPRESSED].to_numpy(dtype=bool)
@@ -241,9 +246,10 @@ def test_tiles_showing_the_same_number_share_a_class() -> None:
 
 def test_tile_map_with_every_district_hidden_has_no_class_swatches() -> None:
     rows = [
-        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", 2.0, 80.0, "") for i in (1, 2, 3)
+        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", "total", 2.0, 80.0, "")
+        for i in (1, 2, 3)
     ]
-    rows.append(("neet", "9901", "K", "2024", "16-25", "total", 6.0, 240.0, ""))
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", "total", 6.0, 240.0, ""))
     frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
     ax = tile_map(frame)
     assert _legend(ax) == ["prikket"]

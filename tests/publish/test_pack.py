@@ -327,9 +327,10 @@ def test_pack_skips_the_funnel_when_every_district_is_hidden(tmp_path) -> None:
 
     # Two persons with the trait in each district: every district is hidden.
     rows = [
-        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", 2.0, 80.0, "") for i in (1, 2, 3)
+        ("neet", f"99010{i}", f"D{i}", "2024", "16-25", "total", "total", 2.0, 80.0, "")
+        for i in (1, 2, 3)
     ]
-    rows.append(("neet", "9901", "K", "2024", "16-25", "total", 6.0, 240.0, ""))
+    rows.append(("neet", "9901", "K", "2024", "16-25", "total", "total", 6.0, 240.0, ""))
     frame = suppress(compute_indicators(pd.DataFrame(rows, columns=list(F.COUNT_COLUMNS))))
     assert frame.loc[frame[F.REGION] != "9901", F.SUPPRESSED].all()
     figures = write_figure_pack(frame, tmp_path, district_profiles=False, workers=1)

@@ -15,7 +15,6 @@ range roughly 5–20 %, and the share rises over 2015–2024.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from importlib import resources
@@ -433,12 +432,3 @@ def ensure_demo_data(directory: str | Path = DEMO_DIR) -> Path:
 def demo_config_path() -> Path:
     """Path of the bundled demo run configuration (``demo.toml``)."""
     return Path(str(resources.files(__package__) / "demo.toml"))
-
-
-def file_digest(path: str | Path) -> str:
-    """sha256 of a file, hex."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -51,17 +51,6 @@ def primary_reasons(x: np.ndarray, n: np.ndarray, rules: dict[str, np.ndarray]) 
     ).astype(np.int8)
 
 
-def unknown_district_code(kommune: str, length: int) -> str:
-    """The code SSB and FHI use for "unknown district" at a level: the kommune then 9s.
-
-    Examples
-    --------
-    >>> unknown_district_code("0301", 6), unknown_district_code("0301", 8)
-    ('030199', '03019999')
-    """
-    return kommune + "9" * (length - len(kommune))
-
-
 def coverage_mask(
     index: KeyIndex, x: np.ndarray, n: np.ndarray, rules: dict[str, np.ndarray]
 ) -> np.ndarray:

@@ -115,8 +115,7 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
     True primary nan
     """
     book = as_rulebook(rules)
-    F.validate_indicators(indicators)
-    out = indicators.copy()
+    out = F.validate_indicators(indicators).copy()
     if len(out) == 0:
         mark(out, book)
         return out

@@ -3,7 +3,6 @@
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import (
     LEVELS,
-    UNKNOWN_DISTRICT_SUFFIX,
     GeoWarning,
     is_unknown_district,
     level_of,
@@ -26,14 +25,12 @@ from utenforskap.geo.rollup import (
     district_coverage,
     rollup,
     rollup_levels,
-    sum_into,
 )
 
 __all__ = [
     "FYLKER_2024",
     "LEVELS",
     "UNKNOWN_DENOMINATOR_SHARE",
-    "UNKNOWN_DISTRICT_SUFFIX",
     "UNKNOWN_NUMERATOR_SHARE",
     "Boundaries",
     "Crosswalk",
@@ -56,6 +53,5 @@ __all__ = [
     "read_levekarssone_map",
     "rollup",
     "rollup_levels",
-    "sum_into",
     "unknown_district_code",
 ]

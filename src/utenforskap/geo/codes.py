@@ -9,11 +9,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, check_choice
 
 __all__ = [
     "LEVELS",
-    "UNKNOWN_DISTRICT_SUFFIX",
     "GeoWarning",
     "is_unknown_district",
     "level_of",
@@ -32,10 +31,6 @@ LEVELS: dict[int, str] = {
     8: "grunnkrets",
     10: "levekarssone",
 }
-
-#: Last two digits of a district code that SSB and FHI use for "district not known"
-#: (``030199`` Uoppgitt bydel Oslo); such rows keep kommune totals right.
-UNKNOWN_DISTRICT_SUFFIX = "99"
 
 
 class GeoWarning(UserWarning):
@@ -176,10 +171,7 @@ def unknown_district_code(kommune: npt.ArrayLike, level: str) -> np.ndarray:
     ['0301999999']
     """
     lengths = {name: length for length, name in LEVELS.items()}
-    if level not in ("bydel", "grunnkrets", "levekarssone"):
-        raise DataError(
-            f"level must be 'bydel', 'grunnkrets' or 'levekarssone'; not {level!r}", value=level
-        )
+    check_choice("level", level, ("bydel", "grunnkrets", "levekarssone"))
     suffix = "9" * (lengths[level] - 4)
     return (_as_text(kommune).astype(str).str[:4] + suffix).to_numpy(dtype=object)
 

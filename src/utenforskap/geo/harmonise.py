@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.counts import NOT_APPLICABLE, sum_into
 from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import GeoWarning, isin, levels_of, normalise_codes
 from utenforskap.geo.crosswalk import (
@@ -21,7 +22,6 @@ from utenforskap.geo.crosswalk import (
     Crosswalk,
 )
 from utenforskap.geo.registry import RegionRegistry
-from utenforskap.geo.rollup import sum_into
 
 __all__ = ["HarmoniseReport", "harmonise"]
 
@@ -162,6 +162,7 @@ def harmonise(
     empty_changed = pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in (FROM_CODE, FROM_NAME, TO_CODE, TO_NAME)}
     ).assign(**{WEIGHT: pd.Series([], dtype=float), "rows": pd.Series([], dtype=int)})
+    counts = F.with_group(counts)
     if counts.empty:
         unresolved = counts.assign(**{SUCCESSORS: pd.Series([], dtype=object)})
         return F.empty_counts(), HarmoniseReport(int(to_year), empty_changed, unresolved)
@@ -187,7 +188,7 @@ def harmonise(
     kept = work.loc[~mapped_rows]
     moving = work.loc[mapped_rows]
     # Rows of a code that did not exist that year carry nothing to map.
-    moving = moving[moving[F.STATUS] != "."]
+    moving = moving[moving[F.STATUS] != NOT_APPLICABLE]
     joined = moving.reset_index(names="_index").merge(
         table, left_on=F.REGION, right_on=FROM_CODE, how="left", validate="many_to_many"
     )

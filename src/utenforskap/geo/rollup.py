@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.counts import part_counts, sum_into
 from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import (
     is_unknown_district,
@@ -31,7 +31,6 @@ __all__ = [
     "district_coverage",
     "rollup",
     "rollup_levels",
-    "sum_into",
 ]
 
 #: Coverage columns: the share of a kommune's numerator / denominator whose district is unknown.
@@ -47,89 +46,6 @@ LEVEL_ORDER: tuple[str, ...] = ("grunnkrets", "levekarssone", "bydel", "kommune"
 
 #: Levels :func:`rollup_levels` can roll up to.
 ROLLUP_TARGETS: tuple[str, ...] = ("kommune", "fylke", "land")
-
-
-def sum_into(
-    counts: pd.DataFrame,
-    column: str,
-    values: npt.ArrayLike,
-    *,
-    names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Replace one key column's values and sum the cells that then share a key.
-
-    The one summing rule of the package: numerator and denominator are added.
-    A part with status ``"."`` (not applicable, e.g. a kommune code in a year it
-    did not exist) adds nothing; ``"-"`` is a true zero; a part with any other
-    symbol or a NaN count makes the cell unknown: NaN counts, status ``".."``.
-    A cell all of whose parts are ``"."`` stays ``"."``. Used for regions
-    (roll-up, harmonisation) and ages (re-banding).
-
-    Parameters
-    ----------
-    counts
-        A CountFrame.
-    column
-        The key column to replace, e.g. ``region`` or ``age``.
-    values
-        New values of ``column``, one per row of ``counts``.
-    names
-        Region code → name for ``region_name`` (when ``column`` is ``region``);
-        codes not in it keep the first ``region_name`` of their group.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A CountFrame (columns :data:`utenforskap.frames.COUNT_COLUMNS`) sorted
-        by key, one row per distinct key.
-    """
-    if counts.empty:
-        return F.empty_counts()
-    work = counts[list(F.COUNT_COLUMNS)].copy()
-    new_values = np.asarray(values, dtype=object)
-    if column == F.REGION:
-        # A region's name stays only where its code did; a parent never
-        # inherits a child's name.
-        same = work[F.REGION].to_numpy(dtype=object) == new_values
-        work[F.REGION_NAME] = np.where(
-            same, work[F.REGION_NAME].fillna("").to_numpy(dtype=object), ""
-        )
-    work[column] = new_values
-    status = work[F.STATUS].to_numpy(dtype=object)
-    numerator = pd.to_numeric(work[F.NUMERATOR], errors="coerce").to_numpy(dtype=float)
-    denominator = pd.to_numeric(work[F.DENOMINATOR], errors="coerce").to_numpy(dtype=float)
-    # SSB's "." (not applicable: e.g. a kommune code in a year it did not exist)
-    # contributes nothing; "-" is a true zero; any other symbol or a NaN count
-    # makes the sum unknown.
-    not_applicable = status == "."
-    missing = ~not_applicable & (
-        isin(status, {"..", "...", ":"}) | np.isnan(numerator) | np.isnan(denominator)
-    )
-    work[F.NUMERATOR] = np.where(not_applicable, 0.0, numerator)
-    work[F.DENOMINATOR] = np.where(not_applicable, 0.0, denominator)
-    work["_missing"] = missing
-    work["_applicable"] = ~not_applicable
-    keys = list(F.KEY_COLUMNS)
-    out = work.groupby(keys, sort=True, observed=True).agg(
-        numerator=(F.NUMERATOR, "sum"),
-        denominator=(F.DENOMINATOR, "sum"),
-        _missing=("_missing", "any"),
-        _applicable=("_applicable", "any"),
-        _name=(F.REGION_NAME, "max"),
-    )
-    out = out.reset_index()
-    missing_out = out["_missing"].to_numpy(dtype=bool)
-    all_na = ~out["_applicable"].to_numpy(dtype=bool)
-    out.loc[missing_out | all_na, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
-    out[F.STATUS] = np.select([all_na, missing_out], [".", ".."], default="").astype(object)
-    name = out["_name"].fillna("").astype(object)
-    if column == F.REGION and names:
-        mapped = out[F.REGION].map(dict(names))
-        name = mapped.where(mapped.notna(), name)
-    out[F.REGION_NAME] = name.fillna("").astype(object)
-    for text in (F.INDICATOR, F.REGION, F.REGION_NAME, F.PERIOD, F.AGE, F.SEX, F.STATUS):
-        out[text] = out[text].astype(object)
-    return out[list(F.COUNT_COLUMNS)]
 
 
 def rollup(
@@ -256,7 +172,7 @@ def rollup_levels(
     coverage : pandas.DataFrame
         :func:`district_coverage` of every sub-municipal level, rolled-up included:
         ``kommune``, ``level``, ``indicator``, ``period``, ``age``, ``sex``,
-        ``unknown_numerator_share``, ``unknown_denominator_share``.
+        ``group``, ``unknown_numerator_share``, ``unknown_denominator_share``.
 
     Raises
     ------
@@ -276,6 +192,7 @@ def rollup_levels(
     (['0301', '030101', '030199'], [0.1])
     """
     check_choice("to", to, ROLLUP_TARGETS)
+    counts = F.with_group(counts)
     if counts.empty:
         return F.empty_counts(), district_coverage(counts)
     stop = LEVEL_ORDER.index(to)
@@ -357,12 +274,12 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per kommune × level × indicator × period × age × sex with
-        district rows: ``kommune`` (code), ``level``, ``indicator``,
-        ``period``, ``age``, ``sex``, ``unknown_numerator_share`` and
+        One row per kommune × level × indicator × period × age × sex × group
+        with district rows: ``kommune`` (code), ``level``, ``indicator``,
+        ``period``, ``age``, ``sex``, ``group``, ``unknown_numerator_share`` and
         ``unknown_denominator_share`` (0 when there is no unknown-district
         row; NaN when a part is missing or the total is 0). Sorted by the
-        first six columns.
+        first seven columns.
 
     Examples
     --------
@@ -374,7 +291,8 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     >>> district_coverage(cf)["unknown_numerator_share"].tolist()
     [0.1]
     """
-    keys = [KOMMUNE, LEVEL, F.INDICATOR, F.PERIOD, F.AGE, F.SEX]
+    counts = F.with_group(counts)
+    keys = [KOMMUNE, LEVEL, F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
     columns = [*keys, UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE]
     codes = counts[F.REGION].to_numpy(dtype=object) if len(counts) else np.array([], object)
     level = levels_of(codes)
@@ -387,10 +305,11 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     part = counts.loc[districts]
     part_codes = codes[districts]
     unknown = is_unknown_district(part_codes)
-    status = part[F.STATUS].to_numpy(dtype=object)
-    numerator = part[F.NUMERATOR].to_numpy(dtype=float)
-    denominator = part[F.DENOMINATOR].to_numpy(dtype=float)
-    not_applicable = status == "."
+    cells = part_counts(
+        part[F.STATUS].to_numpy(dtype=object),
+        part[F.NUMERATOR].to_numpy(dtype=float),
+        part[F.DENOMINATOR].to_numpy(dtype=float),
+    )
     work = pd.DataFrame(
         {
             KOMMUNE: parent_code(part_codes),
@@ -399,12 +318,12 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
             F.PERIOD: part[F.PERIOD].to_numpy(dtype=object),
             F.AGE: part[F.AGE].to_numpy(dtype=object),
             F.SEX: part[F.SEX].to_numpy(dtype=object),
-            "num": np.where(not_applicable, 0.0, numerator),
-            "den": np.where(not_applicable, 0.0, denominator),
-            "num_unknown": np.where(unknown & ~not_applicable, numerator, 0.0),
-            "den_unknown": np.where(unknown & ~not_applicable, denominator, 0.0),
-            "missing": ~not_applicable
-            & (np.isnan(numerator) | np.isnan(denominator) | isin(status, {"..", "...", ":"})),
+            F.GROUP: part[F.GROUP].to_numpy(dtype=object),
+            "num": cells.numerator,
+            "den": cells.denominator,
+            "num_unknown": np.where(unknown, cells.numerator, 0.0),
+            "den_unknown": np.where(unknown, cells.denominator, 0.0),
+            "missing": cells.unknown,
         }
     )
     sums = work.groupby(keys, sort=True).agg(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
+from utenforskap.counts import part_counts, sum_status
 from utenforskap.errors import ConfigError, DataError
 from utenforskap.io.cube import STATUS, VALUE
 
@@ -305,6 +306,7 @@ def observations_to_counts(
             F.PERIOD: both[F.PERIOD].astype(object),
             F.AGE: both[F.AGE].astype(object),
             F.SEX: both[F.SEX].astype(object),
+            F.GROUP: pd.Series(np.full(len(both), F.GROUP_TOTAL, dtype=object), dtype=object),
             F.NUMERATOR: numerator_values,
             F.DENOMINATOR: denominator_values,
             F.STATUS: pd.Series(status, dtype=object),
@@ -362,12 +364,16 @@ def _collapse(
             row=row,
             value=rows.loc[[row], keys].iloc[0].to_dict(),
         )
-    # Counts of codes mapped to one label (single years → a band) are summed;
-    # a part without a value makes the sum unknown, with the part's symbol.
-    flagged = rows.assign(_symbol=rows[STATUS].where(rows[STATUS] != "", None))
-    grouped = flagged.groupby(keys, sort=True, dropna=False)
-    summed = grouped[VALUE].sum(min_count=1)
-    any_missing = grouped[VALUE].count() < grouped.size()
-    symbols = grouped["_symbol"].first().fillna("")
-    values = summed.where(~any_missing)
-    return pd.DataFrame({VALUE: values, STATUS: symbols.astype(object)}).reset_index()
+    # Counts of codes mapped to one label (single years → a band) are summed
+    # by the package's one rule (utenforskap.counts).
+    parts = part_counts(rows[STATUS].to_numpy(dtype=object), rows[VALUE].to_numpy(dtype=float))
+    flagged = rows[keys].assign(
+        _value=parts.numerator, _applicable=parts.applicable, _unknown=parts.unknown_rank
+    )
+    grouped = flagged.groupby(keys, sort=True, dropna=False).agg(
+        _value=("_value", "sum"), _applicable=("_applicable", "any"), _unknown=("_unknown", "max")
+    )
+    status = sum_status(grouped["_applicable"].to_numpy(), grouped["_unknown"].to_numpy())
+    values = np.where(status == "", grouped["_value"].to_numpy(dtype=float), np.nan)
+    out = pd.DataFrame({VALUE: values, STATUS: status}, index=grouped.index)
+    return out.reset_index()

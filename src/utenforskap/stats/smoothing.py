@@ -176,7 +176,8 @@ def eb_smooth(
         if column not in counts.columns:
             raise DataError(f"missing column {column!r}", column=column)
     if within is None:
-        keys = [F.REGION, F.INDICATOR, F.PERIOD, F.AGE, F.SEX]
+        counts = F.with_group(counts)
+        keys = [F.REGION, F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
         absent = [c for c in keys if c not in counts.columns]
         if absent:
             raise DataError(
