@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from utenforskap.ages import (
     OLDEST,
+    age_label,
     band_label,
+    check_age_labels,
     check_bands,
     grade_ages,
     is_total,
@@ -189,3 +191,33 @@ def test_school_grades_to_ages(label, ages):
 def test_bad_grades_are_refused(label):
     with pytest.raises(DataError, match="school grade"):
         grade_ages(label)
+
+
+@pytest.mark.parametrize(
+    ("label", "canonical"),
+    [
+        ("16-25", "16-25"),
+        ("16 til 25", "16-25"),
+        ("16 - 25 år", "16-25"),
+        ("016-025", "16-25"),
+        ("16–25", "16-25"),
+        ("21 år", "21"),
+        ("25 år +", "25+"),
+        ("8.–10. trinn", "8-10 trinn"),
+        ("8-10 trinn", "8-10 trinn"),
+        ("10. trinn", "10 trinn"),
+        ("Vg 1 - Vg 3", "VG1-VG3"),
+        ("VG2", "VG2"),
+        ("Alle aldre", "Alle aldre"),
+    ],
+)
+def test_one_age_vocabulary(label, canonical):
+    assert age_label(label) == canonical
+    assert age_label(canonical) == canonical
+
+
+def test_a_counts_frame_accepts_only_canonical_labels():
+    with pytest.raises(DataError, match=r"value '16 til 25': age label not in .*write '16-25'"):
+        check_age_labels(["16-25", "16 til 25"], source="x.csv")
+    with pytest.raises(DataError, match=r"value '16 to twenty': not an age band or school grade"):
+        check_age_labels(["16 to twenty"])

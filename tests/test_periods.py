@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError, ParameterError
-from utenforskap.periods import COVERAGE_COLUMNS, pool_periods
+from utenforskap.periods import COVERAGE_COLUMNS, parse_period, pool_periods
 
 
 def _counts(years, numerators, denominators, *, indicator="neet", region="030101", status=None):
@@ -129,3 +129,49 @@ def test_pooled_counts_equal_the_sum_of_yearly_counts(values, window, dropped):
         * coverage["missing_years"].str.count(",").add(1)
         == coverage["window"]
     ).all()
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("2024", (2024, 2024, False)),
+        ("2022-2024", (2022, 2024, False)),
+        ("2023/24", (2023, 2023, True)),
+        ("1999/00", (1999, 1999, True)),
+        ("2016/17-2018/19", (2016, 2018, True)),
+    ],
+)
+def test_period_vocabulary(label, expected):
+    assert tuple(parse_period(label)) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "hint"),
+    [
+        ("2024.0", "write 2024"),
+        ("2024Q1", "quarters"),
+        ("2024M03", "months"),
+        ("2021_2023", "write a span with a hyphen: 2021-2023"),
+        ("20x9", None),
+        ("2024-2022", None),
+        ("2024-2024", None),
+        ("2023/25", None),
+        (" 2024", "spaces"),
+        ("", None),
+    ],
+)
+def test_periods_outside_the_vocabulary_are_errors_with_hints(label, hint):
+    with pytest.raises(DataError, match="not a period") as info:
+        parse_period(label)
+    assert info.value.value == label
+    if hint is None:
+        assert info.value.hint is None
+    else:
+        assert hint in info.value.hint
+
+
+def test_a_counts_frame_with_a_quarter_names_the_row():
+    cf = _counts([2023, 2024], [1, 2], [10, 20])
+    cf.loc[1, F.PERIOD] = "2024Q1"
+    with pytest.raises(DataError, match=r"x.csv, column 'period', row 1, value '2024Q1'"):
+        F.validate_counts(cf, source="x.csv")

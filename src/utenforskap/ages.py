@@ -16,8 +16,10 @@ __all__ = [
     "OLDEST",
     "TOTAL_LABELS",
     "AgeBand",
+    "age_label",
     "band_label",
     "band_table",
+    "check_age_labels",
     "check_bands",
     "grade_ages",
     "is_total",
@@ -38,7 +40,9 @@ TOTAL_LABELS: frozenset[str] = frozenset(
 )
 
 _YEARS = r"(?:\s*(?:år|years?|aar))?"
-_BAND = re.compile(rf"^\s*(\d{{1,3}})\s*[-–—]\s*(\d{{1,3}}){_YEARS}\s*$", re.IGNORECASE)
+_BAND = re.compile(
+    rf"^\s*(\d{{1,3}})\s*(?:[-–—]|\btil\b|\bto\b)\s*(\d{{1,3}}){_YEARS}\s*$", re.IGNORECASE
+)
 _SINGLE = re.compile(rf"^\s*(\d{{1,3}}){_YEARS}\s*$", re.IGNORECASE)
 _OPEN = re.compile(
     rf"^\s*(\d{{1,3}})\s*(?:\+{_YEARS}|{_YEARS}\s*\+|{_YEARS}\s*(?:eller|og)\s*(?:eldre|over))\s*$",
@@ -70,7 +74,7 @@ def is_total(label: object) -> bool:
 def parse_band(label: str) -> AgeBand:
     """Parse an age band label or SSB age code into inclusive ``(lowest, highest)`` ages.
 
-    Understood: ``"16-25"``, ``"16–25"`` (en dash), ``"16 - 25 år"``,
+    Understood: ``"16-25"``, ``"16–25"`` (en dash), ``"16 - 25 år"``, ``"16 til 25"``,
     ``"25+"``, ``"25 år +"``, ``"105 år eller eldre"``, ``"67 år og over"``,
     ``"under 16 år"``, single years ``"21"``, ``"21 år"``, and SSB's
     zero-padded codes ``"016-025"``, ``"005"``.
@@ -460,3 +464,101 @@ def grade_ages(label: str) -> AgeBand:
         )
     years_before_school = _FIRST_GRADE_AGE - 1
     return found[0] + years_before_school, found[1] + years_before_school
+
+
+def _grade_label(label: str) -> str | None:
+    """The canonical label of a school grade or grade range, or None if it is not one."""
+    try:
+        low, high = grade_ages(label)
+    except DataError:
+        return None
+    first, last = (age - (_FIRST_GRADE_AGE - 1) for age in (low, high))
+    if first > 10:
+        return f"VG{first - 10}" if first == last else f"VG{first - 10}-VG{last - 10}"
+    return f"{first} trinn" if first == last else f"{first}-{last} trinn"
+
+
+def age_label(label: object) -> str:
+    """The canonical label of an age band, school grade range or all-ages total.
+
+    The one parser of age labels: configuration keys, files and frames all
+    go through it, so a label accepted in one place is accepted everywhere
+    and means the same. Ages become ``"16-25"``, ``"21"`` or ``"25+"``;
+    school grades ``"8-10 trinn"``, ``"8 trinn"``, ``"VG1-VG3"``, ``"VG1"``;
+    totals keep their label.
+
+    Parameters
+    ----------
+    label
+        E.g. ``"16 - 25 år"``, ``"16 til 25"``, ``"016-025"``, ``"8.–10. trinn"``.
+
+    Returns
+    -------
+    str
+        The canonical label.
+
+    Raises
+    ------
+    DataError
+        Not an age band, a school grade or a total.
+
+    Examples
+    --------
+    >>> age_label("16 til 25 år"), age_label("8.–10. trinn"), age_label("Vg 1 - Vg 3")
+    ('16-25', '8-10 trinn', 'VG1-VG3')
+    """
+    text = str(label)
+    if is_total(text):
+        return text
+    try:
+        return band_label(parse_band(text))
+    except DataError as exc:
+        grade = _grade_label(text)
+        if grade is not None:
+            return grade
+        raise DataError(
+            "not an age band or school grade; expected e.g. '16-25', '25+', '21', "
+            "'8-10 trinn' or 'VG1-VG3'",
+            column=F.AGE,
+            value=label,
+            hint=exc.hint,
+        ) from None
+
+
+def check_age_labels(
+    labels: Sequence[object] | pd.Series, *, source: object | None = None, column: str = F.AGE
+) -> None:
+    """Check that every age label is a canonical band, grade range or total.
+
+    Parameters
+    ----------
+    labels
+        Age labels (repeats allowed; each distinct label is parsed once).
+    source, column
+        Named in errors.
+
+    Raises
+    ------
+    DataError
+        A label that is not an age band (naming file, column and label), or one
+        written in another form than :func:`age_label`'s (e.g. ``"16 til 25"``),
+        with the canonical form as a hint.
+
+    Examples
+    --------
+    >>> check_age_labels(["16-25", "VG1-VG3", "Alle aldre"])
+    """
+    distinct = pd.unique(pd.Series(np.asarray(labels, dtype=object)).astype(str))
+    for label in distinct:
+        try:
+            canonical = age_label(label)
+        except DataError as exc:
+            raise DataError(exc.problem, file=source, column=column, value=label) from None
+        if canonical != label:
+            raise DataError(
+                "age label not in the package's form",
+                file=source,
+                column=column,
+                value=label,
+                hint=f"write {canonical!r}; readers convert labels when they read a file",
+            )

@@ -219,6 +219,26 @@ def _not_str_mask(series: pd.Series) -> np.ndarray:
     return ~np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
 
 
+def _check_vocabulary(frame: pd.DataFrame, source: object | None) -> None:
+    """Periods and age labels in the package's one vocabulary, with the offending row."""
+    from utenforskap.ages import check_age_labels
+    from utenforskap.periods import check_period_labels
+
+    for column, check in ((PERIOD, check_period_labels), (AGE, check_age_labels)):
+        try:
+            check(frame[column], source=source, column=column)
+        except DataError as exc:
+            position = int(np.argmax((frame[column].astype(str) == str(exc.value)).to_numpy()))
+            raise DataError(
+                exc.problem,
+                file=source,
+                column=column,
+                row=frame.index[position],
+                value=exc.value,
+                hint=exc.hint,
+            ) from None
+
+
 def validate_counts(
     frame: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
 ) -> pd.DataFrame:
@@ -246,6 +266,8 @@ def validate_counts(
     ------
     DataError
         Missing column; a code, period, age, sex, group or status that is not a string;
+        a period or age label outside the vocabulary (:func:`utenforskap.periods.parse_period`,
+        :func:`utenforskap.ages.age_label`);
         unknown ``sex``; unknown status symbol; non-numeric, negative or missing
         (without status) counts; numerator > denominator; duplicate keys.
 
@@ -284,6 +306,7 @@ def validate_counts(
         f"unknown sex; allowed values are {list(SEXES)}",
         source,
     )
+    _check_vocabulary(frame, source)
     status = frame[STATUS].to_numpy(dtype=object)
     _first_bad(
         frame,

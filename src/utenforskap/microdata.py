@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.ages import parse_band
+from utenforskap.ages import age_label, parse_band
 from utenforskap.errors import DataError, check_choice
 from utenforskap.registry import Rule
 
@@ -300,6 +300,17 @@ def read_counts(path: str | Path) -> pd.DataFrame:
             frame[column] = ""
     if F.GROUP not in frame.columns:
         frame[F.GROUP] = F.GROUP_TOTAL
+    # Age labels are read in any form the one parser knows ("16 til 25",
+    # "16-25 år") and written in its canonical form.
+    labels = pd.unique(frame[F.AGE].astype(str))
+    try:
+        canonical = {label: age_label(label) for label in labels}
+    except DataError as exc:
+        rows = (frame[F.AGE].astype(str) == str(exc.value)).to_numpy()
+        raise DataError(
+            exc.problem, file=path, column=F.AGE, row=frame.index[_first(rows)], value=exc.value
+        ) from None
+    frame[F.AGE] = frame[F.AGE].astype(str).map(canonical).astype(object)
     missing = [c for c in F.COUNT_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(

@@ -1,7 +1,8 @@
-"""Pooling of consecutive years: counts are summed, never rates averaged."""
+"""Periods: the labels the package accepts, and pooling of consecutive years (counts summed)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -12,7 +13,14 @@ from utenforskap import frames as F
 from utenforskap.counts import MISSING, part_counts, sum_into
 from utenforskap.errors import DataError, ParameterError
 
-__all__ = ["COVERAGE_COLUMNS", "Pooled", "pool_periods"]
+__all__ = [
+    "COVERAGE_COLUMNS",
+    "Period",
+    "Pooled",
+    "check_period_labels",
+    "parse_period",
+    "pool_periods",
+]
 
 #: Columns of :attr:`Pooled.coverage`.
 COVERAGE_COLUMNS: tuple[str, ...] = (
@@ -22,6 +30,127 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
     "years_pooled",
     "missing_years",
 )
+
+
+class Period(NamedTuple):
+    """A parsed period label (see :func:`parse_period`)."""
+
+    #: First calendar year covered (for a school year: the year it starts).
+    first: int
+    #: Last calendar year in which a covered period starts.
+    last: int
+    #: Whether the label counts school years (``2023/24``) rather than calendar years.
+    school: bool
+
+
+_YEAR = r"(\d{4})"
+_SCHOOL = r"(\d{4})/(\d{2})"
+_PERIOD_FORMS = (
+    (re.compile(rf"^{_YEAR}$"), "year"),
+    (re.compile(rf"^{_YEAR}-{_YEAR}$"), "span"),
+    (re.compile(rf"^{_SCHOOL}$"), "school"),
+    (re.compile(rf"^{_SCHOOL}-{_SCHOOL}$"), "school_span"),
+)
+_HINTS = (
+    (re.compile(r"^\d{4}\.0+$"), "the year looks like a number from a spreadsheet: write {year}"),
+    (re.compile(r"^\d{4}\s*[Qq]\d$|^\d{4}K\d$"), "quarters are not supported: give years"),
+    (re.compile(r"^\d{4}[Mm]\d{2}$|^\d{4}-\d{2}$"), "months are not supported: give years"),
+    (re.compile(r"^\d{4}_\d{4}$"), "write a span with a hyphen: {dash}"),
+    (re.compile(r"^\s+|\s+$"), "remove the spaces around the period"),
+)
+
+
+def parse_period(label: object) -> Period:
+    """Parse a period label: a year, a span of years, a school year or a span of school years.
+
+    The package's period vocabulary, enforced on every table that enters it:
+    ``"2024"``; ``"2022-2024"`` (a pooled span, first year before last);
+    ``"2023/24"`` (a school year, the second part the following year);
+    ``"2016/17-2018/19"``.
+
+    Parameters
+    ----------
+    label
+        The period as written.
+
+    Returns
+    -------
+    Period
+        ``first`` and ``last`` start years and whether they are school years.
+
+    Raises
+    ------
+    DataError
+        Anything else, with a hint for spreadsheet damage (``2024.0``),
+        quarters (``2024Q1``) and FHI's ``2021_2023``.
+
+    Examples
+    --------
+    >>> parse_period("2022-2024"), parse_period("2016/17-2018/19").school
+    (Period(first=2022, last=2024, school=False), True)
+    """
+    text = str(label)
+    for pattern, kind in _PERIOD_FORMS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        numbers = [int(g) for g in match.groups()]
+        if kind == "year":
+            return Period(numbers[0], numbers[0], school=False)
+        if kind == "span" and numbers[0] < numbers[1]:
+            return Period(numbers[0], numbers[1], school=False)
+        if kind == "school" and (numbers[0] + 1) % 100 == numbers[1]:
+            return Period(numbers[0], numbers[0], school=True)
+        if (
+            kind == "school_span"
+            and numbers[0] < numbers[2]
+            and (numbers[0] + 1) % 100 == numbers[1]
+            and (numbers[2] + 1) % 100 == numbers[3]
+        ):
+            return Period(numbers[0], numbers[2], school=True)
+        break
+    hint = None
+    for pattern, text_hint in _HINTS:
+        if pattern.search(text):
+            hint = text_hint.format(year=text.split(".")[0], dash=text.replace("_", "-"))
+            break
+    raise DataError(
+        "not a period; expected a year '2024', a span '2022-2024', a school year '2023/24' "
+        "or '2016/17-2018/19'",
+        column=F.PERIOD,
+        value=label,
+        hint=hint,
+    )
+
+
+def check_period_labels(
+    labels: object, *, source: object | None = None, column: str = F.PERIOD
+) -> None:
+    """Check that every period label is in the package's vocabulary (:func:`parse_period`).
+
+    Parameters
+    ----------
+    labels
+        Period labels (repeats allowed; each distinct label is parsed once).
+    source, column
+        Named in errors.
+
+    Raises
+    ------
+    DataError
+        The first label that is not a period, naming file, column and value.
+
+    Examples
+    --------
+    >>> check_period_labels(["2023", "2021-2023", "2023/24"])
+    """
+    for label in pd.unique(pd.Series(np.asarray(labels, dtype=object)).astype(str)):
+        try:
+            parse_period(label)
+        except DataError as exc:
+            raise DataError(
+                exc.problem, file=source, column=column, value=label, hint=exc.hint
+            ) from None
 
 
 class Pooled(NamedTuple):

@@ -26,7 +26,7 @@ def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
     """A random table with kommune, district, sex and age totals, and random rules."""
     n_kommuner = draw(st.integers(1, 2))
     years = [str(2020 + i) for i in range(draw(st.integers(1, 3)))]
-    if draw(st.booleans()):
+    if len(years) > 1 and draw(st.booleans()):
         years.append(f"{years[0]}-{years[-1]}")
     districts = []
     for k in range(n_kommuner):
