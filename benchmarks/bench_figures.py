@@ -26,7 +26,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import suppress
 from utenforskap.indicators import compute_indicators
-from utenforskap.publish.pack import write_figure_pack, write_index
+from utenforskap.publish import write_figure_pack, write_index
 from utenforskap.registry import INDICATORS
 
 DISTRICTS = 30

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from utenforskap.errors import DataError
+from utenforskap.texts import TEXTS
 
 __all__ = [
     "INDICATORS",
@@ -17,12 +18,11 @@ __all__ = [
     "indicator_table",
 ]
 
-#: Theme id → (bokmål, English) heading, in the order figures are grouped.
+#: Theme id → (bokmål, English) heading, in the order figures are grouped; the
+#: headings live in the text catalogue as ``theme.<id>``.
 THEMES: dict[str, tuple[str, str]] = {
-    "work_education": ("Arbeid og utdanning", "Work and education"),
-    "economy": ("Økonomi og levekår", "Economy and living conditions"),
-    "mental_health": ("Psykisk helse og trivsel", "Mental health and wellbeing"),
-    "participation": ("Deltakelse og nærmiljø", "Participation and local environment"),
+    key: TEXTS[f"theme.{key}"]
+    for key in ("work_education", "economy", "mental_health", "participation")
 }
 
 

@@ -67,6 +67,79 @@ TEXTS: dict[str, tuple[str, str]] = {
         "fewer than {k} people in the numerator or the rest of the group",
     ),
     "note.denominator": ("færre enn {k} personer i gruppen", "fewer than {k} people in the group"),
+    # chart texts beyond labels
+    "percent": ("prosent", "percent"),
+    "period_span": ("{first} til {last}", "{first} to {last}"),
+    "barometer.note": (
+        "Fargen viser om området er sikkert bedre eller dårligere enn {ref} "
+        "(grått: {similar}). Tall i prosent.",
+        "The colour shows whether the district is clearly better or worse than {ref} "
+        "(grey: {similar}). Values in percent.",
+    ),
+    # captions and alternative texts of the figure pack
+    "caption.barometer": (
+        "{overview}, {when}: alle indikatorer per område, "
+        "farget etter om området er bedre eller dårligere enn {ref}.",
+        "{overview}, {when}: every indicator by district, "
+        "coloured by whether the district is better or worse than {ref}.",
+    ),
+    "alt.barometer": (
+        "Tabell med fargede celler: områder i rader, indikatorer i kolonner, {when}.",
+        "Table of coloured cells: districts in rows, indicators in columns, {when}.",
+    ),
+    "caption.district": (
+        "{profile} for {name}, {when}: hver indikator med konfidensintervall og verdien for {ref}.",
+        "{profile} for {name}, {when}: every indicator with its confidence interval "
+        "and the value for {ref}.",
+    ),
+    "alt.district": (
+        "Punktdiagram for {name}: én rad per indikator, med referanseverdien for {ref}.",
+        "Dot chart for {name}: one row per indicator, with the value for {ref}.",
+    ),
+    "alt.extremes": (
+        "Høyest: {high}; lavest: {low}; {ref}.",
+        "Highest: {high}; lowest: {low}; {ref}.",
+    ),
+    # headings of the index page and the report's cover; theme names
+    "heading": ("Indikatorer for ungt utenforskap", "Youth exclusion indicators"),
+    "contents": ("Innhold", "Contents"),
+    "contents.pages": ("{theme}: sider {first}–{last}", "{theme}: pages {first}–{last}"),
+    "links": ("Tabeller og rapport", "Tables and report"),
+    "theme.overview": ("Oversikt", "Overview"),
+    "theme.work_education": ("Arbeid og utdanning", "Work and education"),
+    "theme.economy": ("Økonomi og levekår", "Economy and living conditions"),
+    "theme.mental_health": ("Psykisk helse og trivsel", "Mental health and wellbeing"),
+    "theme.participation": ("Deltakelse og nærmiljø", "Participation and local environment"),
+    "theme.other": ("Andre indikatorer", "Other indicators"),
+    # the workbook: column heads, category names, the notes sheet
+    "xlsx.region": ("Områdekode", "Region code"),
+    "xlsx.region_name": ("Område", "Region"),
+    "xlsx.period": ("Periode", "Period"),
+    "xlsx.age": ("Alder", "Age"),
+    "xlsx.sex": ("Kjønn", "Sex"),
+    "xlsx.numerator": ("Teller", "Numerator"),
+    "xlsx.denominator": ("Nevner", "Denominator"),
+    "xlsx.value": ("Verdi", "Value"),
+    "xlsx.ci_lower": ("Nedre grense", "Lower limit"),
+    "xlsx.ci_upper": ("Øvre grense", "Upper limit"),
+    "xlsx.reference": ("Referanse", "Reference"),
+    "xlsx.reference_value": ("Referanseverdi", "Reference value"),
+    "xlsx.comparison": ("Sammenlignet med referansen", "Compared with the reference"),
+    "xlsx.suppression_reason": ("Prikket fordi", "Suppressed because"),
+    "xlsx.total": ("Begge kjønn", "Both sexes"),
+    "xlsx.male": ("Gutter/menn", "Boys/men"),
+    "xlsx.female": ("Jenter/kvinner", "Girls/women"),
+    "xlsx.higher": ("Høyere", "Higher"),
+    "xlsx.lower": ("Lavere", "Lower"),
+    "xlsx.notes": ("Om tabellene", "About"),
+    "xlsx.notes.hidden": (
+        "{symbol} = prikket (for få personer til å publisere tallet)",
+        "{symbol} = suppressed (too few people to publish the figure)",
+    ),
+    "xlsx.notes.values": (
+        "Verdi i prosent; grensene er et konfidensintervall (se ci_level i CSV).",
+        "Value in percent; the limits are a confidence interval (see ci_level in the CSV).",
+    ),
 }
 
 

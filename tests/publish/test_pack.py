@@ -1,4 +1,4 @@
-"""The figure pack: files, same bytes on every run and worker count, report.pdf, the index."""
+"""The figure pack end to end: files, same bytes whatever the workers, report.pdf, the index."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from plot_frames import indicator_frame
 
 from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError
-from utenforskap.publish.pack import PNG_DPI, write_figure_pack, write_index
+from utenforskap.publish import PNG_DPI, plan_figures, write_figure_pack, write_index
 from utenforskap.registry import INDICATORS, THEMES
+from utenforskap.select import district_rows, reference_of
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -57,14 +58,14 @@ def _pack(frame, out: Path, workers: int):
 
 
 @pytest.fixture(scope="module")
-def packs(small_frame, tmp_path_factory):
-    one = tmp_path_factory.mktemp("pack-serial")
-    two = tmp_path_factory.mktemp("pack-parallel")
-    return _pack(small_frame, one, 1), one, _pack(small_frame, two, 2), two
+def pack(small_frame, tmp_path_factory):
+    """The pack drawn in this process: figures and the output folder."""
+    out = tmp_path_factory.mktemp("pack-serial")
+    return _pack(small_frame, out, 1), out
 
 
-def test_pack_has_every_chart_kind_per_indicator(packs) -> None:
-    figures, _, _, _ = packs
+def test_pack_has_every_chart_kind_per_indicator(pack) -> None:
+    figures, _ = pack
     kinds = {(f.indicator, f.kind) for f in figures}
     for indicator in ("neet", "ungdata_loneliness"):
         for kind in ("bars", "trend", "funnel", "profile", "map"):
@@ -79,33 +80,39 @@ def test_pack_has_every_chart_kind_per_indicator(packs) -> None:
         assert fig.alt and fig.caption
 
 
-def test_png_is_200_dpi_rgb(packs) -> None:
+def test_png_is_200_dpi_rgb(pack) -> None:
     from PIL import Image
 
-    figures, _, _, _ = packs
+    figures, _ = pack
     with Image.open(figures[1].files[0]) as image:
         assert image.mode == "RGB"
         assert round(image.info["dpi"][0]) == PNG_DPI
         assert image.size == (round(6.3 * PNG_DPI), round(4.6 * PNG_DPI))
 
 
-def test_reruns_and_worker_counts_give_identical_bytes(packs) -> None:
-    _, one, _, two = packs
+@pytest.mark.slow
+def test_reruns_and_worker_counts_give_identical_bytes(pack, small_frame, tmp_path) -> None:
+    figures, one = pack
+    two = tmp_path
+    parallel = _pack(small_frame, two, 2)
+    assert [(f.stem, f.caption, f.alt, f.kind) for f in parallel] == [
+        (f.stem, f.caption, f.alt, f.kind) for f in figures
+    ]
     names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
-def test_svg_has_no_dates_and_fixed_ids(packs) -> None:
-    figures, _, _, _ = packs
+def test_svg_has_no_dates_and_fixed_ids(pack) -> None:
+    figures, _ = pack
     svg = figures[0].files[1].read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
     assert not re.search(r"20\d\d-\d\d-\d\dT", svg)
 
 
-def test_report_pdf_has_cover_and_one_page_per_figure(packs) -> None:
-    figures, out, _, _ = packs
+def test_report_pdf_has_cover_and_one_page_per_figure(pack) -> None:
+    figures, out = pack
     pdf = (out / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert b"CreationDate" not in pdf and b"ModDate" not in pdf
@@ -126,8 +133,8 @@ def test_report_pdf_has_cover_and_one_page_per_figure(packs) -> None:
         assert len(zlib.decompress(data)) == height * (1 + 3 * width)
 
 
-def test_index_groups_by_theme_and_is_offline(packs) -> None:
-    figures, out, _, _ = packs
+def test_index_groups_by_theme_and_is_offline(pack) -> None:
+    figures, out = pack
     page = (out / "figures" / "index.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page and "<script" not in page
     sections = re.findall(r'<section id="([a-z_]+)">', page)
@@ -256,12 +263,13 @@ class DevTools:
         os.close(self._from_chrome)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
-def test_index_page_in_headless_chromium(packs) -> None:
+def test_index_page_in_headless_chromium(pack) -> None:
     binary = _chromium()
     if binary is None:
         pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    _, out, _, _ = packs
+    _, out = pack
     index = out / "figures" / "index.html"
     assert index.exists()
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
@@ -338,8 +346,6 @@ def test_pack_skips_the_funnel_when_every_district_is_hidden(tmp_path) -> None:
 
 
 def test_district_trends_give_one_trend_per_published_district(tmp_path: Path) -> None:
-    from utenforskap.plot.bars import districts_of, reference_row
-
     frame = indicator_frame(periods=("2022", "2023", "2024"))
     figures = write_figure_pack(
         frame,
@@ -351,7 +357,7 @@ def test_district_trends_give_one_trend_per_published_district(tmp_path: Path) -
     )
     trends = [f for f in figures if f.kind == "trend" and f.stem.rsplit("_", 1)[-1].isdigit()]
     cells = frame[(frame[F.SEX] == "total") & (frame[F.AGE] == "16-25")]
-    districts = districts_of(cells, reference_row(cells)[0])
+    districts = district_rows(cells, reference=reference_of(cells).code)
     published = sorted(set(districts.loc[~districts[F.SUPPRESSED], F.REGION]))
     assert len(published) >= 2
     assert [f.stem.rsplit("_", 1)[-1] for f in trends] == published
@@ -360,3 +366,20 @@ def test_district_trends_give_one_trend_per_published_district(tmp_path: Path) -
         name = districts.loc[districts[F.REGION] == code, F.REGION_NAME].iloc[0]
         assert name in fig.caption
         assert fig.files[0].is_file()
+
+
+def test_pack_draws_the_tasks_it_is_given(small_frame, tmp_path: Path) -> None:
+    planned = plan_figures(small_frame, district_profiles=False)
+    chosen = [t for t in planned if t.kind in ("bars", "map")][:3]
+    figures = write_figure_pack(small_frame, tmp_path, tasks=chosen, formats=("png",), workers=1)
+    assert [f.stem for f in figures] == [t.stem for t in chosen]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t.stem}.png" for t in chosen)
+
+
+def test_pack_refuses_a_report_without_png(small_frame, tmp_path: Path) -> None:
+    from utenforskap.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="add 'png' to formats"):
+        write_figure_pack(small_frame, tmp_path, formats=("svg",), report=tmp_path / "r.pdf")
+    with pytest.raises(ParameterError, match="formats must be one of"):
+        write_figure_pack(small_frame, tmp_path, formats=("gif",))

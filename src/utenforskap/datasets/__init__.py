@@ -1,4 +1,4 @@
-"""Bundled demo data: a fictional kommune, generated from a fixed seed."""
+"""Bundled demo data: a fictional kommune, generated from a fixed seed, and a small frame of it."""
 
 from utenforskap.datasets.demo import (
     DEMO_DIR,
@@ -7,5 +7,14 @@ from utenforskap.datasets.demo import (
     ensure_demo_data,
     write_demo_data,
 )
+from utenforskap.datasets.small import demo_counts, demo_indicators
 
-__all__ = ["DEMO_DIR", "DEMO_KOMMUNE", "demo_config_path", "ensure_demo_data", "write_demo_data"]
+__all__ = [
+    "DEMO_DIR",
+    "DEMO_KOMMUNE",
+    "demo_config_path",
+    "demo_counts",
+    "demo_indicators",
+    "ensure_demo_data",
+    "write_demo_data",
+]

@@ -1,6 +1,10 @@
-"""Charts for plans and seminars: data first, keyword-only options, ``ax=None``, Axes returned."""
+"""Charts for plans and seminars: data first, keyword-only options, ``ax=None``, Axes returned.
 
-from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
+Which rows a chart draws is decided in :mod:`utenforskap.select`; every text a
+chart prints comes from :mod:`utenforskap.texts`.
+"""
+
+from utenforskap.plot.barometer import barometer
 from utenforskap.plot.bars import district_bars
 from utenforskap.plot.decorate import decorate, subtitle
 from utenforskap.plot.figures import CHART_KINDS, barometer_figure, chart_figure, district_profile
@@ -27,7 +31,6 @@ __all__ = [
     "age_order",
     "age_sex_profile",
     "barometer",
-    "barometer_cells",
     "barometer_figure",
     "chart_figure",
     "choropleth",
@@ -35,7 +38,6 @@ __all__ = [
     "comparison_colour",
     "comparison_key",
     "decorate",
-    "default_ages",
     "district_bars",
     "district_profile",
     "format_number",

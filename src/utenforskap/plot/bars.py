@@ -8,26 +8,28 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import HATCH, comparison_handles, hidden_handle, legend_below
 from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
 from utenforskap.plot.style import COLOURS, comparison_colour
 from utenforskap.select import (
     display_names,
-    districts_of,
-    high_is_bad_of,
-    reference_row,
-    select,
-    single,
-    unit_of,
+    district_rows,
+    indicator_unit,
+    is_high_bad,
+    reference_of,
+    select_rows,
+    single_value,
 )
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
-__all__ = ["district_bars", "reference_row"]
+__all__ = ["district_bars"]
 
 
+@fill_docstring()
 def district_bars(
     data: pd.DataFrame,
     *,
@@ -43,18 +45,15 @@ def district_bars(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
-    indicator, period, age
-        Which cells to draw; may be omitted when ``data`` holds only one.
-    sex
-        ``total``, ``male`` or ``female``.
+    {core.data}
+    {core.indicator}
+    {core.period}
+    {core.age}
+    {core.sex}
     high_is_bad
         Direction for colouring; default from the indicator registry.
-    lang
-        ``"nb"`` or ``"en"`` for labels and number format.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -70,19 +69,21 @@ def district_bars(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> ut.plot.district_bars(frame, indicator="neet", period="2024", age="16-25")  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
+    >>> ax = ut.plot.district_bars(frame, indicator="neet", period="2024", age="16-25")
+    >>> [label.get_text() for label in ax.get_yticklabels()][-2:]
+    ['Sentrum', 'Sørhavna']
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
-    ind_id = single(rows, F.INDICATOR)
-    single(rows, F.PERIOD)
-    single(rows, F.AGE)
-    bad = high_is_bad_of(ind_id, high_is_bad)
-    ref_code, ref_value, ref_name = reference_row(rows)
-    districts = districts_of(rows, ref_code)
+    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex)
+    ind_id = single_value(rows, F.INDICATOR)
+    single_value(rows, F.PERIOD)
+    single_value(rows, F.AGE)
+    bad = is_high_bad(ind_id, high_is_bad)
+    ref_code, ref_value, ref_name = reference_of(rows)
+    districts = district_rows(rows, reference=ref_code)
     hidden_mask = districts[F.SUPPRESSED].to_numpy(dtype=bool)
     published = districts[~hidden_mask].sort_values(
         [F.VALUE, F.REGION], ascending=[True, False], kind="mergesort"
@@ -140,6 +141,7 @@ def district_bars(
     ax.set_ylim(-0.6, len(ordered) - 0.4)
     ax.set_xlim(0, span * 1.14)
     handles: list[Artist] = []
+    unit = indicator_unit(ind_id, lang=lang)
     if np.isfinite(ref_value):
         ax.axvline(
             ref_value, color=COLOURS["reference"], linewidth=1.2, linestyle="--", gid="reference"
@@ -150,7 +152,7 @@ def district_bars(
                 [],
                 color=COLOURS["reference"],
                 linestyle="--",
-                label=f"{ref_name}: {format_value(ref_value, unit_of(ind_id, lang), lang=lang)}",
+                label=f"{ref_name}: {format_value(ref_value, unit, lang=lang)}",
             )
         )
     handles += comparison_handles(

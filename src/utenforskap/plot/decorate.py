@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING
 
-from utenforskap.plot.labels import text, wrap
+from utenforskap.plot.labels import age_label, text, wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,8 +48,7 @@ def subtitle(*, unit: str, age: str, period: str, sex: str = "total", lang: str 
     >>> subtitle(unit="prosent", age="16-25", period="2024")
     'prosent · 16-25 år · 2024 · begge kjønn'
     """
-    age_text = age if not age[:1].isdigit() or "trinn" in age else f"{age} {text('years', lang)}"
-    parts = [unit, age_text, period, text(sex, lang) if sex else ""]
+    parts = [unit, age_label(age, lang=lang), period, text(sex, lang) if sex else ""]
     return " · ".join(p for p in parts if p)
 
 

@@ -12,8 +12,9 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
 from utenforskap.errors import DataError, check_choice
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import HATCH, hidden_handle, judgement_handles, legend_below
-from utenforskap.plot.barometer import barometer, barometer_cells, default_ages
+from utenforskap.plot.barometer import barometer
 from utenforskap.plot.bars import district_bars
 from utenforskap.plot.decorate import decorate, subtitle
 from utenforskap.plot.funnel import funnel_plot
@@ -29,7 +30,17 @@ from utenforskap.plot.style import (
 )
 from utenforskap.plot.trend import trend_lines
 from utenforskap.registry import INDICATORS
-from utenforskap.select import display_names, period_order, reference_row, select
+from utenforskap.select import (
+    barometer_cells,
+    display_names,
+    indicator_title,
+    indicator_unit,
+    is_high_bad,
+    reference_of,
+    select_rows,
+    sort_periods,
+    widest_ages,
+)
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -52,6 +63,7 @@ def _note(rows: pd.DataFrame, lang: str) -> str:
     return legend_note(rows, lang) if bool(rows[F.SUPPRESSED].any()) else ""
 
 
+@fill_docstring()
 def chart_figure(
     data: pd.DataFrame,
     kind: str,
@@ -70,8 +82,7 @@ def chart_figure(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
+    {core.data}
     kind
         One of :data:`CHART_KINDS`: ``bars``, ``trend``, ``funnel``,
         ``profile`` (age × sex of ``region``), ``map`` (choropleth when
@@ -86,12 +97,9 @@ def chart_figure(
         For ``profile``: the region; default the reference region.
     boundaries
         For ``map``: polygons or a GeoJSON path.
-    size
-        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
-    lang
-        ``"nb"`` or ``"en"``.
-    synthetic
-        Mark the figure "Syntetiske data".
+    {figure.size}
+    {core.lang}
+    {figure.synthetic}
 
     Returns
     -------
@@ -109,22 +117,25 @@ def chart_figure(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> fig = ut.plot.chart_figure(frame, "bars", indicator="neet", age="16-25")  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
+    >>> fig = ut.plot.chart_figure(frame, "bars", indicator="neet", age="16-25")
+    >>> for line in fig.texts[:2]:
+    ...     print(line.get_text())
+    Unge utenfor arbeid, utdanning og opplæring (NEET)
+    prosent · 16-25 år · 2024 · begge kjønn
     """
     check_choice("kind", kind, CHART_KINDS)
-    ind = INDICATORS.get(indicator)
-    rows = select(data, indicator=indicator)
-    periods = period_order(rows[F.PERIOD])
+    rows = select_rows(data, indicator=indicator)
+    periods = sort_periods(rows[F.PERIOD])
     latest = period if period is not None else periods[-1]
-    unit = ind.unit(lang) if ind else ""
-    title = ind.title(lang) if ind else indicator
+    unit = indicator_unit(indicator, lang=lang)
+    title = indicator_title(indicator, lang=lang)
     with house_style():
         fig = new_figure(size)
         ax = fig.subplots()
         if kind == "trend":
-            cells = select(rows, age=age, sex="total")
-            ref_code = reference_row(cells[cells[F.PERIOD] == periods[-1]])[0]
+            cells = select_rows(rows, age=age, sex="total")
+            ref_code = reference_of(cells[cells[F.PERIOD] == periods[-1]]).code
             wanted = [ref_code, *[r for r in regions if r != ref_code]]
             # The reference's own comparator (e.g. the whole country) when the data have it.
             above = cells.loc[cells[F.REGION] == ref_code, F.REFERENCE].dropna()
@@ -140,14 +151,14 @@ def chart_figure(
                 lang=lang,
             )
         elif kind == "profile":
-            cells = select(rows, period=latest)
-            where = region or reference_row(select(cells, sex="total"))[0]
+            cells = select_rows(rows, period=latest)
+            where = region or reference_of(select_rows(cells, sex="total")).code
             age_sex_profile(cells, region=where, lang=lang, ax=ax)
             shown = cells[cells[F.REGION] == where]
             name = display_names(shown.head(1))[0]
             sub = subtitle(unit=unit, age="", period=latest, sex="", lang=lang) + f" · {name}"
         else:
-            cells = select(rows, age=age, period=latest, sex="total")
+            cells = select_rows(rows, age=age, period=latest, sex="total")
             shown = cells
             if kind == "bars":
                 district_bars(cells, lang=lang, ax=ax)
@@ -170,6 +181,7 @@ def chart_figure(
     return fig
 
 
+@fill_docstring()
 def barometer_figure(
     data: pd.DataFrame,
     *,
@@ -183,40 +195,36 @@ def barometer_figure(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
-    ages
-        Indicator id → age band; default each indicator's widest band.
+    {core.data}
+    {figure.ages}
     period
         Period; default each indicator's latest.
-    size
-        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
-    lang
-        ``"nb"`` or ``"en"``.
-    synthetic
-        Mark the figure "Syntetiske data".
+    {figure.size}
+    {core.lang}
+    {figure.synthetic}
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> fig = ut.plot.barometer_figure(ut.datasets.demo_indicators(), lang="en")
+    >>> fig.texts[0].get_text()
+    'Overview of the indicators'
     """
-    ages = dict(ages) if ages is not None else default_ages(data)
+    ages = dict(ages) if ages is not None else widest_ages(data)
     cells = barometer_cells(data, ages=ages, period=period)
     ref_name = display_names(cells.head(1))[0]
-    latest = " / ".join(period_order(cells[F.PERIOD]))
+    latest = " / ".join(sort_periods(cells[F.PERIOD]))
     with house_style():
         fig = new_figure(size)
         ax = fig.subplots()
         barometer(data, ages=ages, period=period, lang=lang, ax=ax)
-        method = text("similar", lang).lower()
-        note = (
-            f"Fargen viser om området er sikkert bedre eller dårligere enn {ref_name} "
-            f"(grått: {method}). Tall i prosent."
-            if lang == "nb"
-            else f"The colour shows whether the district is clearly better or worse than "
-            f"{ref_name} (grey: {method}). Values in percent."
-        )
+        similar = text("similar", lang).lower()
+        note = text("barometer.note", lang, ref=ref_name, similar=similar)
         decorate(
             fig,
             title=text("overview", lang),
@@ -230,6 +238,7 @@ def barometer_figure(
     return fig
 
 
+@fill_docstring()
 def district_profile(
     data: pd.DataFrame,
     *,
@@ -244,20 +253,15 @@ def district_profile(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
+    {core.data}
     region
         The district.
-    ages
-        Indicator id → age band; default each indicator's widest band.
+    {figure.ages}
     period
         Period; default each indicator's latest.
-    size
-        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
-    lang
-        ``"nb"`` or ``"en"``.
-    synthetic
-        Mark the figure "Syntetiske data".
+    {figure.size}
+    {core.lang}
+    {figure.synthetic}
 
     Returns
     -------
@@ -270,14 +274,15 @@ def district_profile(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> fig = ut.plot.district_profile(frame, region="990101")  # doctest: +SKIP
+    >>> fig = ut.plot.district_profile(ut.datasets.demo_indicators(), region="990101")
+    >>> fig.texts[0].get_text()
+    'Områdeprofil: Sentrum'
     """
     from matplotlib.lines import Line2D
 
-    ages = dict(ages) if ages is not None else default_ages(data)
+    ages = dict(ages) if ages is not None else widest_ages(data)
     cells = barometer_cells(data, ages=ages, period=period)
-    latest = " / ".join(period_order(cells[F.PERIOD]))
+    latest = " / ".join(sort_periods(cells[F.PERIOD]))
     own = cells[cells[F.REGION] == region]
     if own.empty:
         raise DataError("no rows for the region", column=F.REGION, value=region)
@@ -289,9 +294,7 @@ def district_profile(
     high = own[F.CI_UPPER].to_numpy(dtype=float)
     ref = own[F.REFERENCE_VALUE].to_numpy(dtype=float)
     hidden = own[F.SUPPRESSED].to_numpy(dtype=bool)
-    bad = np.array(
-        [INDICATORS[i].high_is_bad if i in INDICATORS else True for i in own[F.INDICATOR]]
-    )
+    bad = np.array([is_high_bad(i) for i in own[F.INDICATOR]])
     colours = [
         comparison_colour(str(c), high_is_bad=bool(b))
         for c, b in zip(own[F.COMPARISON], bad, strict=True)
@@ -353,10 +356,7 @@ def district_profile(
                 style="italic",
                 color=COLOURS["suppressed"],
             )
-        heads = [
-            wrap(f"{INDICATORS[i].title(lang) if i in INDICATORS else i} ({ages[i]})", 34)
-            for i in own[F.INDICATOR]
-        ]
+        heads = [wrap(f"{indicator_title(i, lang=lang)} ({ages[i]})", 34) for i in own[F.INDICATOR]]
         ax.set_yticks(y, heads, fontsize=7.5)
         ax.set_ylim(-0.6, len(ages) - 0.4)
         ax.set_xlim(0, right)
@@ -387,8 +387,7 @@ def district_profile(
         decorate(
             fig,
             title=f"{text('district_profile', lang)}: {name}",
-            subtitle=f"{latest} · {text('total', lang)} · "
-            + ("prosent" if lang == "nb" else "percent"),
+            subtitle=f"{latest} · {text('total', lang)} · {text('percent', lang)}",
             source=_sources(list(ages), lang),
             lang=lang,
             suppressed=_note(own, lang),

@@ -10,17 +10,18 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError, check_choice
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
 from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
 from utenforskap.plot.style import COLOURS
 from utenforskap.select import (
     display_names,
-    districts_of,
-    high_is_bad_of,
-    reference_row,
-    select,
-    single,
-    unit_of,
+    district_rows,
+    indicator_unit,
+    is_high_bad,
+    reference_of,
+    select_rows,
+    single_value,
 )
 from utenforskap.stats.funnel import FUNNEL_LEVELS, funnel_classify, funnel_limits
 
@@ -50,6 +51,7 @@ def _baseline(rows: pd.DataFrame, ref_code: str, districts: pd.DataFrame) -> tup
     return base, multiplier
 
 
+@fill_docstring()
 def funnel_plot(
     data: pd.DataFrame,
     *,
@@ -73,12 +75,11 @@ def funnel_plot(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
-    indicator, period, age
-        Which cells to draw; may be omitted when ``data`` holds only one.
-    sex
-        ``total``, ``male`` or ``female``.
+    {core.data}
+    {core.indicator}
+    {core.period}
+    {core.age}
+    {core.sex}
     levels
         Two control levels, default 95 % and 99.8 %.
     method
@@ -88,10 +89,8 @@ def funnel_plot(
     label
         ``"outside"``: name the districts outside the inner limits; ``"all"``;
         ``"none"``.
-    lang
-        ``"nb"`` or ``"en"``.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -111,20 +110,22 @@ def funnel_plot(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> ut.plot.funnel_plot(frame, indicator="neet", period="2024", age="16-25")  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
+    >>> ax = ut.plot.funnel_plot(frame, indicator="neet", period="2024", age="16-25")
+    >>> sorted(text.get_text() for text in ax.texts)
+    ['Sentrum', 'Strandvik', 'Sørhavna', 'Vestlia', 'Østmarka']
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
     check_choice("label", label, ("outside", "all", "none"))
-    rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
-    ind_id = single(rows, F.INDICATOR)
-    single(rows, F.PERIOD)
-    single(rows, F.AGE)
-    bad = high_is_bad_of(ind_id, high_is_bad)
-    ref_code, _, ref_name = reference_row(rows)
-    districts = districts_of(rows, ref_code)
+    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex)
+    ind_id = single_value(rows, F.INDICATOR)
+    single_value(rows, F.PERIOD)
+    single_value(rows, F.AGE)
+    bad = is_high_bad(ind_id, high_is_bad)
+    ref_code, _, ref_name = reference_of(rows)
+    districts = district_rows(rows, reference=ref_code)
     hidden_mask = districts[F.SUPPRESSED].to_numpy(dtype=bool)
     shown = districts[~hidden_mask].sort_values(F.REGION, kind="mergesort")
     base, multiplier = _baseline(rows, ref_code, districts)
@@ -167,7 +168,7 @@ def funnel_plot(
             )
         )
     ax.axhline(base * multiplier, color=COLOURS["reference"], linewidth=1.2, gid="reference")
-    unit = unit_of(ind_id, lang)
+    unit = indicator_unit(ind_id, lang=lang)
     handles.insert(
         0,
         Line2D(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANGS",
+    "age_label",
     "format_number",
     "format_percent",
     "format_tick",
@@ -161,5 +162,31 @@ def period_span(first: str, last: str, *, lang: str = "nb") -> str:
     if first == last:
         return first
     if "-" in first or "-" in last:
-        return f"{first} {'til' if lang == 'nb' else 'to'} {last}"
+        return text("period_span", lang, first=first, last=last)
     return f"{first}–{last}"
+
+
+def age_label(band: str, *, lang: str = "nb") -> str:
+    """An age band as a person reads it: ``"16-25 år"``; school levels and ``""`` as they are.
+
+    Parameters
+    ----------
+    band
+        Age band label.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The band with the word for years after it when it starts with a number
+        and is not a school level.
+
+    Examples
+    --------
+    >>> age_label("16-25"), age_label("21", lang="en"), age_label("8-10 trinn")
+    ('16-25 år', '21 years', '8-10 trinn')
+    """
+    if not band[:1].isdigit() or "trinn" in band:
+        return band
+    return f"{band} {text('years', lang)}"

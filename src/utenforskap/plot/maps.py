@@ -14,10 +14,18 @@ from utenforskap import frames as F
 from utenforskap.errors import check_choice
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
 from utenforskap.geo.codes import is_unknown_district
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import HATCH, hidden_handle
-from utenforskap.plot.labels import format_number, text
+from utenforskap.plot.labels import format_number, text, wrap
 from utenforskap.plot.style import COLOURS, SEQUENTIAL
-from utenforskap.select import display_names, districts_of, select, single, unit_of
+from utenforskap.select import (
+    display_names,
+    district_rows,
+    indicator_unit,
+    reference_of,
+    select_rows,
+    single_value,
+)
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -111,10 +119,10 @@ def _cells(
     age: str | None,
     sex: str,
 ) -> tuple[str, pd.DataFrame]:
-    rows = select(data, indicator=indicator, period=period, age=age, sex=sex)
-    ind_id = single(rows, F.INDICATOR)
-    single(rows, F.PERIOD)
-    single(rows, F.AGE)
+    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex)
+    ind_id = single_value(rows, F.INDICATOR)
+    single_value(rows, F.PERIOD)
+    single_value(rows, F.AGE)
     keep = ~is_unknown_district(rows[F.REGION].astype(str).to_numpy())
     return ind_id, rows.loc[keep]
 
@@ -153,6 +161,7 @@ def _legend(
     )
 
 
+@fill_docstring()
 def choropleth(
     data: pd.DataFrame,
     boundaries: Boundaries | str | PathLike[str],
@@ -172,26 +181,23 @@ def choropleth(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
+    {core.data}
     boundaries
         Polygons (:class:`utenforskap.geo.boundaries.Boundaries`) or a GeoJSON
         path read with :func:`~utenforskap.geo.boundaries.read_boundaries`
         (kommuner, bydeler or levekårssoner; WGS84).
-    indicator, period, age
-        Which cells to draw; may be omitted when ``data`` holds only one.
-    sex
-        ``total``, ``male`` or ``female``.
+    {core.indicator}
+    {core.period}
+    {core.age}
+    {core.sex}
     classes, scheme
         Class count (3–7) and :func:`class_breaks` scheme.
     labels
         Print each region's name at its centre.
     code_property
         Feature property with the code, when ``boundaries`` is a path.
-    lang
-        ``"nb"`` or ``"en"``.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -204,9 +210,19 @@ def choropleth(
 
     Examples
     --------
+    >>> import numpy as np
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> ut.plot.choropleth(frame, "oslo_bydeler_2024.geojson", indicator="neet")  # doctest: +SKIP
+    >>> from utenforskap.geo.boundaries import Boundaries
+    >>> frame = ut.datasets.demo_indicators()
+    >>> squares = {  # ten districts as squares in a row; real maps come from a GeoJSON file
+    ...     f"9901{i:02d}": ((np.array([[i, 60], [i + 1, 60], [i + 1, 61], [i, 61], [i, 60]]),),)
+    ...     for i in range(1, 11)
+    ... }
+    >>> ax = ut.plot.choropleth(
+    ...     frame, Boundaries(squares), indicator="neet", period="2024", age="16-25"
+    ... )
+    >>> len(ax.collections[0].get_paths()), ax.collections[1].get_gid()
+    (10, 'suppressed')
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
@@ -271,7 +287,7 @@ def choropleth(
         ax,
         edges,
         palette,
-        unit=unit_of(ind_id, lang),
+        unit=indicator_unit(ind_id, lang=lang),
         hidden=bool(hidden.any()),
         no_data=bool((~present).any()),
         any_value=bool((index >= 0).any()),
@@ -300,6 +316,7 @@ def _centre(boundaries: Boundaries, code: str) -> tuple[float, float]:
     )
 
 
+@fill_docstring()
 def tile_map(
     data: pd.DataFrame,
     *,
@@ -318,12 +335,11 @@ def tile_map(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
-    indicator, period, age
-        Which cells to draw; may be omitted when ``data`` holds only one.
-    sex
-        ``total``, ``male`` or ``female``.
+    {core.data}
+    {core.indicator}
+    {core.period}
+    {core.age}
+    {core.sex}
     classes, scheme
         Class count (3–7) and :func:`class_breaks` scheme.
     columns
@@ -332,10 +348,8 @@ def tile_map(
         The region whose districts are drawn (the kommune); default the most
         common ``reference``. Other regions (the country, other kommuner) are
         left out.
-    lang
-        ``"nb"`` or ``"en"``.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -347,19 +361,18 @@ def tile_map(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> ut.plot.tile_map(frame, indicator="neet", period="2024", age="16-25")  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
+    >>> ax = ut.plot.tile_map(frame, indicator="neet", period="2024", age="16-25")
+    >>> [t.get_text() for t in ax.texts][:4]
+    ['Sentrum', '15,4', 'Nordbyen', '10,7']
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
-    from utenforskap.plot.labels import wrap
-    from utenforskap.select import reference_row
-
     ind_id, rows = _cells(data, indicator, period, age, sex)
-    ref_code = reference if reference is not None else reference_row(rows)[0]
-    tiles = districts_of(rows, ref_code).sort_values(F.REGION, kind="mergesort")
+    ref_code = reference if reference is not None else reference_of(rows).code
+    tiles = district_rows(rows, reference=ref_code).sort_values(F.REGION, kind="mergesort")
     count = len(tiles)
     ncol = columns or max(int(np.ceil(np.sqrt(count * 1.3))), 1)
     col = np.arange(count) % ncol
@@ -420,7 +433,7 @@ def tile_map(
         ax,
         edges,
         palette,
-        unit=unit_of(ind_id, lang),
+        unit=indicator_unit(ind_id, lang=lang),
         hidden=bool(hidden.any()),
         no_data=False,
         any_value=bool((index >= 0).any()),

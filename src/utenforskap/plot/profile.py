@@ -11,10 +11,11 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
-from utenforskap.plot.labels import text, tick_formatter
+from utenforskap.plot.labels import age_label, text, tick_formatter
 from utenforskap.plot.style import COLOURS
-from utenforskap.select import display_names, select, single, unit_of
+from utenforskap.select import display_names, indicator_unit, select_rows, single_value
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -51,6 +52,7 @@ def age_order(bands: Sequence[str]) -> list[str]:
     return [k[-1] for k in sorted(keys)]
 
 
+@fill_docstring()
 def age_sex_profile(
     data: pd.DataFrame,
     *,
@@ -65,18 +67,15 @@ def age_sex_profile(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
+    {core.data}
     region
         The region drawn.
-    indicator, period
-        Which cells; may be omitted when ``data`` holds only one.
+    {core.indicator}
+    {core.period}
     sexes
         Sexes drawn side by side within each age band.
-    lang
-        ``"nb"`` or ``"en"``.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -90,17 +89,17 @@ def age_sex_profile(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> ut.plot.age_sex_profile(  # doctest: +SKIP
-    ...     frame, region="9901", indicator="neet", period="2024"
-    ... )
+    >>> frame = ut.datasets.demo_indicators()
+    >>> ax = ut.plot.age_sex_profile(frame, region="9901", indicator="neet", period="2024")
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['16-19 år', '20-25 år', '16-25 år']
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    rows = select(data, region=region, indicator=indicator, period=period)
-    ind_id = single(rows, F.INDICATOR)
-    single(rows, F.PERIOD)
+    rows = select_rows(data, region=region, indicator=indicator, period=period)
+    ind_id = single_value(rows, F.INDICATOR)
+    single_value(rows, F.PERIOD)
     bands = age_order(list(rows[F.AGE].astype(str)))
     position = {band: i for i, band in enumerate(bands)}
     width = 0.62 / max(len(sexes), 1)
@@ -170,12 +169,8 @@ def age_sex_profile(
         handles.append(Line2D([], [], color=COLOURS["reference"], linestyle="--", label=ref_name))
     if hidden_any:
         handles.append(Line2D([], [], linestyle="none", label=f"({text('suppressed', lang)})"))
-    unit = unit_of(ind_id, lang)
-    ages_label = [
-        band if not band[:1].isdigit() or "trinn" in band else f"{band} {text('years', lang)}"
-        for band in bands
-    ]
-    ax.set_xticks(np.arange(len(bands)), ages_label)
+    unit = indicator_unit(ind_id, lang=lang)
+    ax.set_xticks(np.arange(len(bands)), [age_label(band, lang=lang) for band in bands])
     ax.set_xlim(-0.6, len(bands) - 0.4)
     ax.set_ylim(0, (top or 1.0) * 1.12)
     ax.yaxis.set_major_formatter(tick_formatter(lang))

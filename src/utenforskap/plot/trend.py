@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
 from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
-from utenforskap.select import period_order, select, single
+from utenforskap.select import select_rows, single_value, sort_periods
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,6 +23,7 @@ __all__ = ["trend_lines"]
 _SERIES = ("reference", "series", "series2", "series3", "series4")
 
 
+@fill_docstring()
 def trend_lines(
     data: pd.DataFrame,
     *,
@@ -36,19 +38,15 @@ def trend_lines(
 
     Parameters
     ----------
-    data
-        An IndicatorFrame that has been through disclosure control.
+    {core.data}
     regions
         Region codes to draw, the reference (e.g. the kommune) first; it is drawn
         in black.
-    indicator, age
-        Which cells to draw; may be omitted when ``data`` holds only one.
-    sex
-        ``total``, ``male`` or ``female``.
-    lang
-        ``"nb"`` or ``"en"``.
-    ax
-        Axes to draw on; default a new figure's.
+    {core.indicator}
+    {core.age}
+    {core.sex}
+    {core.lang}
+    {core.ax}
 
     Returns
     -------
@@ -60,18 +58,19 @@ def trend_lines(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> neet = frame.query("indicator == 'neet' and age == '16-25'")  # doctest: +SKIP
-    >>> ut.trend_lines(neet, regions=["9901", "990103"])  # doctest: +SKIP
-    <Axes: ...>
+    >>> frame = ut.datasets.demo_indicators()
+    >>> neet = frame.query("indicator == 'neet' and age == '16-25'")
+    >>> ax = ut.trend_lines(neet, regions=["9901", "990103"])
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['Eksempelkommune', 'Sørhavna']
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    rows = select(data, indicator=indicator, age=age, sex=sex)
-    single(rows, F.INDICATOR)
-    single(rows, F.AGE)
-    periods = period_order(rows[F.PERIOD])
+    rows = select_rows(data, indicator=indicator, age=age, sex=sex)
+    single_value(rows, F.INDICATOR)
+    single_value(rows, F.AGE)
+    periods = sort_periods(rows[F.PERIOD])
     x = np.arange(len(periods), dtype=float)
     if ax is None:
         _, ax = plt.subplots()

@@ -8,9 +8,11 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
+from utenforskap.texts import text
 
 __all__ = [
     "HIDDEN_SYMBOL",
+    "XLSX_COLUMNS",
     "XLSX_HEADERS",
     "write_csv",
     "write_parquet",
@@ -99,34 +101,30 @@ def write_tables(frame: pd.DataFrame, folder: str | Path) -> list[Path]:
     ]
 
 
-#: Norwegian column heads of the XLSX sheets, in order (IndicatorFrame column → head).
-XLSX_HEADERS: dict[str, str] = {
-    F.REGION: "Områdekode",
-    F.REGION_NAME: "Område",
-    F.PERIOD: "Periode",
-    F.AGE: "Alder",
-    F.SEX: "Kjønn",
-    F.NUMERATOR: "Teller",
-    F.DENOMINATOR: "Nevner",
-    F.VALUE: "Verdi",
-    F.CI_LOWER: "Nedre grense",
-    F.CI_UPPER: "Øvre grense",
-    F.REFERENCE: "Referanse",
-    F.REFERENCE_VALUE: "Referanseverdi",
-    F.COMPARISON: "Sammenlignet med referansen",
-    F.SUPPRESSION_REASON: "Prikket fordi",
-}
+#: IndicatorFrame columns of the XLSX sheets, in order; their heads are ``xlsx.<column>``
+#: in the text catalogue.
+XLSX_COLUMNS: tuple[str, ...] = (
+    F.REGION,
+    F.REGION_NAME,
+    F.PERIOD,
+    F.AGE,
+    F.SEX,
+    F.NUMERATOR,
+    F.DENOMINATOR,
+    F.VALUE,
+    F.CI_LOWER,
+    F.CI_UPPER,
+    F.REFERENCE,
+    F.REFERENCE_VALUE,
+    F.COMPARISON,
+    F.SUPPRESSION_REASON,
+)
+#: Bokmål column heads of the XLSX sheets, in order (IndicatorFrame column → head).
+XLSX_HEADERS: dict[str, str] = {column: text(f"xlsx.{column}") for column in XLSX_COLUMNS}
 
 #: SSB's symbol for a figure withheld for confidentiality.
 HIDDEN_SYMBOL = ":"
 
-_SEX_NB = {"total": "Begge kjønn", "male": "Gutter/menn", "female": "Jenter/kvinner"}
-_COMPARISON_NB = {
-    "higher": "Høyere",
-    "lower": "Lavere",
-    "similar": "Ikke sikker forskjell",
-    "not_tested": "Ikke testet",
-}
 # The fixed time stamp stored in the workbook and its zip entries (the zip
 # format's earliest date): the same bytes on every run.
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -180,7 +178,8 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     path
         Target file.
     lang
-        ``"nb"`` or ``"en"`` for sheet names (indicator titles) and the notes sheet.
+        ``"nb"`` or ``"en"`` for sheet names (indicator titles), column heads,
+        categories and the notes sheet.
 
     Returns
     -------
@@ -194,9 +193,11 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
 
     Examples
     --------
-    >>> import utenforskap as ut
-    >>> frame = ut.run(write=False)  # doctest: +SKIP
-    >>> write_xlsx(frame, "indicators.xlsx")  # doctest: +SKIP
+    >>> from openpyxl import load_workbook
+    >>> from utenforskap.datasets import demo_indicators
+    >>> book = load_workbook(write_xlsx(demo_indicators(), "indicators.xlsx"))
+    >>> book.sheetnames[0], book.sheetnames[1][:20]
+    ('Om tabellene', 'Unge utenfor arbeid,')
     """
     import datetime
     import io
@@ -210,7 +211,7 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     table = _publishable(frame)
     reasons = reason_labels(lang)
     hidden = table[F.SUPPRESSED].to_numpy(dtype=bool)
-    sheet = table[list(XLSX_HEADERS)].astype(object)
+    sheet = table[list(XLSX_COLUMNS)].astype(object)
     for column in (F.NUMERATOR, F.DENOMINATOR, F.VALUE, F.CI_LOWER, F.CI_UPPER):
         values = table[column].to_numpy(dtype=float)
         sheet[column] = pd.Series(values, index=table.index, dtype=object).where(
@@ -220,18 +221,22 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     sheet[F.REFERENCE_VALUE] = sheet[F.REFERENCE_VALUE].where(
         sheet[F.REFERENCE_VALUE].notna(), None
     )
-    sheet[F.SEX] = sheet[F.SEX].map(lambda s: _SEX_NB.get(str(s), s))
-    sheet[F.COMPARISON] = sheet[F.COMPARISON].map(lambda c: _COMPARISON_NB.get(str(c), c))
+    sexes = {s: text(f"xlsx.{s}", lang) for s in ("total", "male", "female")}
+    comparisons = {c: text(f"xlsx.{c}", lang) for c in ("higher", "lower")} | {
+        c: text(c, lang) for c in ("similar", "not_tested")
+    }
+    sheet[F.SEX] = sheet[F.SEX].map(lambda s: sexes.get(str(s), s))
+    sheet[F.COMPARISON] = sheet[F.COMPARISON].map(lambda c: comparisons.get(str(c), c))
     sheet[F.SUPPRESSION_REASON] = sheet[F.SUPPRESSION_REASON].map(
         lambda r: reasons.get(str(r), str(r)) if r else ""
     )
     book = Workbook()
     notes = book.active
-    notes.title = "Om tabellene" if lang == "nb" else "About"
-    notes.append(["Indikatorer for ungt utenforskap" if lang == "nb" else "Youth exclusion"])
+    notes.title = text("xlsx.notes", lang)
+    notes.append([text("heading", lang)])
     notes["A1"].font = Font(bold=True)
-    notes.append([f"{HIDDEN_SYMBOL} = prikket (for få personer til å publisere tallet)"])
-    notes.append(["Verdi i prosent; grensene er et konfidensintervall (se ci_level i CSV)."])
+    notes.append([text("xlsx.notes.hidden", lang, symbol=HIDDEN_SYMBOL)])
+    notes.append([text("xlsx.notes.values", lang)])
     used: set[str] = {notes.title.lower()}
     order = list(INDICATORS)
     groups = sheet.assign(_indicator=table[F.INDICATOR].to_numpy(dtype=object))
@@ -240,7 +245,7 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     ):
         title = INDICATORS[ind_id].title(lang) if ind_id in INDICATORS else str(ind_id)
         ws = book.create_sheet(_sheet_name(title, used))
-        ws.append(list(XLSX_HEADERS.values()))
+        ws.append([text(f"xlsx.{column}", lang) for column in XLSX_COLUMNS])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         part = groups[groups["_indicator"] == ind_id].drop(columns="_indicator")

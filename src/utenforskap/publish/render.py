@@ -1,0 +1,271 @@
+"""Draw and save planned figures, many at a time in worker processes, each file from its task alone.
+
+Nothing is kept in module-level state: every batch of tasks is sent to a
+worker together with what it needs (the frame and the settings), so a
+worker's output depends only on its arguments, and the bytes of each file
+are the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from utenforskap.publish.captions import describe_figure
+from utenforskap.publish.plan import FigureTask
+from utenforskap.publish.save import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from utenforskap.geo.boundaries import Boundaries
+
+__all__ = ["PARALLEL_FROM", "FigureFile", "draw_figure", "render_figures"]
+
+#: Below this many figures the pack is drawn in this process (a pool costs more).
+PARALLEL_FROM = 8
+# The barometer needs more height than a chart at the A4 text width.
+_BAROMETER_SIZE = (6.3, 5.8)
+# Batches per worker: enough that a slow batch does not leave a worker idle.
+_BATCHES_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """One figure written to disk.
+
+    Attributes
+    ----------
+    stem
+        File name without extension.
+    files
+        Paths written (one per format).
+    indicator
+        Registry id; ``""`` for figures over all indicators.
+    caption
+        Caption for the index page.
+    alt
+        Alternative text for the image.
+    kind
+        Figure kind (see :data:`utenforskap.publish.plan.FIGURE_KINDS`).
+    """
+
+    stem: str
+    files: tuple[Path, ...]
+    indicator: str
+    caption: str
+    alt: str
+    kind: str = "bars"
+
+
+def draw_figure(
+    data: pd.DataFrame,
+    task: FigureTask,
+    *,
+    lang: str = "nb",
+    synthetic: bool = False,
+    size: str | tuple[float, float] = "a4",
+    boundaries: Boundaries | None = None,
+) -> Figure:
+    """Draw one planned figure with the figure-level functions of :mod:`utenforskap.plot`.
+
+    Parameters
+    ----------
+    data
+        The published IndicatorFrame.
+    task
+        What to draw (from :func:`utenforskap.publish.plan.plan_figures`).
+    lang
+        ``"nb"`` or ``"en"``.
+    synthetic
+        Mark the figure "Syntetiske data".
+    size
+        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches; the barometer
+        is taller than ``"a4"``.
+    boundaries
+        Polygons for ``map`` figures; None draws a tile map.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The finished figure (not registered with pyplot).
+
+    Examples
+    --------
+    >>> from utenforskap.datasets import demo_indicators
+    >>> fig = draw_figure(demo_indicators(), FigureTask("barometer", "overview_barometer"))
+    >>> [float(v) for v in fig.get_size_inches()]
+    [6.3, 5.8]
+    """
+    from utenforskap.plot import barometer_figure, chart_figure, district_profile
+
+    if task.kind == "barometer":
+        return barometer_figure(
+            data,
+            period=task.period or None,
+            size=_BAROMETER_SIZE if size == "a4" else size,
+            lang=lang,
+            synthetic=synthetic,
+        )
+    if task.kind == "district":
+        return district_profile(
+            data,
+            region=task.region,
+            period=task.period or None,
+            size=size,
+            lang=lang,
+            synthetic=synthetic,
+        )
+    return chart_figure(
+        data,
+        task.kind,
+        indicator=task.indicator,
+        age=task.age,
+        period=task.period,
+        regions=task.regions,
+        boundaries=boundaries,
+        size=size,
+        lang=lang,
+        synthetic=synthetic,
+    )
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs besides its tasks; sent with each batch."""
+
+    data: pd.DataFrame
+    folder: Path
+    formats: tuple[str, ...]
+    lang: str
+    synthetic: bool
+    size: str | tuple[float, float]
+    boundaries: Boundaries | None
+
+    def render(self, task: FigureTask) -> FigureFile:
+        fig = draw_figure(
+            self.data,
+            task,
+            lang=self.lang,
+            synthetic=self.synthetic,
+            size=self.size,
+            boundaries=self.boundaries,
+        )
+        files = save_figure(fig, self.folder, task.stem, formats=self.formats)
+        fig.clear()
+        text = describe_figure(self.data, task, lang=self.lang, has_map=self.boundaries is not None)
+        return FigureFile(task.stem, files, task.indicator, text.caption, text.alt, task.kind)
+
+
+def _render_batch(
+    job: _Job, batch: Iterable[tuple[int, FigureTask]]
+) -> list[tuple[int, FigureFile]]:
+    return [(i, job.render(task)) for i, task in batch]
+
+
+def _worker_start() -> None:
+    import matplotlib
+
+    # Workers draw off screen whatever backend the parent uses.
+    matplotlib.use("Agg", force=False)
+
+
+def _workers(requested: int | None) -> int:
+    if requested is not None:
+        return max(int(requested), 1)
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:
+        available = os.cpu_count() or 1
+    return max(min(available, 8), 1)
+
+
+def render_figures(
+    data: pd.DataFrame,
+    tasks: Sequence[FigureTask],
+    folder: str | Path,
+    *,
+    formats: Sequence[str] = ("png", "svg"),
+    lang: str = "nb",
+    synthetic: bool = False,
+    size: str | tuple[float, float] = "a4",
+    boundaries: Boundaries | None = None,
+    workers: int | None = None,
+) -> list[FigureFile]:
+    """Draw, save and describe every task; in worker processes when there are many.
+
+    Tasks are dealt round-robin into a few batches per worker, so that slow
+    and quick kinds of figure spread evenly; each batch travels with the
+    frame and settings, and the results come back in the order of
+    ``tasks``.
+
+    Parameters
+    ----------
+    data
+        The published IndicatorFrame (checked by the caller).
+    tasks
+        Figures to draw (see :func:`utenforskap.publish.plan.plan_figures`).
+    folder
+        Existing output folder.
+    formats
+        File formats (see :data:`utenforskap.publish.save.FIGURE_FORMATS`).
+    lang
+        ``"nb"`` or ``"en"``.
+    synthetic
+        Mark every figure "Syntetiske data".
+    size
+        ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
+    boundaries
+        Polygons for the maps; None draws tile maps.
+    workers
+        Processes; default the CPUs available (at most 8). Fewer than
+        :data:`PARALLEL_FROM` tasks are drawn in this process.
+
+    Returns
+    -------
+    list of FigureFile
+        One per task, in the order of ``tasks``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from utenforskap.datasets import demo_indicators
+    >>> task = FigureTask("map", "neet_16-25_2024_map", "neet", "16-25", "2024")
+    >>> [written] = render_figures(demo_indicators(), [task], tempfile.mkdtemp(), formats=["png"])
+    >>> [p.name for p in written.files], written.alt.split(":")[0]
+    (['neet_16-25_2024_map.png'], 'Flisekart')
+    """
+    job = _Job(
+        data=data,
+        folder=Path(folder),
+        formats=tuple(formats),
+        lang=lang,
+        synthetic=synthetic,
+        size=size,
+        boundaries=boundaries,
+    )
+    numbered = list(enumerate(tasks))
+    count = min(_workers(workers), len(numbered))
+    if count < 2 or len(numbered) < PARALLEL_FROM:
+        return [fig for _, fig in _render_batch(job, numbered)]
+    n_batches = min(len(numbered), count * _BATCHES_PER_WORKER)
+    batches = [numbered[k::n_batches] for k in range(n_batches)]
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers with everything already imported (about a second
+    # saved per worker); every file's bytes depend only on its task.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    results: list[FigureFile | None] = [None] * len(numbered)
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=_worker_start
+    ) as pool:
+        for done in pool.map(_render_batch, [job] * n_batches, batches):
+            for i, fig in done:
+                results[i] = fig
+    return [fig for fig in results if fig is not None]

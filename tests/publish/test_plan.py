@@ -1,0 +1,83 @@
+"""Figure planning: which tasks a frame gets, their file names, and what depends on the data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plot"))
+
+from plot_frames import indicator_frame
+
+from utenforskap import frames as F
+from utenforskap.datasets import demo_indicators
+from utenforskap.publish.plan import FIGURE_KINDS, FigureTask, plan_figures
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return demo_indicators()
+
+
+def test_every_kind_is_planned_with_unique_stems(demo) -> None:
+    tasks = plan_figures(demo, trend_regions=["990103"])
+    assert {t.kind for t in tasks} == set(FIGURE_KINDS)
+    stems = [t.stem for t in tasks]
+    assert len(stems) == len(set(stems))
+    assert tasks[0] == FigureTask("barometer", "overview_barometer")
+    trends = [t for t in tasks if t.kind == "trend"]
+    assert all(t.regions == ("990103",) for t in trends)
+
+
+def test_one_bar_chart_per_age_band_in_the_latest_period(demo) -> None:
+    tasks = plan_figures(demo)
+    for indicator in demo[F.INDICATOR].unique():
+        rows = demo[demo[F.INDICATOR] == indicator]
+        bars = [t for t in tasks if t.kind == "bars" and t.indicator == indicator]
+        assert sorted(t.age for t in bars) == sorted(rows[F.AGE].unique())
+        # The latest period by its last year: "2022-2024" after "2021-2023".
+        latest = max(rows[F.PERIOD].unique(), key=lambda p: (p[-4:], p[:4]))
+        assert {t.period for t in bars} == {latest}
+
+
+def test_district_pages_are_the_barometer_districts(demo) -> None:
+    tasks = plan_figures(demo)
+    pages = [t.region for t in tasks if t.kind == "district"]
+    # Every named district of the kommune, never the kommune itself or "unknown district".
+    expected = sorted(
+        c for c in demo[F.REGION].unique() if len(c) == 6 and c.startswith("9901") and c != "990199"
+    )
+    assert pages == expected
+    assert not [t for t in plan_figures(demo, district_profiles=False) if t.kind == "district"]
+
+
+def test_what_the_data_allow_decides_the_plan() -> None:
+    # One indicator, one period, one sex: no barometer, trend, profile or district pages.
+    frame = indicator_frame()
+    kinds = [t.kind for t in plan_figures(frame)]
+    assert kinds == ["bars", "funnel", "map"]
+    # Several periods and sexes bring the trend and the profile.
+    frame = indicator_frame(periods=("2023", "2024"), sexes=("total", "male", "female"))
+    kinds = [t.kind for t in plan_figures(frame)]
+    assert kinds == ["bars", "trend", "funnel", "profile", "map"]
+
+
+def test_district_trends_cover_each_district_published_in_some_period(demo) -> None:
+    tasks = plan_figures(demo, district_trends=True, district_profiles=False)
+    own = [t for t in tasks if t.kind == "trend" and t.stem.rsplit("_", 1)[-1].isdigit()]
+    neet = demo[(demo[F.INDICATOR] == "neet") & (demo[F.AGE] == "16-25") & (demo[F.SEX] == "total")]
+    districts = neet[(neet[F.REGION].str.len() == 6) & (neet[F.REGION] != "990199")]
+    published = sorted(set(districts.loc[~districts[F.SUPPRESSED], F.REGION]))
+    assert [t.regions[0] for t in own if t.indicator == "neet"] == published
+    assert all(t.stem.endswith(t.regions[0]) for t in own)
+
+
+def test_task_files_name_each_format(tmp_path) -> None:
+    task = FigureTask("map", "neet_16-25_2024_map", "neet", "16-25", "2024")
+    assert task.files(tmp_path, ("png", "svg", "pdf")) == (
+        tmp_path / "neet_16-25_2024_map.png",
+        tmp_path / "neet_16-25_2024_map.svg",
+        tmp_path / "neet_16-25_2024_map.pdf",
+    )
