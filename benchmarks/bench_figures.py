@@ -58,6 +58,7 @@ def synthetic_frame(seed: int = 7) -> pd.DataFrame:
     names = {c: f"Delområde {c[-2:]}" for c in codes} | {"9901": "Kommunen"}
     counts[F.REGION_NAME] = counts[F.REGION].map(names)
     counts[F.STATUS] = ""
+    counts[F.GROUP] = F.GROUP_TOTAL
     counts = counts.astype({c: object for c in (*F.KEY_COLUMNS, F.REGION_NAME, F.STATUS)})
     return suppress(compute_indicators(F.sort_frame(counts[list(F.COUNT_COLUMNS)])))
 

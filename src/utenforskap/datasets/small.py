@@ -140,6 +140,7 @@ def demo_counts(seed: int = DEMO_SEED) -> pd.DataFrame:
     counts = pd.concat(pieces, ignore_index=True)
     counts[F.REGION_NAME] = counts[F.REGION].map(_NAMES)
     counts[F.STATUS] = ""
+    counts[F.GROUP] = F.GROUP_TOTAL
     counts = counts.astype(
         {F.NUMERATOR: float, F.DENOMINATOR: float}
         | {c: object for c in (*F.KEY_COLUMNS, F.REGION_NAME, F.STATUS)}
