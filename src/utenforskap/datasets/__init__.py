@@ -4,8 +4,20 @@ from utenforskap.datasets.demo import (
     DEMO_DIR,
     DEMO_KOMMUNE,
     demo_config_path,
+    demo_data_dir,
+    demo_project_dir,
     ensure_demo_data,
+    user_cache_dir,
     write_demo_data,
 )
 
-__all__ = ["DEMO_DIR", "DEMO_KOMMUNE", "demo_config_path", "ensure_demo_data", "write_demo_data"]
+__all__ = [
+    "DEMO_DIR",
+    "DEMO_KOMMUNE",
+    "demo_config_path",
+    "demo_data_dir",
+    "demo_project_dir",
+    "ensure_demo_data",
+    "user_cache_dir",
+    "write_demo_data",
+]
