@@ -33,7 +33,7 @@ def _districts(draw: st.DrawFn) -> pd.DataFrame:
     return counts_frame(regions, num, den, period=list(periods))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(data=_districts())
 def test_rollup_coverage_suppresses_the_same_cells(data: pd.DataFrame) -> None:
     counts, coverage = rollup_levels(data, to="kommune")

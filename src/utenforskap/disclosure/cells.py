@@ -14,11 +14,12 @@ from utenforskap.disclosure.hierarchy import (
 )
 from utenforskap.errors import DataError
 from utenforskap.geo.codes import levels_of
+from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 
 __all__ = ["REASON_CODE", "coverage_mask", "given_coverage_mask", "primary_reasons"]
 
 #: The share columns of a coverage table (see :func:`utenforskap.geo.district_coverage`).
-_SHARES = ("unknown_numerator_share", "unknown_denominator_share")
+_SHARES = (UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE)
 
 #: Reason name → small integer code used while suppressing (0 = published).
 REASON_CODE: dict[str, int] = {name: i for i, name in enumerate(F.SUPPRESSION_REASONS)}

@@ -22,6 +22,7 @@ from utenforskap.geo import (
     read_crosswalk,
     rollup_levels,
 )
+from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 from utenforskap.indicators import compute_indicators
 from utenforskap.io import ObservationMapping, observations_to_counts, read_official_counts
 from utenforskap.job.atomic import atomic_folder, recover
@@ -193,7 +194,8 @@ def _pooled_coverage(
     kept = coverage[~coverage[F.INDICATOR].isin(ids)]
     over_pools = district_coverage(pooled[pooled[F.INDICATOR].isin(ids)])
     out = pd.concat([kept, over_pools], ignore_index=True)
-    return out.sort_values(list(out.columns[:6]), kind="mergesort").reset_index(drop=True)
+    keys = [c for c in out.columns if c not in (UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE)]
+    return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
 def _python_warning(caught: warnings.WarningMessage) -> RunWarning:
@@ -235,7 +237,7 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     >>> frame.loc[frame["region"] == "9901", "reference"].unique().tolist()
     ['0']
     >>> [w.kind for w in computed.warnings]
-    ['harmonise.changed']
+    ['harmonise.changed', 'pool.missing_years']
     """
     cfg = resolve_config(config, generate=True)
     geo, stats = cfg.geography, cfg.statistics
