@@ -168,3 +168,37 @@ def test_a_forked_child_does_not_keep_the_lock_of_a_killed_holder(tmp_path: Path
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
+
+
+CHILD_ASKS = textwrap.dedent(
+    """
+    import json, os, sys
+    from pathlib import Path
+    from utenforskap.job.lock import lock_holder, run_lock
+    target = Path(sys.argv[1])
+    with run_lock(target):
+        child = os.fork()
+        if child == 0:
+            # The child holds nothing: it sees its parent as the holder, and
+            # may not take the lock itself.
+            try:
+                with run_lock(target):
+                    print("child took it", flush=True)
+            except Exception as exc:
+                print(type(exc).__name__, flush=True)
+            print(json.dumps(lock_holder(target)["pid"] == os.getppid()), flush=True)
+            os._exit(0)
+        os.waitpid(child, 0)
+    """
+)
+
+
+def test_a_forked_child_sees_its_parent_as_the_holder(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_ASKS, str(tmp_path / "processed")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["RunLockedError", "true"]

@@ -31,8 +31,16 @@ EXIT_LOCKED = 3
 # locks from here and never opens a file it holds.
 _HELD: dict[tuple[int, int], dict[str, Any]] = {}
 _HELD_GUARD = threading.Lock()
-# A forked child holds none of its parent's record locks.
-os.register_at_fork(after_in_child=_HELD.clear)
+
+
+def _forget_in_child() -> None:
+    """A forked child holds none of its parent's record locks (and no thread's guard)."""
+    global _HELD_GUARD
+    _HELD.clear()
+    _HELD_GUARD = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class RunLockedError(UtenforskapError):
