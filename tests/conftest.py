@@ -10,7 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_cache() -> Iterator[Path]:
+    """A user cache of the test session's own: the demo data never go to ~/.cache.
+
+    Set in the environment, so the command line and notebook kernels started
+    by tests use it too.
+    """
+    saved = os.environ.get("UTENFORSKAP_CACHE")
+    folder = Path(tempfile.mkdtemp(prefix="utenforskap-test-cache-"))
+    os.environ["UTENFORSKAP_CACHE"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("UTENFORSKAP_CACHE", None)
+    else:
+        os.environ["UTENFORSKAP_CACHE"] = saved
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def cli_command() -> list[str]:
@@ -43,7 +62,11 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder where `utenforskap run` has been run once on the demo (through the CLI)."""
+    """A folder where `utenforskap run` has been run once on the demo (through the CLI).
+
+    The run reads the demo data from the (test session's) user cache, so the
+    folder holds only the outputs: ``data/processed`` and its siblings.
+    """
     work = tmp_path_factory.mktemp("demo-run")
     result = run_cli("run", cwd=work)
     assert result.returncode == 0, result.stderr
@@ -52,9 +75,16 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_copy(demo_run: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo run folder that a test may change."""
+    """A private copy of the demo run folder that a test may change, with the demo data.
+
+    The demo data are copied into its ``data/raw/demo``, where the demo
+    configuration's relative paths point when it is copied beside them.
+    """
+    from utenforskap.datasets import demo_data_dir
+
     target = tmp_path / "work"
-    shutil.copytree(demo_run, target)
+    shutil.copytree(demo_run, target, symlinks=True)
+    shutil.copytree(demo_data_dir(), target / "data" / "raw" / "demo")
     return target
 
 

@@ -17,6 +17,7 @@ _LAZY: dict[str, str] = {
     # the run
     "run": "utenforskap.job.pipeline",
     "compute": "utenforskap.job.pipeline",
+    "plan_run": "utenforskap.job.plan",
     "load_config": "utenforskap.job.config",
     # reading
     "read_microdata": "utenforskap.microdata",

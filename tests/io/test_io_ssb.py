@@ -17,7 +17,14 @@ import pandas as pd
 import pytest
 
 from utenforskap.errors import ConfigError, FetchError
-from utenforskap.io import HttpClient, RateLimiter, RetryPolicy, fetch_ssb, read_jsonstat
+from utenforskap.io import (
+    HttpClient,
+    RateLimiter,
+    RetryPolicy,
+    fetch_ssb,
+    fetch_ssb_table,
+    read_jsonstat,
+)
 from utenforskap.io.cache import ResponseCache
 
 REGIONS = ["0", "0301", *[f"{3200 + i:04d}" for i in range(1, 39)]]
@@ -198,7 +205,7 @@ def test_fetch_small_request_and_cache(server: Server, tmp_path: Path, capsys) -
         "ContentsCode": "*",
         "Tid": "top(3)",
     }
-    frame = fetch_ssb(
+    got = fetch_ssb_table(
         "99999",
         selection,
         cache_dir=tmp_path,
@@ -206,16 +213,22 @@ def test_fetch_small_request_and_cache(server: Server, tmp_path: Path, capsys) -
         client=client(time),
         show_url=True,
     )
+    frame = got.frame
     want = {**DIMS, "Region": ["0301", "3203"], "Tid": ["2022", "2023", "2024"]}
     pd.testing.assert_frame_equal(frame, expected(want), check_like=False)
     printed = capsys.readouterr().out.split()
     assert printed[0].endswith("/tables/99999/metadata?lang=no&outputFormat=json-stat2")
     assert "valueCodes[Region]=0301,3203" in printed[1]
     assert "valueCodes[Tid]=top(3)" in printed[1]
-    assert frame.attrs["urls"] == printed[1:]
+    # The requests and their cache files are named in the result, not in attrs.
+    assert "urls" not in frame.attrs
+    assert got.table == "99999" and list(got.urls) == printed[1:]
+    assert got.metadata_url == printed[0] and got.from_cache == 0
     assert len(server.log) == 2
     # The raw response and its sidecar are in the cache, keyed by the URL's hash.
     cache = ResponseCache(tmp_path)
+    assert got.files == (cache.path(printed[1]),) and got.files[0].is_file()
+    assert got.metadata_file == cache.path(printed[0])
     record = cache.record(printed[1])
     assert record is not None
     assert record["url"] == printed[1]
@@ -224,6 +237,10 @@ def test_fetch_small_request_and_cache(server: Server, tmp_path: Path, capsys) -
     # Offline: served from the cache, nothing asked.
     again = fetch_ssb("99999", selection, cache_dir=tmp_path, base_url=base(server), offline=True)
     pd.testing.assert_frame_equal(again, frame)
+    cached = fetch_ssb_table(
+        "99999", selection, cache_dir=tmp_path, base_url=base(server), offline=True
+    )
+    assert cached.from_cache == 2 and cached.files == got.files
     assert len(server.log) == 2
 
 
@@ -256,7 +273,7 @@ def test_large_request_is_split_and_concatenated(server: Server, tmp_path: Path)
 def test_long_url_is_split(server: Server, tmp_path: Path) -> None:
     time = FakeTime()
     selection = {"Region": REGIONS, "Tid": ["2024"]}
-    frame = fetch_ssb(
+    got = fetch_ssb_table(
         "99999",
         selection,
         cache_dir=tmp_path,
@@ -264,8 +281,8 @@ def test_long_url_is_split(server: Server, tmp_path: Path) -> None:
         client=client(time),
         max_url_length=250,
     )
-    urls = frame.attrs["urls"]
-    assert len(urls) > 1
+    frame, urls = got.frame, got.urls
+    assert len(urls) > 1 and len(got.files) == len(urls)
     assert all(len(u) <= 250 for u in urls)
     want = {d: DIMS[d][:1] for d in DIMS} | {"Region": REGIONS, "Tid": ["2024"]}
     pd.testing.assert_frame_equal(sort(frame), sort(expected(want)))

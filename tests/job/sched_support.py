@@ -40,20 +40,33 @@ min_denominator = 20
 formats = {formats}
 report = {report}
 synthetic = true
+district_trends = {district_trends}
 """
 
 
 def write_config(
-    work: Path, *, min_count: int = 5, name: str = "kommune.toml", every_format: bool = False
+    work: Path,
+    *,
+    min_count: int = 5,
+    name: str = "kommune.toml",
+    every_format: bool = False,
+    district_trends: bool = False,
 ) -> Path:
     """Write the small configuration into ``work``; ``min_count`` changes the outputs.
 
-    ``every_format`` adds SVG figures and the PDF report.
+    ``every_format`` adds SVG figures and the PDF report; ``district_trends``
+    adds a trend chart per district, enough figures for the figure pack to
+    draw them in worker processes.
     """
     path = work / name
     formats = '["png", "svg"]' if every_format else '["png"]'
     report = "true" if every_format else "false"
-    text = SMALL_CONFIG.format(min_count=min_count, formats=formats, report=report)
+    text = SMALL_CONFIG.format(
+        min_count=min_count,
+        formats=formats,
+        report=report,
+        district_trends="true" if district_trends else "false",
+    )
     path.write_text(text, encoding="utf-8")
     return path
 

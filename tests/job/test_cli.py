@@ -26,6 +26,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_run_writes_tables_figures_and_index(demo_run: Path) -> None:
     out = demo_run / "data" / "processed"
     table = pd.read_csv(out / "indicators.csv", dtype={F.REGION: str, F.PERIOD: str})
@@ -45,6 +46,7 @@ def test_run_writes_tables_figures_and_index(demo_run: Path) -> None:
         assert f'src="{png.name}"' in page
 
 
+@pytest.mark.slow
 def test_demo_neet_share_is_calibrated(demo_run: Path) -> None:
     table = pd.read_csv(
         demo_run / "data" / "processed" / "indicators.csv", dtype={F.REGION: str, F.PERIOD: str}
@@ -75,6 +77,7 @@ def test_demo_neet_share_is_calibrated(demo_run: Path) -> None:
     assert {"higher", "lower"} <= set(published[F.COMPARISON])
 
 
+@pytest.mark.slow
 def test_python_module_entry_point(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "utenforskap", "indicators", "--lang", "en"],
@@ -151,6 +154,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_exits_2_and_leaves_outputs(demo_copy: Path, case: str) -> None:
     make, expected = BAD_INPUTS[case]
@@ -179,6 +183,7 @@ def test_bad_input_exits_2_and_leaves_outputs(demo_copy: Path, case: str) -> Non
     assert leftovers == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
@@ -197,6 +202,7 @@ def test_malformed_config_exits_2(demo_copy: Path, text: str, fragment: str) -> 
     assert _snapshot(demo_copy / "data" / "processed") == before
 
 
+@pytest.mark.slow
 def test_config_key_typo_suggests(demo_copy: Path) -> None:
     config = _config(demo_copy, **{"[statistics]\nmethod": "[statistics]\nmethd"})
     result = run_cli("validate", "--config", str(config), cwd=demo_copy)
@@ -219,6 +225,7 @@ def test_unexpected_error_exits_1(
     assert "unexpected error" in err and "disk on fire" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_out_option_writes_elsewhere(demo_copy: Path, tmp_path: Path) -> None:
     target = tmp_path / "elsewhere"
     result = run_cli("run", "--out", str(target), cwd=demo_copy)
@@ -227,6 +234,7 @@ def test_out_option_writes_elsewhere(demo_copy: Path, tmp_path: Path) -> None:
     assert (target / "figures" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_demo_data_regenerates_byte_identically(demo_copy: Path) -> None:
     demo = demo_copy / "data" / "raw" / "demo"
     before = _snapshot(demo)
@@ -234,3 +242,14 @@ def test_demo_data_regenerates_byte_identically(demo_copy: Path) -> None:
     result = run_cli("demo-data", cwd=demo_copy)
     assert result.returncode == 0, result.stderr
     assert _snapshot(demo) == before
+
+
+@pytest.mark.slow
+def test_demo_run_writes_only_its_output_folder(demo_run: Path) -> None:
+    # The demo data come from the user cache, not from (or into) the working directory.
+    assert sorted(p.name for p in demo_run.iterdir()) == ["data"]
+    assert sorted(p.name for p in (demo_run / "data").iterdir()) == [
+        "processed",
+        "processed.lock",
+        "processed.runs",
+    ]

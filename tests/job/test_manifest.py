@@ -19,12 +19,12 @@ from utenforskap.job.manifest import (
     MANIFEST_VERSION,
     config_digest,
     file_record,
-    frame_warnings,
     output_records,
     run_warnings,
     stale_reasons,
     write_manifest,
 )
+from utenforskap.job.results import RunWarning, warnings_as_dicts
 
 
 def test_file_record_matches_hashlib(tmp_path: Path) -> None:
@@ -50,8 +50,7 @@ def test_config_digest_ignores_place_and_output_but_not_settings(tmp_path: Path)
     assert config_digest(changed) != config_digest(a)
 
 
-def _frame() -> pd.DataFrame:
-    frame = pd.DataFrame({F.INDICATOR: ["neet"], F.SUPPRESSED: [False]})
+def _warnings() -> list[RunWarning]:
     report = HarmoniseReport(
         to_year=2024,
         changed=pd.DataFrame(
@@ -62,12 +61,13 @@ def _frame() -> pd.DataFrame:
     coverage = pd.DataFrame(
         {F.INDICATOR: ["neet", "neet", "bullied"], "missing_years": ["", "2020", "2019,2020"]}
     )
-    frame.attrs["warnings"] = run_warnings(report, coverage)
-    return frame
+    return run_warnings(report, coverage)
 
 
-def test_frame_warnings_report_harmonisation_and_pool_gaps() -> None:
-    warnings = {w["kind"]: w for w in frame_warnings(_frame())}
+def test_run_warnings_report_harmonisation_and_pool_gaps() -> None:
+    found = _warnings()
+    assert all(isinstance(w, RunWarning) for w in found)
+    warnings = {w["kind"]: w for w in warnings_as_dicts(found)}
     assert warnings["harmonise.changed"]["details"][0]["from_code"] == "9912"
     assert "1 rows of split kommuner" in warnings["harmonise.unresolved"]["message"]
     gaps = warnings["pool.missing_years"]
@@ -78,11 +78,21 @@ def test_frame_warnings_report_harmonisation_and_pool_gaps() -> None:
     json.dumps(warnings, allow_nan=False)  # JSON-safe
 
 
-def test_computed_frames_concatenate() -> None:
-    # attrs hold plain records, so pandas can compare them when concatenating.
-    frame = _frame()
-    both = pd.concat([frame, frame])
-    assert both.attrs["warnings"] == frame.attrs["warnings"]
+def test_no_warnings_without_reports() -> None:
+    assert run_warnings() == []
+    assert run_warnings(coverage=pd.DataFrame({F.INDICATOR: ["neet"], "missing_years": [""]})) == []
+
+
+def test_warning_details_become_json_safe() -> None:
+    import numpy as np
+
+    details = {"n": np.int64(3), "share": float("nan"), "when": pd.Timestamp("2024-01-01")}
+    record = RunWarning("x", "m", (details,)).as_dict()
+    assert json.loads(json.dumps(record, allow_nan=False)) == {
+        "kind": "x",
+        "message": "m",
+        "details": [{"n": 3, "share": None, "when": "2024-01-01 00:00:00"}],
+    }
 
 
 def test_write_manifest_is_sorted_and_refuses_nan(tmp_path: Path) -> None:

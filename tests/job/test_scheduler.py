@@ -22,6 +22,8 @@ from conftest import run_cli
 from utenforskap import __version__
 from utenforskap import frames as F
 
+pytestmark = pytest.mark.slow
+
 OUT = Path("data") / "processed"
 
 
@@ -259,8 +261,8 @@ def test_ssb_input_reads_the_cache_and_is_in_the_manifest(work: Path) -> None:
     fetch_ssb("12345", selection, cache_dir=work / "data" / "raw" / "ssb", client=client)  # type: ignore[arg-type]
     assert len(client.urls) == 2  # metadata, then data
 
-    frame = run(_ssb_config(work, "ssb"), out=work / "ssb-out")
-    expected = compute(load_config(_ssb_config(work, "jsonstat")))
+    frame = run(_ssb_config(work, "ssb"), out=work / "ssb-out").indicators
+    expected = compute(load_config(_ssb_config(work, "jsonstat"))).indicators
     land = frame[frame[F.REGION] == "0"].reset_index(drop=True)
     assert len(land) > 0
     pd.testing.assert_frame_equal(land, expected[expected[F.REGION] == "0"].reset_index(drop=True))
@@ -306,7 +308,8 @@ def test_logged_warnings_reach_the_manifest(work: Path, monkeypatch: pytest.Monk
     (work / "data" / "processed.lock").write_text(json.dumps(dead), encoding="utf-8")
     write_config(work, min_count=4)
     monkeypatch.chdir(work)
-    frame = run("kommune.toml")
-    assert frame.attrs["run"]["status"] == "written"
+    result = run("kommune.toml")
+    assert result.status == "written"
     logged = [w for w in manifest(work / OUT)["warnings"] if w["kind"] == "log"]
     assert any("pid 999999 on analyse01" in w["message"] for w in logged), logged
+    assert [w.as_dict() for w in result.warnings] == manifest(work / OUT)["warnings"]

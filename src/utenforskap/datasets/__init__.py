@@ -4,7 +4,10 @@ from utenforskap.datasets.demo import (
     DEMO_DIR,
     DEMO_KOMMUNE,
     demo_config_path,
+    demo_data_dir,
+    demo_project_dir,
     ensure_demo_data,
+    user_cache_dir,
     write_demo_data,
 )
 from utenforskap.datasets.small import demo_counts, demo_indicators
@@ -14,7 +17,10 @@ __all__ = [
     "DEMO_KOMMUNE",
     "demo_config_path",
     "demo_counts",
+    "demo_data_dir",
     "demo_indicators",
+    "demo_project_dir",
     "ensure_demo_data",
+    "user_cache_dir",
     "write_demo_data",
 ]

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.disclosure.cells import REASON_CODE, coverage_mask, primary_reasons
+from utenforskap.disclosure.cells import (
+    REASON_CODE,
+    coverage_mask,
+    given_coverage_mask,
+    primary_reasons,
+)
 from utenforskap.disclosure.gate import BLANKED, mark
 from utenforskap.disclosure.hierarchy import KeyIndex, build_groups, code_index
 from utenforskap.disclosure.linked import secondary, series_mask
@@ -44,7 +49,12 @@ def _hidden_references(index: KeyIndex, frame: pd.DataFrame, hidden: np.ndarray)
     return (ref_row >= 0) & hidden[np.maximum(ref_row, 0)] & ~hidden
 
 
-def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) -> pd.DataFrame:
+def suppress(
+    indicators: pd.DataFrame,
+    rules: Rules | RuleBook | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Hide cells that could identify a person, and record which rule hid each.
 
     The rules act in this order; a cell's reason is the first that hid it.
@@ -54,7 +64,7 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
        ``min_count``; ``denominator``: denominator below ``min_denominator``.
     2. ``coverage``: sub-municipal cells whose kommune has too large a share of
        the numerator with unknown district (read from the table's own
-       unknown-district row ``xxxx99`` and kommune row).
+       unknown-district row ``xxxx99`` and kommune row, or from ``coverage``).
     3. ``secondary``: while some hidden cell equals a published parent minus
        its published siblings — districts and their kommune (the
        unknown-district row counts as a district), male + female = total, age
@@ -79,6 +89,12 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
     rules
         A :class:`Rules` for all indicators, a :class:`RuleBook` with
         per-indicator rules, or None for the defaults.
+    coverage
+        The district coverage of the counts the table was computed from, as
+        :func:`utenforskap.geo.rollup_levels` (or
+        :func:`~utenforskap.geo.district_coverage`) returns it; the coverage
+        rule then reads the unknown-district shares from it instead of from
+        the table's own rows. It must have a row for every sub-municipal cell.
 
     Returns
     -------
@@ -128,7 +144,12 @@ def suppress(indicators: pd.DataFrame, rules: Rules | RuleBook | None = None) ->
     reason = _previous_reasons(out)
     fresh = reason == 0
     reason[fresh] = primary_reasons(x, n, per_row)[fresh]
-    reason[(reason == 0) & coverage_mask(index, x, n, per_row)] = REASON_CODE["coverage"]
+    by_coverage = (
+        coverage_mask(index, x, n, per_row)
+        if coverage is None
+        else given_coverage_mask(out, coverage, per_row)
+    )
+    reason[(reason == 0) & by_coverage] = REASON_CODE["coverage"]
 
     groups = build_groups(index)
     rank = index.rank()

@@ -7,7 +7,7 @@ from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
 from utenforskap.io.selection import MAX_CELLS, MAX_URL_LENGTH, VariableSelection
-from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb
+from utenforskap.io.ssb import DEFAULT_BASE_URL, SsbTable, fetch_ssb, fetch_ssb_table
 from utenforskap.io.tables import DIALECTS, TableDialect, read_table
 
 __all__ = [
@@ -22,9 +22,11 @@ __all__ = [
     "RateLimiter",
     "ResponseCache",
     "RetryPolicy",
+    "SsbTable",
     "TableDialect",
     "VariableSelection",
     "fetch_ssb",
+    "fetch_ssb_table",
     "observations_to_counts",
     "read_jsonstat",
     "read_official_counts",

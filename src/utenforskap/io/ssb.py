@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ SSB_LANGS: tuple[str, ...] = ("no", "en")
 __all__ = [
     "DEFAULT_BASE_URL",
     "SSB_LANGS",
+    "SsbTable",
     "fetch_ssb",
+    "fetch_ssb_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -111,7 +114,8 @@ def fetch_ssb(
     pandas.DataFrame
         As :func:`~utenforskap.io.read_jsonstat` (one column per variable,
         ``value``, ``status``), the parts of a split request concatenated in
-        request order. ``attrs`` as there, plus ``table`` and ``urls``.
+        request order. ``attrs`` as there, plus ``table``. The requests and
+        their cache files: :func:`fetch_ssb_table`.
 
     Raises
     ------
@@ -132,6 +136,116 @@ def fetch_ssb(
     --------
     >>> frame = fetch_ssb("07459", {"Region": ["0301"], "Tid": "top(2)"},
     ...                   offline=True)  # doctest: +SKIP
+    """
+    return fetch_ssb_table(
+        table_id,
+        selection,
+        lang=lang,
+        codelist=codelist,
+        output_values=output_values,
+        naming=naming,
+        cache_dir=cache_dir,
+        offline=offline,
+        refresh=refresh,
+        show_url=show_url,
+        base_url=base_url,
+        client=client,
+        max_cells=max_cells,
+        max_url_length=max_url_length,
+        status_symbols=status_symbols,
+    ).frame
+
+
+@dataclass(frozen=True)
+class SsbTable:
+    """A table fetched from SSB, with the requests that gave it and their cache files.
+
+    Attributes
+    ----------
+    frame
+        The tidy frame, as :func:`fetch_ssb` returns it.
+    table
+        SSB's table number.
+    urls
+        The data requests, in order (more than one when the selection was split).
+    files
+        The cache file holding the response of each data request, in the same order.
+    metadata_url, metadata_file
+        The table's ``/metadata`` request and its cache file.
+    from_cache
+        How many of the requests (metadata included) were answered from the cache.
+    """
+
+    frame: pd.DataFrame
+    table: str
+    urls: tuple[str, ...]
+    files: tuple[Path, ...]
+    metadata_url: str
+    metadata_file: Path
+    from_cache: int
+
+
+def fetch_ssb_table(
+    table_id: str,
+    selection: Selection,
+    *,
+    lang: str = "no",
+    codelist: Mapping[str, str] | None = None,
+    output_values: Mapping[str, str] | None = None,
+    naming: Naming = "code",
+    cache_dir: str | os.PathLike[str] = DEFAULT_CACHE_DIR,
+    offline: bool = False,
+    refresh: bool = False,
+    show_url: bool = False,
+    base_url: str = DEFAULT_BASE_URL,
+    client: HttpClient | None = None,
+    max_cells: int = MAX_CELLS,
+    max_url_length: int = MAX_URL_LENGTH,
+    status_symbols: Collection[str] | None = F.STATUS_SYMBOLS,
+) -> SsbTable:
+    """Fetch a table from SSB like :func:`fetch_ssb`, and say which requests and files gave it.
+
+    For a scheduled run, which must record (and hash) exactly the cached
+    responses it read.
+
+    Parameters
+    ----------
+    table_id, selection, lang, codelist, output_values, naming, cache_dir, offline, refresh
+        As :func:`fetch_ssb`.
+    show_url, base_url, client, max_cells, max_url_length, status_symbols
+        As :func:`fetch_ssb`.
+
+    Returns
+    -------
+    SsbTable
+        ``frame`` (as :func:`fetch_ssb` returns it), ``table``, ``urls`` and
+        ``files`` (one cache file per data request), ``metadata_url``,
+        ``metadata_file`` and ``from_cache``.
+
+    Raises
+    ------
+    ConfigError, FetchError, DataError
+        As :func:`fetch_ssb`.
+
+    Examples
+    --------
+    A response already in the cache is read from there (``offline=True``
+    would refuse to ask SSB):
+
+    >>> from utenforskap.io.cache import ResponseCache
+    >>> meta = ('{"version": "2.0", "class": "dataset", "id": ["Tid"], "size": [1],'
+    ...         ' "dimension": {"Tid": {"label": "år", "category": {"index": {"2024": 0}}}},'
+    ...         ' "value": [null]}')
+    >>> data = meta.replace("null", "7")
+    >>> root = "https://ssb.example/api"
+    >>> cache = ResponseCache(Path("ssb-cache"))
+    >>> _ = cache.put(f"{root}/tables/1/metadata?lang=no&outputFormat=json-stat2", meta.encode())
+    >>> url = f"{root}/tables/1/data?lang=no&outputFormat=json-stat2&valueCodes[Tid]=2024"
+    >>> _ = cache.put(url, data.encode())
+    >>> got = fetch_ssb_table("1", {"Tid": ["2024"]}, cache_dir="ssb-cache", offline=True,
+    ...                       base_url=root)
+    >>> got.frame["value"].tolist(), got.files == (cache.path(url),), got.from_cache
+    ([7.0], True, 2)
     """
     check_naming(naming)
     if not _TABLE_ID.match(str(table_id)):
@@ -168,7 +282,7 @@ def fetch_ssb(
         urls.append(url)
     attrs: dict[Hashable, Any] = dict(frames[0].attrs)
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    out.attrs = attrs | {"file": urls[0], "table": str(table_id), "urls": urls}
+    out.attrs = attrs | {"file": urls[0], "table": str(table_id)}
     logger.info(
         "SSB table %s: %d rows from %d request(s) (%d from cache)",
         table_id,
@@ -176,7 +290,15 @@ def fetch_ssb(
         len(parts),
         fetcher.cache_hits,
     )
-    return out
+    return SsbTable(
+        frame=out,
+        table=str(table_id),
+        urls=tuple(urls),
+        files=tuple(fetcher.cache.path(url) for url in urls),
+        metadata_url=meta_url,
+        metadata_file=fetcher.cache.path(meta_url),
+        from_cache=fetcher.cache_hits,
+    )
 
 
 class _Fetcher:

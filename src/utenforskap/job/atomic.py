@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from utenforskap.job.steps import kill_point
+
 __all__ = ["atomic_folder", "current_version", "recover", "versions_dir"]
 
 log = logging.getLogger("utenforskap.job.atomic")
@@ -179,6 +181,7 @@ def atomic_folder(target: Path, *, keep_previous: bool = True) -> Iterator[Path]
     final = runs / name
     os.replace(work, final)
     _fsync_dir(runs)
+    kill_point("new version renamed")
     previous = current_version(target)
     if previous is not None and not target.is_symlink():
         # Sorts before every dated version, so recover() prefers the new one.
@@ -186,6 +189,7 @@ def atomic_folder(target: Path, *, keep_previous: bool = True) -> Iterator[Path]
         os.replace(target, legacy)
         previous = legacy
     _link(target, final)
+    kill_point("new version linked")
     keep = {final}
     if keep_previous and previous is not None and previous.parent == runs:
         keep.add(previous)

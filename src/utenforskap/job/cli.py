@@ -132,29 +132,27 @@ def _run(args: argparse.Namespace) -> int:
     from utenforskap.job import pipeline
     from utenforskap.job.logs import Progress
     from utenforskap.job.manifest import relative
+    from utenforskap.job.steps import RUN_STEPS
 
     if args.dry_run:
-        from utenforskap.job.dryrun import dry_run
+        from utenforskap.job.plan import plan_run
 
-        for line in dry_run(args.config, out=args.out, force=args.force):
-            print(line)
+        print(plan_run(args.config, out=args.out, force=args.force).describe())
         return EXIT_OK
     progress = Progress(
-        5,
+        len(RUN_STEPS),
         logger=log,
         live=not args.quiet and not args.verbose and args.log_format == "text",
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        frame = pipeline.run(args.config, out=args.out, force=args.force, progress=progress)
+        result = pipeline.run(args.config, out=args.out, force=args.force, progress=progress)
     finally:
         progress.close()
         signal.signal(signal.SIGTERM, previous)
-    info = frame.attrs.get("run", {})
-    manifest = info.get("manifest", {})
-    counts = manifest.get("counts", {})
-    output = relative(Path(info["output"])) if "output" in info else ""
-    if info.get("status") == "skipped":
+    manifest = result.manifest or {}
+    output = "" if result.output is None else relative(result.output)
+    if result.status == "skipped":
         _say(
             args,
             f"nothing changed since the run of {manifest.get('run', {}).get('finished')}; "
@@ -163,15 +161,16 @@ def _run(args: argparse.Namespace) -> int:
             output=output,
         )
         return EXIT_OK
+    counts = manifest.get("counts", {})
     _say(
         args,
-        f"{counts.get('rows', len(frame))} cells for {counts.get('indicators')} indicators "
-        f"({counts.get('suppressed')} suppressed) written to {output} "
+        f"{counts.get('rows', len(result.indicators))} cells for {counts.get('indicators')} "
+        f"indicators ({counts.get('suppressed')} suppressed) written to {output} "
         f"in {progress.seconds:.1f} s; see {output}/manifest.json",
         event="run.written",
         output=output,
         counts=counts,
-        warnings=len(manifest.get("warnings", [])),
+        warnings=len(result.warnings),
     )
     return EXIT_OK
 

@@ -155,9 +155,12 @@ def configure_logging(
         logger.removeHandler(old)
     handler = _LineHandler(sys.stderr if stream is None else stream)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(detail=verbose > 0))
+    handler.setLevel(level)
     handler._utenforskap = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
-    logger.setLevel(level)
+    # Warnings are always made (a run records them in its manifest, also
+    # with --quiet); the handler decides what reaches the stream.
+    logger.setLevel(min(level, logging.WARNING))
     # The command owns the stream; records must not also reach a root handler.
     logger.propagate = False
     return handler

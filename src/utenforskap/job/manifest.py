@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
+import platform
+import socket
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from utenforskap import __version__
 from utenforskap import frames as F
 from utenforskap.job.config import RunConfig
+from utenforskap.job.results import Computed, RunWarning, warnings_as_dicts
+
+if TYPE_CHECKING:
+    from utenforskap.job.plan import RunPlan
 
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "RunClock",
+    "build_manifest",
     "config_digest",
     "config_files",
     "file_record",
     "frame_counts",
-    "frame_warnings",
     "output_records",
     "read_manifest",
     "relative",
@@ -158,8 +168,8 @@ def frame_counts(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def run_warnings(report: Any = None, coverage: pd.DataFrame | None = None) -> list[dict[str, Any]]:
-    """JSON-safe warnings of a computation: harmonisation and pooled-period gaps.
+def run_warnings(report: Any = None, coverage: pd.DataFrame | None = None) -> list[RunWarning]:
+    """Warnings of a computation: harmonised codes, split kommuner left out, pooled-period gaps.
 
     Parameters
     ----------
@@ -170,59 +180,49 @@ def run_warnings(report: Any = None, coverage: pd.DataFrame | None = None) -> li
 
     Returns
     -------
-    list of dict
-        ``kind``, ``message`` and ``details`` (a short list of records).
+    list of RunWarning
+        ``harmonise.changed``, ``harmonise.unresolved``, ``pool.missing_years``
+        (those that apply), each with a short list of records as details.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> coverage = pd.DataFrame({"indicator": ["neet", "neet"], "missing_years": ["", "2020"]})
+    >>> [w.message for w in run_warnings(coverage=coverage)]
+    ['1 pooled cells miss one or more years']
     """
-    out: list[dict[str, Any]] = []
+    out: list[RunWarning] = []
     if report is not None:
         changed = report.changed
         if len(changed):
             out.append(
-                {
-                    "kind": "harmonise.changed",
-                    "message": f"{len(changed)} old kommune codes harmonised to {report.to_year}",
-                    "details": _records(changed),
-                }
+                RunWarning(
+                    "harmonise.changed",
+                    f"{len(changed)} old kommune codes harmonised to {report.to_year}",
+                    tuple(_records(changed)),
+                )
             )
         unresolved = report.unresolved
         if len(unresolved):
             out.append(
-                {
-                    "kind": "harmonise.unresolved",
-                    "message": (
-                        f"{len(unresolved)} rows of split kommuner left out (no split weights)"
-                    ),
-                    "details": _records(unresolved),
-                }
+                RunWarning(
+                    "harmonise.unresolved",
+                    f"{len(unresolved)} rows of split kommuner left out (no split weights)",
+                    tuple(_records(unresolved)),
+                )
             )
     if coverage is not None and len(coverage):
         gaps = coverage[coverage["missing_years"].astype(str) != ""]
         if len(gaps):
             per = gaps.groupby(F.INDICATOR, sort=True).size()
             out.append(
-                {
-                    "kind": "pool.missing_years",
-                    "message": f"{len(gaps)} pooled cells miss one or more years",
-                    "details": [{"indicator": str(k), "cells": int(v)} for k, v in per.items()],
-                }
+                RunWarning(
+                    "pool.missing_years",
+                    f"{len(gaps)} pooled cells miss one or more years",
+                    tuple({"indicator": str(k), "cells": int(v)} for k, v in per.items()),
+                )
             )
     return out
-
-
-def frame_warnings(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Warnings carried by a computed frame (``attrs["warnings"]``, see :func:`run_warnings`).
-
-    Parameters
-    ----------
-    frame
-        The output of :func:`utenforskap.job.pipeline.compute`.
-
-    Returns
-    -------
-    list of dict
-        ``kind``, ``message`` and ``details``.
-    """
-    return list(frame.attrs.get("warnings", []))
 
 
 def _records(table: pd.DataFrame, limit: int = 50) -> list[dict[str, Any]]:
@@ -231,6 +231,94 @@ def _records(table: pd.DataFrame, limit: int = 50) -> list[dict[str, Any]]:
     text = head.to_json(orient="records", force_ascii=False, date_format="iso")
     records: list[dict[str, Any]] = json.loads(text)
     return records
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class RunClock:
+    """When a run started, for the manifest's ``run`` record.
+
+    Examples
+    --------
+    >>> clock = RunClock()
+    >>> record = clock.record()
+    >>> sorted(record), record["started"] <= record["finished"]
+    (['finished', 'seconds', 'started'], True)
+    """
+
+    def __init__(self) -> None:
+        self.started = _utc_now()
+        self._monotonic = time.monotonic()
+
+    def record(self) -> dict[str, Any]:
+        """``started``, ``finished`` (now; UTC, ISO 8601) and ``seconds`` between them.
+
+        Returns
+        -------
+        dict
+            The times.
+        """
+        return {
+            "started": self.started,
+            "finished": _utc_now(),
+            "seconds": round(time.monotonic() - self._monotonic, 1),
+        }
+
+
+def build_manifest(
+    plan: RunPlan,
+    computed: Computed,
+    *,
+    folder: Path,
+    warnings: Sequence[RunWarning],
+    clock: RunClock,
+) -> dict[str, Any]:
+    """The manifest of a run: made from its plan, its computation and the files written.
+
+    Parameters
+    ----------
+    plan
+        The plan the run executed (configuration, inputs with hashes, reasons).
+    computed
+        What the run computed.
+    folder
+        The version being written (every file in it but the manifest is listed).
+    warnings
+        Everything the run reported (see :attr:`RunResult.warnings
+        <utenforskap.job.results.RunResult.warnings>`).
+    clock
+        The run's start.
+
+    Returns
+    -------
+    dict
+        ``manifest_version``, ``package``, ``run``, ``config``, ``inputs``,
+        ``outputs``, ``counts``, ``warnings`` (see ``docs/scheduling.md``).
+    """
+    cfg = plan.config
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "package": {"name": "utenforskap", "version": __version__},
+        "run": {
+            **clock.record(),
+            "host": socket.gethostname(),
+            "python": platform.python_version(),
+            "forced": plan.forced,
+            "reasons": list(plan.reasons),
+        },
+        "config": {
+            "file": None if cfg.source is None else relative(cfg.source),
+            "file_sha256": plan.config_sha256,
+            "settings_sha256": plan.settings_sha256,
+            "title": cfg.title,
+        },
+        "inputs": plan.input_records(),
+        "outputs": output_records(folder),
+        "counts": frame_counts(computed.indicators),
+        "warnings": warnings_as_dicts(warnings),
+    }
 
 
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:

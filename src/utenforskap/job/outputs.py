@@ -1,0 +1,101 @@
+"""Write what a run's output layout names: tables, then figures, report and index page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from utenforskap.errors import UtenforskapError
+from utenforskap.job.plan import RunPlan
+from utenforskap.job.results import Computed
+from utenforskap.job.steps import Steps
+from utenforskap.publish.tables import write_csv, write_parquet, write_xlsx
+
+__all__ = ["OutputError", "check_layout", "write_outputs"]
+
+
+class OutputError(UtenforskapError):
+    """The outputs could not be written (disk full, permissions); the previous ones are kept."""
+
+    exit_code = 1
+
+
+def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps) -> None:
+    """Write the tables and figures of ``plan.layout`` into ``work`` (the manifest comes last).
+
+    Parameters
+    ----------
+    plan
+        The run's plan (layout and figure settings).
+    computed
+        What the run computed; its published IndicatorFrame is written.
+    work
+        The new version being written (see :func:`~utenforskap.job.atomic.atomic_folder`).
+    steps
+        Announces ``writing tables`` and ``drawing figures``.
+
+    Raises
+    ------
+    OSError
+        Writing failed (the caller keeps the previous outputs).
+    """
+    from utenforskap.publish.pack import write_figure_pack, write_index
+
+    layout, settings = plan.layout, plan.figures
+    fig = settings.figures
+    frame = computed.indicators
+    steps.start("writing tables")
+    write_csv(frame, layout.path(layout.csv, work))
+    write_parquet(frame, layout.path(layout.parquet, work))
+    write_xlsx(frame, layout.path(layout.xlsx, work))
+    steps.start("drawing figures")
+    boundaries = None
+    if settings.boundaries is not None:
+        from utenforskap.geo import read_boundaries
+
+        boundaries = read_boundaries(
+            settings.boundaries, code_property=settings.boundary_code_property
+        )
+    folder = layout.path(layout.figures, work)
+    figures = write_figure_pack(
+        frame,
+        folder,
+        trend_regions=fig.trend_regions,
+        formats=layout.figure_formats,
+        lang=fig.lang,
+        synthetic=fig.synthetic,
+        report=None if layout.report is None else layout.path(layout.report, work),
+        title=settings.title,
+        boundaries=boundaries,
+        size=fig.size,
+        district_trends=fig.district_trends,
+    )
+    index = write_index(
+        figures, folder, title=settings.title, lang=fig.lang, synthetic=fig.synthetic
+    )
+    if index != layout.path(layout.index, work):
+        raise RuntimeError(f"the index page was written to {index}, not where the layout says")
+
+
+def check_layout(plan: RunPlan, work: Path) -> None:
+    """Check that ``work`` holds exactly the files the plan's layout names (manifest aside).
+
+    Parameters
+    ----------
+    plan
+        The run's plan.
+    work
+        The version written so far.
+
+    Raises
+    ------
+    RuntimeError
+        A file is missing or not named by the layout: the layout and the
+        writers disagree (a bug, reported as an unexpected failure).
+    """
+    layout = plan.layout
+    missing = [name for name in layout.missing(work) if name != layout.manifest.as_posix()]
+    unexpected = layout.unexpected(work)
+    if missing or unexpected:
+        raise RuntimeError(
+            f"the outputs differ from the run's layout: missing {missing}, not named {unexpected}"
+        )
