@@ -334,11 +334,11 @@ class RegionCatalogue:
         if len(codes) == 1:
             return str(codes[0])
         if len(codes) == 0:
-            when = self._when(np.asarray([m.row for m in matches], dtype=np.int64))
+            used = self._when(np.asarray([m.row for m in matches], dtype=np.int64))
             scope = f" in {within}" if within else ""
             raise fail(
                 f"no region with this name in force in {end or start or year}{scope}",
-                f"the name was in use for {when}" if when else None,
+                f"the name was in use for {used}" if used else None,
             )
         shown = ", ".join(
             f"{c} {self.table['name'].iloc[r]}" for c, r in zip(codes, rows, strict=True)
