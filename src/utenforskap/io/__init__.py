@@ -2,7 +2,7 @@
 
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
-from utenforskap.io.jsonstat import read_jsonstat
+from utenforskap.io.jsonstat import read_jsonstat, read_jsonstat_metadata
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
@@ -27,6 +27,7 @@ __all__ = [
     "fetch_ssb",
     "observations_to_counts",
     "read_jsonstat",
+    "read_jsonstat_metadata",
     "read_official_counts",
     "read_px",
     "read_table",
