@@ -154,7 +154,8 @@ def read_jsonstat_metadata(source: JsonSource) -> pd.DataFrame:
     )
     for column in ("dimension", "dimension_label", "code", "label", "role"):
         out[column] = out[column].astype(object)
-    out.attrs = {k: data[k] for k in ("label", "updated", "source") if k in data} | {"file": name}
+    out.attrs.update({k: data[k] for k in ("label", "updated", "source") if k in data})
+    out.attrs["file"] = name
     return out
 
 
