@@ -303,13 +303,13 @@ def observations_to_rates(
             part["_name"] = work.loc[rows, mapping.region_name].astype(str)
         twice = part.duplicated(list(keys.columns), keep=False)
         if twice.any():
-            row = twice.idxmax()
+            first = part.loc[twice.to_numpy()].iloc[0]
             raise DataError(
                 "two source cells map to one rate (a published rate cannot be summed); "
                 "select one measure, age, sex and group per cell",
                 file=name,
-                row=row,
-                value=part.loc[row, list(keys.columns)].to_dict(),
+                row=first.name,
+                value={c: first[c] for c in keys.columns},
             )
         parts[role] = part.set_index(list(keys.columns))
     main = parts["v"]
@@ -319,7 +319,7 @@ def observations_to_rates(
             "missing value without a status symbol (a missing value is never silently 0)",
             file=name,
             column=VALUE,
-            value=dict(zip(keys.columns, bad.idxmax(), strict=True)),
+            value=main.index[bad.to_numpy()][0],
         )
     lower = parts["lo"]["_value"].reindex(main.index) if "lo" in parts else None
     upper = parts["hi"]["_value"].reindex(main.index) if "hi" in parts else None

@@ -157,7 +157,8 @@ def read_table(
     ['', '..']
     >>> q = pathlib.Path(tempfile.mkdtemp()) / "fhi.csv"
     >>> _ = q.write_text("Geografi,År,Måltall,Verdi,SortKommune\\n"
-    ...                  "Hele landet,2021-2023,andel (prosent),9,0\\nSkien,2021-2023,andel (prosent),11,4003\\n")
+    ...     "Hele landet,2021-2023,andel (prosent),9,0\\n"
+    ...     "Skien,2021-2023,andel (prosent),11,4003\\n")
     >>> read_table(q, dialect="fhi")[["Geografi", "Geografi_label", "value"]].values.tolist()
     [['0', 'Hele landet', 9.0], ['4003', 'Skien', 11.0]]
     """
