@@ -1,4 +1,4 @@
-"""Read official statistics (JSON-stat, PC-Axis, CSV, SSB's API) and map them to counts."""
+"""Read official statistics (JSON-stat, PC-Axis, CSV, XLSX, SSB's and FHI's APIs) into counts or rates."""
 
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
@@ -8,7 +8,9 @@ from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
 from utenforskap.io.selection import MAX_CELLS, MAX_URL_LENGTH, VariableSelection
 from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb
+from utenforskap.io.rates import RateMapping, observations_to_rates
 from utenforskap.io.tables import DIALECTS, TableDialect, read_table
+from utenforskap.io.xlsx import read_xlsx
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -19,6 +21,7 @@ __all__ = [
     "OFFICIAL_FORMATS",
     "HttpClient",
     "ObservationMapping",
+    "RateMapping",
     "RateLimiter",
     "ResponseCache",
     "RetryPolicy",
@@ -26,9 +29,11 @@ __all__ = [
     "VariableSelection",
     "fetch_ssb",
     "observations_to_counts",
+    "observations_to_rates",
     "read_jsonstat",
     "read_jsonstat_metadata",
     "read_official_counts",
     "read_px",
     "read_table",
+    "read_xlsx",
 ]
