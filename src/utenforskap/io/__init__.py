@@ -6,9 +6,9 @@ from utenforskap.io.jsonstat import read_jsonstat, read_jsonstat_metadata
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
+from utenforskap.io.rates import RateMapping, observations_to_rates
 from utenforskap.io.selection import MAX_CELLS, MAX_URL_LENGTH, VariableSelection
 from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb
-from utenforskap.io.rates import RateMapping, observations_to_rates
 from utenforskap.io.tables import DIALECTS, TableDialect, read_table
 from utenforskap.io.xlsx import read_xlsx
 
@@ -21,8 +21,8 @@ __all__ = [
     "OFFICIAL_FORMATS",
     "HttpClient",
     "ObservationMapping",
-    "RateMapping",
     "RateLimiter",
+    "RateMapping",
     "ResponseCache",
     "RetryPolicy",
     "TableDialect",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 import os
+import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
