@@ -122,7 +122,7 @@ def test_published_interval_is_kept_and_checked(tmp_path: Path) -> None:
 def test_ambiguous_name_in_a_download_names_line_and_candidates(tmp_path: Path) -> None:
     path = tmp_path / "v.csv"
     path.write_text("Geografi,År,Verdi\nSkien,2023,1\nVåler,2023,2\n", encoding="utf-8")
-    with pytest.raises(DataError, match="3114.*3419") as info:
+    with pytest.raises(DataError, match=r"3114.*3419") as info:
         read_table(path, dialect="fhi")
     assert info.value.row == 2 and info.value.column == "Geografi"
     path.write_text("Geografi,År,Verdi\nVåler,2023,2\n", encoding="utf-8")

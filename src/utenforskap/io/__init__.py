@@ -1,4 +1,4 @@
-"""Read official statistics (JSON-stat, PC-Axis, CSV, XLSX, SSB's and FHI's APIs) into counts or rates."""
+"""Read official statistics (JSON-stat, PX, CSV, XLSX, SSB and FHI APIs) into counts or rates."""
 
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
