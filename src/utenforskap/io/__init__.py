@@ -1,6 +1,7 @@
 """Read official statistics (JSON-stat, PX, CSV, XLSX, SSB and FHI APIs) into counts or rates."""
 
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
+from utenforskap.io.fhi import FHI_BASE_URL, fetch_fhi
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
 from utenforskap.io.jsonstat import read_jsonstat, read_jsonstat_metadata
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
@@ -16,6 +17,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_CACHE_DIR",
     "DIALECTS",
+    "FHI_BASE_URL",
     "MAX_CELLS",
     "MAX_URL_LENGTH",
     "OFFICIAL_FORMATS",
@@ -27,6 +29,7 @@ __all__ = [
     "RetryPolicy",
     "TableDialect",
     "VariableSelection",
+    "fetch_fhi",
     "fetch_ssb",
     "observations_to_counts",
     "observations_to_rates",

@@ -274,7 +274,10 @@ def observations_to_rates(
             )
     keys = pd.DataFrame(
         {
-            F.REGION: work[mapping.region].astype(str).astype(object),
+            F.REGION: work[mapping.region]
+            .astype(str)
+            .str.replace(r"^[KFB][-.](\d+)$", r"\1", regex=True)
+            .astype(object),
             F.PERIOD: normalise_periods(work[mapping.period]),
             F.AGE: _labels(work, mapping.age, mapping.age_map, mapping.default_age),
             F.SEX: _labels(work, mapping.sex, mapping.sex_map, mapping.default_sex),
