@@ -48,7 +48,7 @@ def fhi_query(dimensions: Mapping[str, str | Sequence[str]]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"dimensions": [{"code", "filter", "values"}, ...], "response": {"format": "json-stat2"}}``.
+        ``{"dimensions": [{"code", "filter", "values"}, ...], "response": {...}}``.
 
     Examples
     --------
