@@ -1,4 +1,4 @@
-"""Fill the response cache for every SSB and FHI input of a run configuration, so runs work offline."""
+"""Fill the response cache of every SSB and FHI input of a configuration, so runs work offline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Write a ready run configuration for a real kommune: SSB and FHI tables, fylke, country, neighbours.
+"""Write a ready run configuration for a real kommune: SSB and FHI tables, fylke, land, neighbours.
 
 Table ids, variable codes and value codes come from
 ``../shared/data/sources/ssb_fhi_tables.md``; each is tagged in the written
@@ -179,7 +179,7 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
         'Tid = "top(5)"',
         "",
     ]
-    fhi = [
+    fhi: list[tuple[str, str, str, dict[str, str | list[str]], str, str]] = [
         (
             "403",
             "persistent_low_income_children",
