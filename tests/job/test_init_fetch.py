@@ -12,6 +12,7 @@ import threading
 import tomllib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -39,7 +40,7 @@ def dataset(dims: dict[str, list[str]], values: list, status: dict | None = None
 
 
 class Agencies(BaseHTTPRequestHandler):
-    calls: list[tuple[str, str, bytes]] = []
+    calls: ClassVar[list[tuple[str, str, bytes]]] = []
     fhi_busy = 1  # answer 429 this many times first
 
     def log_message(self, *args: object) -> None:
