@@ -83,7 +83,7 @@ def test_combine_with_crosswalk_kommuner(demo, geo_dir):
         "Asker",
         "Eksempelkommune",
         "Akershus",
-        "Norge",
+        "Hele landet",
     ]
     # SSB: 357 kommuner on 1 January 2024.
     assert (national.table["level"] == "kommune").sum() == 357
@@ -127,5 +127,14 @@ def test_levekarssone_mapping_refuses_grunnkrets_in_two_zones(tmp_path):
 
 
 def test_fill_names_keeps_given_names(demo):
-    frame = pd.DataFrame({"region": ["9901", "990101", "0301"], "region_name": ["", "Mitt", ""]})
-    assert demo.fill_names(frame)["region_name"].tolist() == ["Eksempelkommune", "Mitt", ""]
+    # 0301 is not in the demo registry: its name comes from the built-in catalogue;
+    # 9902 is in neither and stays unnamed.
+    frame = pd.DataFrame(
+        {"region": ["9901", "990101", "0301", "9902"], "region_name": ["", "Mitt", "", ""]}
+    )
+    assert demo.fill_names(frame)["region_name"].tolist() == [
+        "Eksempelkommune",
+        "Mitt",
+        "Oslo",
+        "",
+    ]

@@ -247,3 +247,51 @@ def test_demo_file_is_small_synthetic_and_ssb_shaped() -> None:
     assert "SYNTETISKE" in frame.attrs["source"]
     assert list(frame.columns[::2][:5]) == ["Region", "Alder", "Kjonn", "ContentsCode", "Tid"]
     assert set(frame["status"]) == {"", ".."}
+
+
+def test_real_ssb_answer_05300_equals_pyjstat():
+    # statisticsnorway/dapla-statbank-client's recorded answer for table 05300
+    # (README: 432 cells, 20 '.' and 8 '..').
+    path = shared("ssb-05300.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    ours = read_jsonstat(path, naming="code")
+    assert len(ours) == 432
+    assert ours["status"].value_counts().to_dict() == {"": 404, ".": 20, "..": 8}
+    (reference,) = pyjstat_frames(document)
+    assert list(reference.columns[:-1]) == list(ours.columns[:-2])
+    for column in reference.columns[:-1]:
+        assert reference[column].astype(str).tolist() == ours[column].tolist()
+    np.testing.assert_array_equal(
+        ours["value"].to_numpy(dtype=float), reference["value"].to_numpy(dtype=float)
+    )
+    assert ours["value"][ours["status"] != ""].isna().all()
+    assert ours.attrs["extension"]["px"]["tableid"] == "05300"
+
+
+def test_pxwebapi_metadata_answer():
+    path = shared("pxwebapi-metadata-tab001.json")
+    with pytest.raises(DataError, match="metadata answer"):
+        read_jsonstat(path)
+    from utenforskap.io import read_jsonstat_metadata
+
+    meta = read_jsonstat_metadata(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert meta.groupby("dimension", sort=False).size().tolist() == document["size"]
+    assert list(meta["dimension"].unique()) == document["id"]
+    assert set(meta.loc[meta["role"] == "time", "dimension"]) == set(document["role"]["time"])
+
+
+def test_other_agencies_symbols_are_mapped_or_refused():
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["Tid"],
+        "size": [2],
+        "dimension": {"Tid": {"category": {"index": ["2023", "2024"]}}},
+        "value": [1.0, None],
+        "status": {"0": "e", "1": "x"},
+    }
+    with pytest.raises(DataError, match="unknown status symbol"):
+        read_jsonstat(doc)
+    frame = read_jsonstat(doc, symbols={"e": "", "x": ":"})
+    assert frame["status"].tolist() == ["", ":"]

@@ -131,8 +131,8 @@ def test_default_language_codes(tmp_path: Path) -> None:
     [
         ("DATA=\n1 2 3\n;\n", "DATA has 3 values but the variables give 12 cells"),
         ("DATA=\n1 2 3 4 5 6 7 8 9 10 11 12 13\n;\n", "DATA has 13 values"),
-        ("DATA=\n1 2 3 4 5 6 7 8 9 10 11 x\n;\n", "neither a number nor a data symbol"),
-        ("DATA=\n1 2 3 4 5 6 7 8 9 10 11 12\n", "not terminated"),
+        ("DATA=\n1 2 3 4 5 6 7 8 9 10 11 x\n;\n", "neither a number nor a PX data symbol"),
+        ("DATA=\n1 2 3 4 5 6 7 8 9 10\n", "truncated"),
         ("DATA=\n1 2 3 4 5 6 7 8 9 10 11 1,5\n;\n", "DATA has 13 values"),
     ],
 )

@@ -18,7 +18,7 @@ __all__ = ["FYLKER_2024", "RegionRegistry", "read_levekarssone_map"]
 
 #: Fylker from 1 January 2024 (SSB classification 104), and the land.
 FYLKER_2024: dict[str, str] = {
-    "0": "Norge",
+    "0": "Hele landet",
     "03": "Oslo",
     "11": "Rogaland",
     "15": "Møre og Romsdal",
@@ -228,13 +228,66 @@ class RegionRegistry:
             {
                 "code": ["0", *[f for f in kommune_fylker if f in fylke_names]],
                 "name": [
-                    fylke_names.get("0", "Norge"),
+                    fylke_names.get("0", "Hele landet"),
                     *[fylke_names[f] for f in kommune_fylker if f in fylke_names],
                 ],
             }
         )
         frame = pd.concat([extra, targets[["code", "name"]]], ignore_index=True)
         return cls.from_frame(frame, source=crosswalk.source)
+
+    @classmethod
+    def builtin(cls, year: int = 2024, *, lang: str = "nb") -> RegionRegistry:
+        """Norway's land, fylker, kommuner and bydeler in force in ``year``, from the catalogue.
+
+        Parameters
+        ----------
+        year
+            The year whose regions are listed (codes and names change with
+            the reforms of 2018, 2020 and 2024).
+        lang
+            ``"nb"`` or ``"en"`` (only the land's name differs).
+
+        Returns
+        -------
+        RegionRegistry
+            One row per code (kommune ``9999`` "Uoppgitt kommune" and fylke
+            ``99`` included), parents from the catalogue.
+
+        Examples
+        --------
+        >>> reg = RegionRegistry.builtin(2024)
+        >>> reg.name_of(["0", "40", "4003", "030101"]).tolist()
+        ['Hele landet', 'Telemark', 'Skien', 'Gamle Oslo']
+        >>> reg.parent_of(["4003"]).tolist()
+        ['40']
+        """
+        from utenforskap.geo.catalogue import catalogue
+
+        cat = catalogue()
+        table = cat.table.loc[cat.valid(year)]
+        frame = pd.DataFrame(
+            {
+                "code": table["code"].to_numpy(dtype=object),
+                "name": cat.name_of(table["code"].to_numpy(dtype=object), lang=lang),
+                "parent": table["parent"].to_numpy(dtype=object),
+            }
+        )
+        return cls.from_frame(frame, source=f"built-in regions {year}")
+
+    def with_builtin(self, year: int = 2024) -> RegionRegistry:
+        """This registry plus the built-in regions of ``year``; this registry's names win.
+
+        Parameters
+        ----------
+        year
+            The year of the built-in regions.
+
+        Returns
+        -------
+        RegionRegistry
+        """
+        return self.combine(type(self).builtin(year), on_conflict="first")
 
     @classmethod
     def from_levekarssone_csv(cls, path: str | PathLike[str]) -> RegionRegistry:
@@ -285,8 +338,7 @@ class RegionRegistry:
         on_conflict
             ``"raise"``: a code they share must have the same name and parent.
             ``"first"``: the first registry that lists a code wins (e.g. the
-            user's own region list over a crosswalk's names: "Hele landet"
-            rather than "Norge").
+            user's own region list over the built-in names).
 
         Returns
         -------
@@ -353,10 +405,18 @@ class RegionRegistry:
         Returns
         -------
         pandas.DataFrame
-            The same rows; names already given are kept.
+            The same rows; names already given are kept. Codes the registry
+            does not hold get their name from the built-in catalogue
+            (:func:`~utenforskap.geo.catalogue.region_names`), so a kommune
+            rolled up from its districts is named even when the registry
+            lists only the districts.
         """
+        from utenforskap.geo.catalogue import region_names
+
         out = counts.copy()
-        found = self.name_of(out["region"].to_numpy(dtype=object))
+        codes = out["region"].to_numpy(dtype=object)
+        found = self.name_of(codes)
+        found = np.where(found == "", region_names(codes), found).astype(object)
         given = out["region_name"].fillna("").astype(str).to_numpy(dtype=object)
         out["region_name"] = np.where(given == "", found, given).astype(object)
         out["region_name"] = out["region_name"].astype(object)

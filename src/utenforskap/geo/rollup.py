@@ -11,6 +11,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.counts import part_counts, sum_into
 from utenforskap.errors import DataError, check_choice
+from utenforskap.geo.catalogue import region_names
 from utenforskap.geo.codes import (
     is_unknown_district,
     isin,
@@ -226,10 +227,15 @@ def rollup_levels(
     out = pd.concat(pieces, ignore_index=True)
     out = _merge_duplicates(out, source)
     if registry is not None:
-        filled = out[F.REGION].map(names)
-        blank = out[F.REGION_NAME].isna() | (out[F.REGION_NAME] == "")
-        out[F.REGION_NAME] = out[F.REGION_NAME].where(~blank | filled.isna(), filled)
-        out[F.REGION_NAME] = out[F.REGION_NAME].fillna("").astype(object)
+        out = registry.fill_names(out)
+    else:
+        # Regions rolled up to (the kommune, its fylke, the land) are named
+        # from the built-in catalogue; codes it does not hold stay unnamed.
+        blank = (out[F.REGION_NAME].fillna("") == "").to_numpy()
+        builtin = region_names(out[F.REGION].to_numpy(dtype=object))
+        out[F.REGION_NAME] = np.where(
+            blank, builtin, out[F.REGION_NAME].fillna("").to_numpy(dtype=object)
+        ).astype(object)
     out = F.sort_frame(out)
     return out, district_coverage(out)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,9 +18,11 @@ __all__ = [
     "STATUS",
     "VALUE",
     "Dimension",
+    "SymbolWarning",
     "check_naming",
     "check_status",
     "cube_to_frame",
+    "translate_symbols",
 ]
 
 Naming = Literal["code", "label", "both"]
@@ -47,6 +49,44 @@ class Dimension:
     def size(self) -> int:
         """Number of categories."""
         return len(self.codes)
+
+
+class SymbolWarning(UserWarning):
+    """A publisher's data symbol was read by a default rather than a declaration."""
+
+
+def translate_symbols(
+    status: np.ndarray, mapping: Mapping[str, str] | None, *, file: object | None = None
+) -> np.ndarray:
+    """Replace publisher symbols by the package's (see :mod:`utenforskap.counts`).
+
+    Parameters
+    ----------
+    status
+        Object array of the publisher's symbols (``""`` where a value is present).
+    mapping
+        Publisher symbol → package symbol; symbols not in it are kept (and
+        then checked by :func:`check_status`).
+    file
+        Unused except for messages by callers; kept for a uniform signature.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new object array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> translate_symbols(np.array(["", "....", "x"], dtype=object), {"....": ".."}).tolist()
+    ['', '..', 'x']
+    """
+    out = np.asarray(status, dtype=object).copy()
+    if not mapping:
+        return out
+    series = pd.Series(out, dtype=object)
+    mapped = series.map(dict(mapping))
+    return mapped.where(mapped.notna(), series).to_numpy(dtype=object)
 
 
 def check_naming(naming: str) -> None:

@@ -137,24 +137,47 @@ class HttpClient:
             A 4xx other than 429 (with the service's message), a 5xx or 429/503
             after all retries, or a network failure.
         """
+        return self._request(url, None)
+
+    def post(self, url: str, body: bytes) -> bytes:
+        """Return the body of a successful POST of JSON ``body`` (as :meth:`get`).
+
+        Parameters
+        ----------
+        url
+            The URL.
+        body
+            The JSON request body.
+
+        Returns
+        -------
+        bytes
+            The response body.
+        """
+        return self._request(url, body)
+
+    def _request(self, url: str, body: bytes | None) -> bytes:
         attempt = 0
         while True:
             self.limiter.acquire()
             self.requests += 1
-            request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+            headers = {"User-Agent": self.user_agent}
+            if body is not None:
+                headers |= {"Content-Type": "application/json", "Accept": "application/json"}
+            request = urllib.request.Request(url, data=body, headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body: bytes = response.read()
-                    return body
+                    answer: bytes = response.read()
+                    return answer
             except urllib.error.HTTPError as exc:
                 status = exc.code
-                body = exc.read() if exc.fp is not None else b""
-                headers: Message = exc.headers
+                error = exc.read() if exc.fp is not None else b""
+                received: Message = exc.headers
                 if status in self.retry.statuses and attempt < self.retry.max_retries:
-                    self.sleep(self.retry.wait(attempt, headers.get("Retry-After")))
+                    self.sleep(self.retry.wait(attempt, received.get("Retry-After")))
                     attempt += 1
                     continue
-                raise FetchError(problem_message(body), url=url, status=status) from None
+                raise FetchError(problem_message(error), url=url, status=status) from None
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 raise FetchError(f"could not connect: {reason}", url=url) from None

@@ -13,10 +13,17 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError
-from utenforskap.io.cube import Dimension, Naming, check_naming, check_status, cube_to_frame
+from utenforskap.io.cube import (
+    Dimension,
+    Naming,
+    check_naming,
+    check_status,
+    cube_to_frame,
+    translate_symbols,
+)
 from utenforskap.io.source import decode_bytes, read_bytes
 
-__all__ = ["parse_json", "parse_jsonstat_dimensions", "read_jsonstat"]
+__all__ = ["parse_json", "parse_jsonstat_dimensions", "read_jsonstat", "read_jsonstat_metadata"]
 
 JsonSource = str | os.PathLike[str] | bytes | Mapping[str, Any]
 
@@ -29,6 +36,7 @@ def read_jsonstat(
     *,
     naming: Naming = "code",
     dataset: str | None = None,
+    symbols: Mapping[str, str] | None = None,
     status_symbols: Collection[str] | None = F.STATUS_SYMBOLS,
 ) -> pd.DataFrame:
     """Read a JSON-stat dataset into a tidy frame, one row per cell.
@@ -44,9 +52,13 @@ def read_jsonstat(
     dataset
         For a JSON-stat 1.x bundle (``{"name": {dataset}, ...}``), the dataset
         to read; by default the first.
+    symbols
+        The publisher's status symbols → the package's (``"."``, ``".."``,
+        ``"..."``, ``":"``, ``"-"``), e.g. ``{"e": ""}`` for an agency's
+        "estimate" flag on a present value. SSB's symbols are the package's.
     status_symbols
-        Allowed status symbols, SSB's by default; another symbol is a
-        DataError. ``None`` keeps any text (other agencies use e.g. ``"e"``).
+        Allowed status symbols after ``symbols``, SSB's by default; another
+        symbol is a DataError. ``None`` keeps any text.
 
     Returns
     -------
@@ -85,11 +97,66 @@ def read_jsonstat(
     key, data = _pick_dataset(document, dataset, name)
     dims, roles = parse_jsonstat_dimensions(data, file=name)
     n = int(np.prod([d.size for d in dims], dtype=np.int64))
+    if n > 0 and data.get("value") in ([], {}):
+        raise DataError(
+            "this is a metadata answer (empty 'value'): it lists the variables and "
+            "their codes but holds no data",
+            file=name,
+            column="value",
+            hint="read it with read_jsonstat_metadata(), or ask the /data endpoint",
+        )
     values = _values(data.get("value"), n, name)
-    status = _status(data.get("status"), n, name)
+    status = translate_symbols(_status(data.get("status"), n, name), symbols)
     check_status(status, symbols=status_symbols, file=name)
     attrs = _attrs(data, dims, roles, name, key)
     return cube_to_frame(dims, values, status, naming=naming, attrs=attrs)
+
+
+def read_jsonstat_metadata(source: JsonSource) -> pd.DataFrame:
+    """Read the variables and value codes of a JSON-stat dataset or metadata answer.
+
+    PxWebApi v2 answers ``/tables/<id>/metadata`` with a JSON-stat 2.0
+    dataset whose ``value`` is empty; FHI's open API describes its tables the
+    same way. This lists what can be asked for.
+
+    Parameters
+    ----------
+    source
+        A path, bytes, JSON text or parsed dict.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category: ``dimension`` (id), ``dimension_label``,
+        ``position`` (0-based storage order), ``code``, ``label``, ``role``
+        (``time``, ``geo``, ``metric`` or ``""``). ``attrs``: ``label``,
+        ``updated``, ``source`` when given, and ``file``.
+
+    Examples
+    --------
+    >>> doc = {"version": "2.0", "class": "dataset", "id": ["Tid"], "size": [2],
+    ...        "role": {"time": ["Tid"]}, "value": [],
+    ...        "dimension": {"Tid": {"label": "år", "category": {"index": ["2023", "2024"]}}}}
+    >>> read_jsonstat_metadata(doc)[["dimension", "code", "role"]].values.tolist()
+    [['Tid', '2023', 'time'], ['Tid', '2024', 'time']]
+    """
+    document, name = _load(source)
+    _, data = _pick_dataset(document, None, name)
+    dims, roles = parse_jsonstat_dimensions(data, file=name)
+    role_of = {d: kind for kind, members in roles.items() for d in members}
+    rows = [
+        (dim.id, dim.label, position, code, label, role_of.get(dim.id, ""))
+        for dim in dims
+        for position, (code, label) in enumerate(zip(dim.codes, dim.labels, strict=True))
+    ]
+    out = pd.DataFrame(
+        rows, columns=["dimension", "dimension_label", "position", "code", "label", "role"]
+    )
+    for column in ("dimension", "dimension_label", "code", "label", "role"):
+        out[column] = out[column].astype(object)
+    out.attrs.update({k: data[k] for k in ("label", "updated", "source") if k in data})
+    out.attrs["file"] = name
+    return out
 
 
 def _load(source: JsonSource) -> tuple[Mapping[str, Any], str]:

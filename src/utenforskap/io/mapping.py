@@ -31,6 +31,8 @@ _TEXT_FIELDS = (
     "region_name",
     "default_age",
     "default_sex",
+    "group",
+    "default_group",
 )
 
 
@@ -68,6 +70,10 @@ class ObservationMapping:
         Column with region names (e.g. ``Region_label`` from ``naming="both"``).
     default_age, default_sex
         The age band and sex of every row when ``age``/``sex`` is None.
+    group, group_map, default_group
+        Column of population groups (e.g. ``InnvandrKat``), its code → our
+        label map (rows of codes not in a given map are left out), and the
+        group of every row without such a column (``"total"``).
     """
 
     indicator: str
@@ -85,6 +91,9 @@ class ObservationMapping:
     region_name: str | None = None
     default_age: str | None = None
     default_sex: str = "total"
+    group: str | None = None
+    group_map: Mapping[str, str] = field(default_factory=dict)
+    default_group: str = F.GROUP_TOTAL
 
     def __post_init__(self) -> None:
         if (self.numerator is None) == (self.share is None):
@@ -151,7 +160,7 @@ class ObservationMapping:
         for name in _TEXT_FIELDS:
             if name in spec and not isinstance(spec[name], str):
                 raise ConfigError("must be a text", key=f"{key}.{name}", value=spec[name])
-        for name in ("age_map", "sex_map"):
+        for name in ("age_map", "sex_map", "group_map"):
             given = spec.get(name, {})
             if not isinstance(given, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in given.items()
@@ -221,7 +230,9 @@ def observations_to_counts(
     """
     name = source if source is not None else frame.attrs.get("file")
     columns = [mapping.region, mapping.period, mapping.content, VALUE, STATUS]
-    columns += [c for c in (mapping.age, mapping.sex, mapping.region_name) if c is not None]
+    columns += [
+        c for c in (mapping.age, mapping.sex, mapping.group, mapping.region_name) if c is not None
+    ]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
@@ -232,7 +243,10 @@ def observations_to_counts(
         )
     work = pd.DataFrame(
         {
-            F.REGION: _text(frame[mapping.region]),
+            # Statbank code lists prefix codes ("K-3203", "F-31", "K.4001"): never part of a code.
+            F.REGION: _text(frame[mapping.region]).str.replace(
+                r"^[KFB][-.](\d+)$", r"\1", regex=True
+            ),
             # FHI writes pooled periods as "2021_2023"; the contract spells "2021-2023".
             F.PERIOD: _text(frame[mapping.period]).str.replace(
                 r"^(\d{4})_(\d{4})$", r"\1-\2", regex=True
@@ -244,8 +258,9 @@ def observations_to_counts(
     )
     work[F.AGE] = _labels(frame, mapping.age, mapping.age_map, mapping.default_age)
     work[F.SEX] = _labels(frame, mapping.sex, mapping.sex_map, mapping.default_sex)
+    work[F.GROUP] = _labels(frame, mapping.group, mapping.group_map, mapping.default_group)
     names = _text(frame[mapping.region_name]) if mapping.region_name else None
-    keep = work[F.AGE].notna() & work[F.SEX].notna()
+    keep = work[F.AGE].notna() & work[F.SEX].notna() & work[F.GROUP].notna()
     if mapping.sex is not None and not mapping.sex_map:
         _check_labels(work[F.SEX], F.SEXES, mapping.sex, name)
     if mapping.age is not None and not mapping.age_map:
@@ -265,7 +280,7 @@ def observations_to_counts(
             column=VALUE,
             row=row,
         )
-    keys = [F.REGION, F.PERIOD, F.AGE, F.SEX]
+    keys = [F.REGION, F.PERIOD, F.AGE, F.SEX, F.GROUP]
     top = mapping.numerator if mapping.numerator is not None else mapping.share
     numerator = _collapse(work, top, keys, summable=mapping.share is None, file=name)
     denominator = _collapse(work, mapping.denominator, keys, summable=True, file=name)
@@ -306,7 +321,7 @@ def observations_to_counts(
             F.PERIOD: both[F.PERIOD].astype(object),
             F.AGE: both[F.AGE].astype(object),
             F.SEX: both[F.SEX].astype(object),
-            F.GROUP: pd.Series(np.full(len(both), F.GROUP_TOTAL, dtype=object), dtype=object),
+            F.GROUP: both[F.GROUP].astype(object),
             F.NUMERATOR: numerator_values,
             F.DENOMINATOR: denominator_values,
             F.STATUS: pd.Series(status, dtype=object),

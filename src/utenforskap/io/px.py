@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+import warnings
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,17 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError
-from utenforskap.io.cube import Dimension, Naming, check_naming, check_status, cube_to_frame
+from utenforskap.counts import MISSING, STATUS_SYMBOLS, ZERO
+from utenforskap.errors import DataError, ParameterError
+from utenforskap.io.cube import (
+    Dimension,
+    Naming,
+    SymbolWarning,
+    check_naming,
+    check_status,
+    cube_to_frame,
+    translate_symbols,
+)
 from utenforskap.io.source import decode_bytes, normalise_encoding, read_bytes
 
 __all__ = ["read_px"]
@@ -31,7 +41,9 @@ _TOKEN = re.compile(rf'{_STRING}|,|[^\s,"]+', re.DOTALL)
 _CODEPAGE = re.compile(rb'CODEPAGE\s*=\s*"([^"]*)"')
 _DATA = re.compile(r"(?:^|;)\s*DATA\s*=", re.MULTILINE)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_MISSING = (".", "..", "...", ":", "-")
+#: Data symbols the PX format defines: one to six dots (DATASYMBOL1–6), nil and SSB's ':'.
+_DOTS = (".", "..", "...", "....", ".....", "......")
+_SYMBOLS = (*_DOTS, "-", ":")
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ def read_px(
     *,
     naming: Naming = "code",
     lang: str | None = None,
+    symbols: Mapping[str, str] | None = None,
     status_symbols: Collection[str] | None = F.STATUS_SYMBOLS,
 ) -> pd.DataFrame:
     """Read a PC-Axis file into a tidy frame, one row per cell.
@@ -61,8 +74,17 @@ def read_px(
         ``"both"`` (codes in ``<variable>``, labels in ``<variable>_label``).
     lang
         One of the file's ``LANGUAGES``; by default its ``LANGUAGE``.
+    symbols
+        The file's data symbols → the package's (``"."``, ``".."``, ``"..."``,
+        ``":"``, ``"-"``; see :mod:`utenforskap.counts`). By default ``.``,
+        ``..``, ``...``, ``:`` and ``-`` keep their SSB meaning; a symbol the
+        file declares with ``DATASYMBOL1``–``6`` as one of the package's
+        symbols takes that meaning (PxWebApi's demo tables show ``...`` as
+        ``..``); ``....`` to ``......`` are read as ``..`` (value unknown).
+        Symbols read by such a default that the file declares otherwise
+        (``DATASYMBOL4="secret"``) give a :class:`~utenforskap.io.cube.SymbolWarning`.
     status_symbols
-        Allowed data symbols; another one is a DataError.
+        Allowed symbols after the mapping; another one is a DataError.
 
     Returns
     -------
@@ -71,10 +93,14 @@ def read_px(
         ``VARIABLECODE`` when given, else the variable's name in the chosen
         language), ``value`` (float) and ``status``: ``""`` for a number, else
         the symbol (``.``, ``..``, ``...``, ``:``, ``-``) with value NaN; ``-``
-        is a true zero (value 0.0) when the file says so with
-        ``DATASYMBOLNIL="-"``. The text is decoded by ``CODEPAGE``; without
-        it as UTF-8 when valid, else ISO-8859-1 (the format's default).
-        ``attrs``: ``label`` (``TITLE``), ``contents``,
+        is a true zero (value 0.0) when the file declares ``DATASYMBOLNIL``.
+        DATA may end without ``;`` and may have ``;`` after each row (INE);
+        the cell count is checked. The text is decoded by ``CODEPAGE``, except
+        that non-ASCII text that is valid UTF-8 is read as UTF-8 whatever the
+        file declares; without ``CODEPAGE`` as UTF-8 when valid, else ISO-8859-1.
+        ``attrs``: ``encoding``, ``symbols`` (the file's ``DATASYMBOL``
+        declarations), ``cellnotes`` (``CELLNOTE``/``CELLNOTEX``: ``cells``
+        variable → value or ``*``, ``note``, ``mandatory``), ``label`` (``TITLE``), ``contents``,
         ``source``, ``updated`` (``LAST-UPDATED``), ``note``, ``unit``
         (``UNITS``), ``decimals``, ``language``, ``role`` and ``time``/``geo``/
         ``metric`` (from ``TIMEVAL``, ``MAP``, ``CONTVARIABLE``), ``file``.
@@ -84,7 +110,10 @@ def read_px(
     DataError
         Undecodable byte, unterminated string or keyword, missing ``STUB``/
         ``HEADING``/``VALUES``/``DATA``, a DATA count that does not match the
-        variables, an unknown data symbol, an unknown language.
+        variables, a DATA cell that is neither a number nor a PX data symbol,
+        an unknown language.
+    ParameterError
+        ``symbols`` maps onto something that is not a package symbol.
 
     References
     ----------
@@ -106,11 +135,19 @@ def read_px(
     raw = read_bytes(Path(path))
     match = _CODEPAGE.search(raw[: raw.find(b"DATA=") if b"DATA=" in raw else len(raw)])
     if match:
-        codepage = normalise_encoding(match.group(1).decode("ascii", "replace"), file=name)
+        declared = match.group(1).decode("ascii", "replace")
+        codepage = normalise_encoding(declared, file=name)
+        encoding_note = codepage
+        if codepage != "utf-8" and not raw.isascii() and _is_utf8(raw):
+            # PxWebApi's demo tables declare iso-8859-1 but are written as UTF-8;
+            # non-ASCII text that is valid UTF-8 is almost never meant as Latin-1.
+            codepage = "utf-8"
+            encoding_note = f"utf-8 (the file declares {declared})"
     else:
         # The format's default is ISO-8859-1, but files written without CODEPAGE
         # by newer tools are often UTF-8; valid UTF-8 is almost never Latin-1 text.
         codepage = "utf-8" if _is_utf8(raw) else "iso-8859-1"
+        encoding_note = codepage
     text = decode_bytes(raw, encoding=codepage, file=name)
     data_match = _DATA.search(text)
     if data_match is None:
@@ -122,10 +159,27 @@ def read_px(
     dims, roles = _dimensions(keywords, language, name)
     n = int(np.prod([d.size for d in dims], dtype=np.int64))
     data_line = text.count("\n", 0, data_match.end()) + 1
-    nil_is_zero = keywords.first("DATASYMBOLNIL", None) == "-"
-    values, status = _data(text[data_match.end() :], n, name, data_line, nil_is_zero)
+    nil_declared = (
+        keywords.first("DATASYMBOLNIL", language) or keywords.first("DATASYMBOLNIL", None)
+    ) is not None
+    values, raw_status = _data(text[data_match.end() :], n, name, data_line)
+    mapping = _symbol_map(keywords, language, symbols, name)
+    status = translate_symbols(
+        raw_status, {k: v for k, v in mapping.items() if not k.startswith("__")}, file=name
+    )
+    if nil_declared:
+        # DATASYMBOLNIL declares '-' cells as "nil": a true zero.
+        values[status == ZERO] = 0.0
+    _warn_symbols(raw_status, mapping, name)
     check_status(status, symbols=status_symbols, file=name)
     attrs = _attrs(keywords, language, roles, name)
+    attrs["encoding"] = encoding_note
+    attrs["symbols"] = {
+        k.removeprefix("__declared__"): v
+        for k, v in mapping.items()
+        if k.startswith("__declared__")
+    }
+    attrs["cellnotes"] = _cellnotes(keywords, language, dims)
     return cube_to_frame(dims, values, status, naming=naming, attrs=attrs)
 
 
@@ -288,17 +342,12 @@ def _dimensions(
     return dims, roles
 
 
-def _data(
-    text: str, n: int, name: str, line: int, nil_is_zero: bool
-) -> tuple[np.ndarray, np.ndarray]:
+def _data(text: str, n: int, name: str, line: int) -> tuple[np.ndarray, np.ndarray]:
+    # Semicolons inside DATA are separators too: INE ends every row with ';', and
+    # several SCB files leave out the final one. The cell count is the check.
     end = text.rfind(";")
-    if end < 0:
-        raise DataError(
-            "DATA is not terminated by ';'", file=name, row=line, hint="the file may be truncated"
-        )
-    if text[end + 1 :].strip():
-        raise DataError("text after the end of DATA", file=name, value=text[end + 1 :].strip())
-    body = text[:end].replace('"', " ").replace(",", " ").replace("\t", " ")
+    terminated = end >= 0
+    body = text.replace(";", " ").replace('"', " ").replace(",", " ").replace("\t", " ")
     tokens = np.asarray(body.split(), dtype=object)
     if tokens.size != n:
         raise DataError(
@@ -307,6 +356,7 @@ def _data(
             file=name,
             column="DATA",
             row=line,
+            hint=None if terminated or tokens.size > n else "the file may be truncated",
         )
     values = pd.to_numeric(pd.Series(tokens, dtype=object), errors="coerce").to_numpy(
         dtype=float, copy=True
@@ -314,21 +364,93 @@ def _data(
     not_number = np.isnan(values)
     status = np.full(n, "", dtype=object)
     status[not_number] = tokens[not_number]
-    # Only SSB's symbols stand for a missing value; "NaN" or "1,5" in DATA is an error.
-    symbolic = np.isin(status, _MISSING)
+    # Only data symbols stand for a missing value; "NaN" or "x" in DATA is an error.
+    symbolic = np.isin(status, _SYMBOLS)
     unknown = not_number & ~symbolic
     if unknown.any():
         position = int(np.flatnonzero(unknown)[0])
         raise DataError(
-            f"DATA cell {position} is neither a number nor a data symbol {list(_MISSING)}",
+            f"DATA cell {position} is neither a number nor a PX data symbol "
+            "('.' to '......', '-', ':')",
             file=name,
             column="DATA",
             row=position,
             value=tokens[position],
         )
-    if nil_is_zero:
-        values[status == "-"] = 0.0
     return values, status
+
+
+def _symbol_map(
+    keywords: _Keywords, lang: str | None, given: Mapping[str, str] | None, name: str
+) -> dict[str, str]:
+    """File symbol → package symbol: the file's DATASYMBOL declarations, then ``given``."""
+    mapping = {s: s for s in (".", "..", "...", ":", "-")}
+    declared: dict[str, str] = {}
+    for n, dots in enumerate(_DOTS, start=1):
+        shown = keywords.first(f"DATASYMBOL{n}", lang) or keywords.first(f"DATASYMBOL{n}", None)
+        if shown is None:
+            continue
+        declared[dots] = shown
+        if shown.strip() in STATUS_SYMBOLS and shown.strip():
+            # The publisher shows these cells with one of SSB's symbols (PxWebApi's
+            # demo tables show '...' as '..'): that symbol is their meaning.
+            mapping[dots] = shown.strip()
+    unmapped = [d for d in _DOTS[3:] if d not in (given or {})]
+    for dots in unmapped:
+        mapping.setdefault(dots, MISSING)
+    mapping.update(given or {})
+    mapping.update({f"__given__{k}": v for k, v in (given or {}).items()})
+    bad = {k: v for k, v in mapping.items() if v not in STATUS_SYMBOLS and not k.startswith("__")}
+    if bad:
+        key = next(iter(bad))
+        raise ParameterError(
+            f"symbols must map onto the package's status symbols {list(STATUS_SYMBOLS)}; "
+            f"{key!r} → {bad[key]!r}",
+            parameter="symbols",
+            value=bad[key],
+        )
+    return mapping | {f"__declared__{k}": v for k, v in declared.items()}
+
+
+def _warn_symbols(raw: np.ndarray, mapping: Mapping[str, str], name: str) -> None:
+    """Warn about symbols read by a default the publisher's declaration does not confirm."""
+    present = set(pd.unique(pd.Series(raw, dtype=object))) - {""}
+    doubtful = []
+    for symbol in sorted(present, key=len):
+        declared = mapping.get(f"__declared__{symbol}")
+        target = mapping[symbol]
+        by_user = mapping.get(f"__given__{symbol}") is not None
+        if by_user:
+            continue
+        if symbol in _DOTS[3:] or (declared is not None and declared.strip() != target):
+            label = f" (declared {declared!r})" if declared is not None else ""
+            doubtful.append(f"{symbol!r}{label} → {target!r}")
+    if doubtful:
+        warnings.warn(
+            f"{name}: data symbols read as the package's: {', '.join(doubtful)}; "
+            "pass symbols={...} to read them otherwise",
+            SymbolWarning,
+            stacklevel=3,
+        )
+
+
+def _cellnotes(
+    keywords: _Keywords, lang: str | None, dims: list[Dimension]
+) -> list[dict[str, Any]]:
+    """CELLNOTE/CELLNOTEX entries: the selected value per variable (``*`` = all) and the note."""
+    notes = []
+    for (keyword, entry_lang, subkeys), entry in keywords.table.items():
+        if keyword not in ("CELLNOTE", "CELLNOTEX") or entry_lang != lang:
+            continue
+        selection = dict(zip([d.id for d in dims], subkeys, strict=False))
+        notes.append(
+            {
+                "cells": selection,
+                "note": " ".join(entry.values),
+                "mandatory": keyword == "CELLNOTEX",
+            }
+        )
+    return notes
 
 
 def _attrs(
