@@ -48,6 +48,9 @@ _LAZY: dict[str, str] = {
     "suppress": "utenforskap.disclosure",
     "rules_from_config": "utenforskap.disclosure",
     "require_disclosed": "utenforskap.disclosure",
+    # risk accumulation
+    "risk_index": "utenforskap.risk",
+    "classify_areas": "utenforskap.risk",
     # registry and contracts
     "get_indicator": "utenforskap.registry",
     "indicator_table": "utenforskap.registry",
@@ -73,6 +76,7 @@ _SUBMODULES = (
     "periods",
     "plot",
     "registry",
+    "risk",
     "stats",
 )
 

@@ -7,8 +7,11 @@ from utenforskap.risk.criteria import (
     RiskWarning,
     classify_areas,
 )
+from utenforskap.risk.config import RiskSettings, risk_from_config
+from utenforskap.risk.gate import require_risk_disclosed
 from utenforskap.risk.index import RiskIndex, risk_index
 from utenforskap.risk.scores import METHODS
+from utenforskap.risk.sensitivity import Sensitivity, risk_sensitivity
 
 __all__ = [
     "METHODS",
@@ -16,7 +19,12 @@ __all__ = [
     "Component",
     "Criterion",
     "RiskIndex",
+    "RiskSettings",
     "RiskWarning",
+    "Sensitivity",
     "classify_areas",
+    "require_risk_disclosed",
+    "risk_from_config",
     "risk_index",
+    "risk_sensitivity",
 ]

@@ -134,9 +134,11 @@ class AreaClassification:
         One row per area × criterion: ``region``, ``region_name``,
         ``criterion`` (name), ``indicator``, ``age``, ``periods`` (the periods
         pooled, comma-separated), ``value`` (pooled value; NaN when any period
-        is hidden or missing), ``threshold`` (absolute, in the indicator's
-        unit; NaN when the reference value is unknown), ``relative_to`` (the
-        reference region's code, ``""`` when absolute), ``status`` (``met``,
+        is hidden or missing), ``op``, ``given`` (the threshold as given: a
+        value or a factor), ``relative`` (``relative_to`` as given, ``""`` when
+        absolute), ``threshold`` (absolute, in the indicator's unit; NaN when
+        the reference value is unknown), ``relative_to`` (the reference
+        region's code, ``""`` when absolute), ``status`` (``met``,
         ``not_met``, ``uncertain`` — only with ``gate`` — or ``unknown``:
         hidden or missing input), ``p_met`` (probability from the counts that
         the criterion is met; NaN when unknown).
@@ -570,6 +572,9 @@ def classify_areas(
                     F.AGE: age,
                     "periods": ", ".join(pooled.periods),
                     F.VALUE: value,
+                    "op": crit.op,
+                    "given": float(crit.threshold),
+                    "relative": crit.relative_to or "",
                     "threshold": threshold,
                     "relative_to": ref_codes,
                     "status": status,
