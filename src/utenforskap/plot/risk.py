@@ -64,8 +64,9 @@ _MAP_INDICATOR = "risk_index"
 def _diverging() -> object:
     from matplotlib.colors import LinearSegmentedColormap
 
+    # An odd number of entries puts the neutral colour exactly at the middle.
     return LinearSegmentedColormap.from_list(
-        "utenforskap_risk", [COLOURS["better"], "#F7F7F7", COLOURS["worse"]]
+        "utenforskap_risk", [COLOURS["better"], "#F7F7F7", COLOURS["worse"]], N=257
     )
 
 
