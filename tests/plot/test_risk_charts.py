@@ -97,7 +97,10 @@ def test_caterpillar_without_draws_has_no_intervals(frame) -> None:
 def test_criteria_matrix_colours_and_classification(frame) -> None:
     result = classify_areas(
         frame,
-        [Criterion("neet", ">", 1.0, relative_to="kommune"), Criterion("low_income_children", ">", 12)],
+        [
+            Criterion("neet", ">", 1.0, relative_to="kommune"),
+            Criterion("low_income_children", ">", 12),
+        ],
         at_least=2,
     )
     ax = criteria_matrix(result, lang="en")

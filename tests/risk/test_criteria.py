@@ -8,10 +8,10 @@ import pytest
 from risk_frames import published
 from scipy import stats
 
+from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError, Rules, suppress
 from utenforskap.errors import DataError, ParameterError
 from utenforskap.indicators import compute_indicators
-from utenforskap import frames as F
 from utenforskap.risk import Criterion, RiskWarning, classify_areas
 
 

@@ -24,6 +24,7 @@ from utenforskap.risk.index import RiskIndex
 from utenforskap.select import display_names, period_order
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -121,13 +122,9 @@ def score_colours(
 
 def _component_heads(components: pd.DataFrame, lang: str, chars: int) -> list[str]:
     heads = []
-    for comp in components.itertuples():
-        title = (
-            INDICATORS[comp.indicator].title(lang)
-            if comp.indicator in INDICATORS
-            else comp.indicator
-        )
-        heads.append(f"{wrap(title, chars)}\n{wrap(f'({comp.age}, {comp.period})', chars)}")
+    for ind, age, period in components[["indicator", "age", "period"]].astype(str).to_numpy():
+        title = INDICATORS[ind].title(lang) if ind in INDICATORS else ind
+        heads.append(f"{wrap(title, chars)}\n{wrap(f'({age}, {period})', chars)}")
     return heads
 
 
@@ -308,7 +305,7 @@ def risk_heatmap(
     ax.set_xlim(0, comp_x + 1.0)
     ax.set_ylim(0, n_rows)
     ref = reference_name or _reference_name(data, lang)
-    handles = [
+    handles: list[Artist] = [
         Line2D(
             [],
             [],
@@ -474,7 +471,7 @@ def criteria_matrix(
     lang: str = "nb",
     ax: Axes | None = None,
 ) -> Axes:
-    """Areas (rows) × criteria (columns): met, not met, uncertain or unknown, and the classification.
+    """Areas × criteria: met, not met, uncertain or unknown, and each area's classification.
 
     Parameters
     ----------
@@ -598,7 +595,7 @@ def criteria_matrix(
     ax.set_xlim(0, cls_x + 1.0)
     ax.set_ylim(0, n_rows)
     present = [s for s in ("met", "not_met", "uncertain") if (status == s).any()]
-    handles = [
+    handles: list[Artist] = [
         Patch(
             facecolor=STATUS_COLOURS[s],
             edgecolor="#BBBBBB",

@@ -1,13 +1,13 @@
 """Risk factors that accumulate: a composite index, criteria classification, rank uncertainty."""
 
 from utenforskap.risk.components import Component
+from utenforskap.risk.config import RiskSettings, risk_from_config
 from utenforskap.risk.criteria import (
     AreaClassification,
     Criterion,
     RiskWarning,
     classify_areas,
 )
-from utenforskap.risk.config import RiskSettings, risk_from_config
 from utenforskap.risk.gate import require_risk_disclosed
 from utenforskap.risk.index import RiskIndex, risk_index
 from utenforskap.risk.scores import METHODS

@@ -1,4 +1,4 @@
-"""The cells a risk index reads: one age band and period per indicator, as region × component arrays."""
+"""The cells a risk index reads: one age band and period per indicator, lined up by region."""
 
 from __future__ import annotations
 

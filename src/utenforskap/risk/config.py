@@ -285,13 +285,15 @@ def risk_from_config(
     ...     "criteria": [{"indicator": "neet", "op": ">", "threshold": 1.5,
     ...                   "relative_to": "kommune"}],
     ...     "at_least": 1})
-    >>> settings.indicators[0], settings.criteria[0].name
-    (Component(indicator='neet', age='16-25', period=None, high_is_bad=None), 'neet > 1.5 × kommune')
+    >>> settings.indicators[0]
+    Component(indicator='neet', age='16-25', period=None, high_is_bad=None)
+    >>> settings.criteria[0].name
+    'neet > 1.5 × kommune'
     >>> risk_from_config({"criteria": [{"indicator": "neet", "op": "=>", "threshold": 1}]})
     Traceback (most recent call last):
     ...
     utenforskap.errors.ConfigError: key risk.criteria[0].op, value '=>': must be one of \
-'>', '>=', '<', '<='; not '=>' (did you mean '>='?)
+'>', '>=', '<', '<='; not '=>' (did you mean '>'?)
     """
     r = _Reader(file, section)
     if table is None:

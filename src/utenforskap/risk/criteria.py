@@ -1,4 +1,4 @@
-"""classify_areas(): which areas meet explicit risk criteria (at least k of m), with probabilities."""
+"""classify_areas(): which areas meet explicit risk criteria (at least k of m), and how surely."""
 
 from __future__ import annotations
 
@@ -93,16 +93,16 @@ class Criterion:
             )
         if not np.isfinite(float(self.threshold)):
             raise ParameterError("threshold must be finite", parameter="threshold")
-        if self.relative_to is not None:
-            if not isinstance(self.relative_to, str) or not (
-                self.relative_to in RELATIVE_TO or self.relative_to.isdigit()
-            ):
-                raise ParameterError(
-                    f"relative_to must be one of {', '.join(map(repr, RELATIVE_TO))} or a "
-                    f"region code; not {self.relative_to!r}",
-                    parameter="relative_to",
-                    value=self.relative_to,
-                )
+        relative = self.relative_to
+        if relative is not None and not (
+            isinstance(relative, str) and (relative in RELATIVE_TO or relative.isdigit())
+        ):
+            raise ParameterError(
+                f"relative_to must be one of {', '.join(map(repr, RELATIVE_TO))} or a "
+                f"region code; not {relative!r}",
+                parameter="relative_to",
+                value=relative,
+            )
         if (
             isinstance(self.periods, bool)
             or not isinstance(self.periods, int | np.integer)
@@ -209,7 +209,8 @@ def _pool(rows: pd.DataFrame, crit: Criterion, label: str) -> _Pooled:
     cells = rows[rows[F.PERIOD].astype(str).isin(chosen)]
     if cells.duplicated([F.REGION, F.PERIOD]).any():
         raise DataError(
-            f"criterion {label!r} has more than one row per region and period (choose sex=, group=)",
+            f"criterion {label!r} has more than one row per region and period "
+            "(choose sex=, group=)",
             column=F.REGION,
         )
     kind = _kind(cells[F.CI_METHOD], label) if F.CI_METHOD in cells.columns else "proportion"
@@ -218,12 +219,16 @@ def _pool(rows: pd.DataFrame, crit: Criterion, label: str) -> _Pooled:
     value = cells[F.VALUE].to_numpy(dtype=float, na_value=np.nan)
     x = pd.to_numeric(cells[F.NUMERATOR], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(cells[F.DENOMINATOR], errors="coerce").to_numpy(dtype=float)
-    lower = pd.to_numeric(cells.get(F.CI_LOWER), errors="coerce")
-    upper = pd.to_numeric(cells.get(F.CI_UPPER), errors="coerce")
-    level = pd.to_numeric(cells.get(F.CI_LEVEL), errors="coerce")
+    blank = pd.Series(np.nan, index=cells.index)
+
+    def numbers(column: str) -> np.ndarray:
+        raw = cells[column] if column in cells.columns else blank
+        return pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+
+    lower, upper, level = numbers(F.CI_LOWER), numbers(F.CI_UPPER), numbers(F.CI_LEVEL)
     with np.errstate(invalid="ignore"):
-        z = _st.norm.ppf(0.5 + level.fillna(0.95).to_numpy(dtype=float) / 2.0)
-        se = (upper.to_numpy(dtype=float) - lower.to_numpy(dtype=float)) / (2.0 * z)
+        z = _st.norm.ppf(0.5 + np.where(np.isfinite(level), level, 0.95) / 2.0)
+        se = (upper - lower) / (2.0 * z)
     usable = ~hidden & np.isfinite(value)
     frame = pd.DataFrame(
         {

@@ -1,4 +1,4 @@
-"""Monte Carlo draws of every published cell from its counts, in chunks, reproducibly from a seed."""
+"""Monte Carlo draws of every published cell from its counts, in chunks, reproducibly."""
 
 from __future__ import annotations
 

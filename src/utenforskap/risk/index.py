@@ -98,7 +98,7 @@ class RiskIndex:
 def judgements(
     comparison: np.ndarray, high_is_bad: np.ndarray, hidden: np.ndarray, missing: np.ndarray
 ) -> np.ndarray:
-    """``worse`` / ``better`` / ``similar`` / ``not_tested`` / ``suppressed`` / ``missing`` per cell.
+    """The judgement of each cell: worse, better, similar, not_tested, suppressed or missing.
 
     Examples
     --------
@@ -364,7 +364,7 @@ def risk_index(
     >>> frame = ut.run(write=False)  # doctest: +SKIP
     >>> index = ut.risk_index(frame, indicators={"neet": "16-25",
     ...     "low_income_children": "0-17"}, draws=1000, seed=1)  # doctest: +SKIP
-    >>> index.composite[["region_name", "score", "rank", "rank_lower", "rank_upper"]]  # doctest: +SKIP
+    >>> index.composite[["region_name", "score", "rank_lower", "rank_upper"]]  # doctest: +SKIP
     """
     check_choice("method", method, METHODS)
     draws = _check_int(draws, "draws", 0)

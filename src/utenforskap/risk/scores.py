@@ -113,8 +113,7 @@ def deciles_from_ranks(values: np.ndarray) -> np.ndarray:
 
     With distinct values this equals :func:`decile_scores`; tied values share
     the decile of their mid-rank (the average of the positions they occupy),
-    so a tie is not pushed to the lower decile, and reversing the direction
-    mirrors the scores.
+    so a tie is not pushed to the lower decile.
 
     Parameters
     ----------
@@ -129,7 +128,7 @@ def deciles_from_ranks(values: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> deciles_from_ranks(np.array([1.0, 1.0, 2.0, 3.0, 4.0])).tolist()
-    [1.0, 1.0, 5.0, 8.0, 10.0]
+    [2.0, 2.0, 5.0, 8.0, 10.0]
     """
     c = rank_scores(values) - 1.0  # 0-based mid-rank
     n = _valid_count(values)[..., None]

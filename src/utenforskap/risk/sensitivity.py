@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,7 +159,7 @@ def risk_sensitivity(
             parameter="weight_spread",
             value=weight_spread,
         )
-    common = {
+    common: dict[str, Any] = {
         "indicators": indicators,
         "weights": weights,
         "min_components": min_components,
