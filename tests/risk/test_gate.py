@@ -56,3 +56,21 @@ def test_a_criterion_decided_without_a_value_is_refused(frame) -> None:
     criteria.loc[criteria["region"] == "990102", "status"] = "met"
     with pytest.raises(DisclosureError, match="without a published value"):
         require_risk_disclosed(dataclasses.replace(result, criteria=criteria))
+
+
+def test_risk_tables_are_gated_and_named(frame) -> None:
+    from utenforskap.risk import risk_tables
+
+    index = risk_index(frame, min_components=1)
+    result = classify_areas(frame, [Criterion("neet", ">", 25)], at_least=1)
+    tables = risk_tables(index, result)
+    assert sorted(tables) == [
+        "risk_areas",
+        "risk_components",
+        "risk_composite",
+        "risk_criteria",
+        "risk_scores",
+    ]
+    assert (tables["risk_composite"]["method"] == "deciles").all()
+    with pytest.raises(DisclosureError):
+        risk_tables(dataclasses.replace(index, rules={}))

@@ -8,7 +8,7 @@ from utenforskap.risk.criteria import (
     RiskWarning,
     classify_areas,
 )
-from utenforskap.risk.gate import require_risk_disclosed
+from utenforskap.risk.gate import require_risk_disclosed, risk_tables
 from utenforskap.risk.index import RiskIndex, risk_index
 from utenforskap.risk.scores import METHODS
 from utenforskap.risk.sensitivity import Sensitivity, risk_sensitivity
@@ -27,4 +27,5 @@ __all__ = [
     "risk_from_config",
     "risk_index",
     "risk_sensitivity",
+    "risk_tables",
 ]

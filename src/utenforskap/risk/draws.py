@@ -114,7 +114,9 @@ def draw_values(
 
     def beta(mask: np.ndarray | None) -> np.ndarray:
         if mask is None:
-            return rng.beta(x + 0.5, n - x + 0.5, size=shape) * scale
+            full = rng.beta(x + 0.5, n - x + 0.5, size=shape)
+            full *= scale
+            return full
         return (
             rng.beta(x[mask] + 0.5, n[mask] - x[mask] + 0.5, size=(size, int(mask.sum())))
             * scale[mask]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure.gate import DisclosureError
 from utenforskap.risk.criteria import AreaClassification
 from utenforskap.risk.index import RiskIndex
 
-__all__ = ["require_risk_disclosed"]
+__all__ = ["require_risk_disclosed", "risk_tables"]
 
 _CELL_NUMBERS = (F.VALUE, F.CI_LOWER, F.CI_UPPER, "score")
 
@@ -107,3 +108,48 @@ without a disclosure record; compute it from a suppressed frame
             "without a published value"
         )
     return result
+
+
+def risk_tables(
+    index: RiskIndex, classification: AreaClassification | None = None
+) -> dict[str, pd.DataFrame]:
+    """The risk results as named tables for the writers, after the gate.
+
+    Parameters
+    ----------
+    index
+        From :func:`~utenforskap.risk.risk_index`.
+    classification
+        From :func:`~utenforskap.risk.classify_areas`, or None.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``risk_composite`` (:attr:`RiskIndex.composite` with the method),
+        ``risk_scores`` (:attr:`RiskIndex.scores`), ``risk_components``, and
+        with a classification ``risk_criteria`` and ``risk_areas``; rows in a
+        fixed order, so the same inputs give the same bytes.
+
+    Raises
+    ------
+    DisclosureError
+        A result that fails :func:`require_risk_disclosed`.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> tables = risk_tables(ut.risk_index(ut.run(write=False)))  # doctest: +SKIP
+    >>> sorted(tables)  # doctest: +SKIP
+    ['risk_components', 'risk_composite', 'risk_scores']
+    """
+    require_risk_disclosed(index)
+    out = {
+        "risk_composite": index.composite.assign(method=index.method),
+        "risk_scores": index.scores,
+        "risk_components": index.components,
+    }
+    if classification is not None:
+        require_risk_disclosed(classification)
+        out["risk_criteria"] = classification.criteria
+        out["risk_areas"] = classification.areas
+    return {name: table.reset_index(drop=True) for name, table in out.items()}
