@@ -199,7 +199,7 @@ def _frame(seed: int, n_regions: int, scale: float = 1.0) -> tuple[pd.DataFrame,
     return published(counts, age=AGES), counts
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seeds, st.integers(3, 9), st.sampled_from(METHODS), st.data())
 def test_worsening_one_indicator_never_improves_the_composite(
     seed: int, n_regions: int, method: str, data: st.DataObject
@@ -222,7 +222,7 @@ def test_worsening_one_indicator_never_improves_the_composite(
     assert after >= before - 1e-12
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(seeds, st.integers(3, 9), st.sampled_from(METHODS), st.randoms(use_true_random=False))
 def test_relabelling_regions_permutes_the_result(seed, n_regions, method, random) -> None:
     frame, counts = _frame(seed, n_regions)
@@ -237,7 +237,7 @@ def test_relabelling_regions_permutes_the_result(seed, n_regions, method, random
     pd.testing.assert_frame_equal(a[columns], b[columns])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(seeds, st.integers(2, 12), st.sampled_from(list(AGES)))
 def test_one_indicator_gives_that_indicators_ranks(seed, n_regions, indicator) -> None:
     frame, _ = _frame(seed, n_regions)
@@ -263,7 +263,7 @@ def test_monte_carlo_interval_contains_the_point_estimate(seed, n_regions, metho
     assert (out["rank_lower"] <= out["rank"]).all() and (out["rank"] <= out["rank_upper"]).all()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seeds, st.integers(4, 9))
 def test_monte_carlo_interval_narrows_as_counts_grow(seed, n_regions) -> None:
     small, counts = _frame(seed, n_regions)
