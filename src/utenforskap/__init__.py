@@ -49,6 +49,9 @@ _LAZY: dict[str, str] = {
     "suppress": "utenforskap.disclosure",
     "rules_from_config": "utenforskap.disclosure",
     "require_disclosed": "utenforskap.disclosure",
+    # risk accumulation
+    "risk_index": "utenforskap.risk",
+    "classify_areas": "utenforskap.risk",
     # registry and contracts
     "get_indicator": "utenforskap.registry",
     "indicator_table": "utenforskap.registry",
@@ -74,6 +77,7 @@ _SUBMODULES = (
     "periods",
     "plot",
     "registry",
+    "risk",
     "stats",
 )
 

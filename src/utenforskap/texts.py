@@ -140,6 +140,83 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Verdi i prosent; grensene er et konfidensintervall (se ci_level i CSV).",
         "Value in percent; the limits are a confidence interval (see ci_level in the CSV).",
     ),
+    # risk accumulation (utenforskap.risk, plot/risk.py)
+    "risk.heatmap": ("Hvor risikofaktorene hoper seg opp", "Where risk factors accumulate"),
+    "risk.caterpillar": (
+        "Samlet risikoindeks med usikkerhet",
+        "Composite risk index with uncertainty",
+    ),
+    "risk.criteria": ("Områder som oppfyller risikokriteriene", "Areas meeting the risk criteria"),
+    "risk.map": ("Samlet risikoindeks", "Composite risk index"),
+    "risk.method.deciles": (
+        "desiler: 1 = minst, 10 = mest risiko",
+        "deciles: 1 = least, 10 = most risk",
+    ),
+    "risk.method.zscore": (
+        "avstand fra {ref} i standardavvik; over 0 = mer risiko",
+        "distance from {ref} in standard deviations; above 0 = more risk",
+    ),
+    "risk.method.rank": (
+        "rangering: 1 = minst risiko",
+        "rank: 1 = least risk",
+    ),
+    "risk.method.count_worse": (
+        "antall indikatorer sikkert dårligere enn {ref}",
+        "number of indicators clearly worse than {ref}",
+    ),
+    "risk.composite": ("Samlet", "Composite"),
+    "risk.rank_axis": ("Rangering (1 = mest risiko)", "Rank (1 = most risk)"),
+    "risk.rank_interval": ("{level} % intervall for rangeringen", "{level} % rank interval"),
+    "risk.point_rank": ("Rangering etter tallene", "Rank from the figures"),
+    "risk.surely_worst": (
+        "Sikkert blant de {k} med mest risiko",
+        "Clearly among the {k} with most risk",
+    ),
+    "risk.significant": ("Sikker forskjell fra {ref}", "Clear difference from {ref}"),
+    "risk.partial": (
+        "* indeks uten prikkede indikatorer (de er ikke anslått)",
+        "* index without suppressed indicators (they are not estimated)",
+    ),
+    "risk.no_index": ("ingen indeks: for mange prikket", "no index: too many suppressed"),
+    "risk.no_index_short": ("ingen", "none"),
+    "risk.draws": (
+        "Usikkerhet fra {draws} trekninger fra tellingene",
+        "Uncertainty from {draws} draws from the counts",
+    ),
+    "risk.no_draws": ("uten usikkerhetsintervall", "without uncertainty interval"),
+    "risk.weights_equal": ("like vekter", "equal weights"),
+    "risk.weights_given": ("vekter: {weights}", "weights: {weights}"),
+    "risk.not_best": (
+        "Indeksen viser hvor risikofaktorer hoper seg opp, ikke hvor det er best å bo.",
+        "The index shows where risk factors accumulate, not where it is best to live.",
+    ),
+    "risk.status.met": ("oppfylt", "met"),
+    "risk.status.not_met": ("ikke oppfylt", "not met"),
+    "risk.status.uncertain": ("usikkert", "uncertain"),
+    "risk.status.unknown": ("ukjent (prikket)", "unknown (suppressed)"),
+    "risk.class.yes": ("Ja", "Yes"),
+    "risk.class.no": ("Nei", "No"),
+    "risk.class.unknown": ("Uavklart", "Undetermined"),
+    "risk.class.excluded": ("Ikke vurdert", "Not assessed"),
+    "risk.class.head": ("Minst {k} av {m} kriterier", "At least {k} of {m} criteria"),
+    "risk.gate": (
+        "oppfylt/ikke oppfylt når sannsynligheten fra tellingene er minst {gate} %",
+        "met/not met when the counts make it at least {gate} % likely",
+    ),
+    "risk.min_population": (
+        "områder under {n} innbyggere er ikke vurdert",
+        "areas below {n} residents are not assessed",
+    ),
+    "risk.times": ("× {ref}", "× {ref}"),
+    "risk.none": ("ingen", "none"),
+    "risk.caption.criteria": (
+        "{title}: hvilke kriterier hvert område oppfyller. Oppfyller minst {at_least}: {listed}.",
+        "{title}: which criteria each area meets. Meets at least {at_least}: {listed}.",
+    ),
+    "risk.caption.index": (
+        "{title} ({method}). Mest risiko: {top}. {note}",
+        "{title} ({method}). Most risk: {top}. {note}",
+    ),
 }
 
 

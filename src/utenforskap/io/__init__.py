@@ -1,7 +1,7 @@
 """Read official statistics (JSON-stat, PX, CSV, XLSX, SSB and FHI APIs) into counts or rates."""
 
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
-from utenforskap.io.fhi import FHI_BASE_URL, fetch_fhi
+from utenforskap.io.fhi import FHI_BASE_URL, FhiTable, fetch_fhi, fetch_fhi_table
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
 from utenforskap.io.jsonstat import read_jsonstat, read_jsonstat_metadata
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
@@ -21,6 +21,7 @@ __all__ = [
     "MAX_CELLS",
     "MAX_URL_LENGTH",
     "OFFICIAL_FORMATS",
+    "FhiTable",
     "HttpClient",
     "ObservationMapping",
     "RateLimiter",
@@ -31,6 +32,7 @@ __all__ = [
     "TableDialect",
     "VariableSelection",
     "fetch_fhi",
+    "fetch_fhi_table",
     "fetch_ssb",
     "fetch_ssb_table",
     "observations_to_counts",

@@ -7,20 +7,29 @@ import logging
 import os
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import ConfigError, FetchError
+from utenforskap.errors import ConfigError, FetchError, check_choice
 from utenforskap.io.cache import ResponseCache
 from utenforskap.io.cube import Naming, check_naming
 from utenforskap.io.http import HttpClient
 from utenforskap.io.jsonstat import read_jsonstat
 from utenforskap.io.rates import normalise_periods
 
-__all__ = ["DEFAULT_FHI_CACHE_DIR", "FHI_BASE_URL", "FHI_SOURCES", "fetch_fhi", "fhi_query"]
+__all__ = [
+    "DEFAULT_FHI_CACHE_DIR",
+    "FHI_BASE_URL",
+    "FHI_SOURCES",
+    "FhiTable",
+    "fetch_fhi",
+    "fetch_fhi_table",
+    "fhi_query",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +96,62 @@ def fhi_query(dimensions: Mapping[str, str | Sequence[str]]) -> dict[str, Any]:
     return {"dimensions": out, "response": {"format": "json-stat2"}}
 
 
+@dataclass(frozen=True)
+class FhiTable:
+    """A table fetched from FHI, with the request that gave it and its cache file.
+
+    Attributes
+    ----------
+    frame
+        The tidy frame, as :func:`fetch_fhi` returns it.
+    table
+        FHI's table number.
+    url, body
+        The POST request: its URL and JSON body.
+    file
+        The cache file holding the answer.
+    from_cache
+        Whether the answer came from the cache.
+    """
+
+    frame: pd.DataFrame
+    table: str
+    url: str
+    body: bytes
+    file: Path
+    from_cache: bool
+
+
 def fetch_fhi(
+    table_id: str,
+    dimensions: Mapping[str, str | Sequence[str]],
+    **options: Any,
+) -> pd.DataFrame:
+    """Fetch a table from FHI's open statistikkbank API as a tidy frame.
+
+    Parameters
+    ----------
+    table_id, dimensions
+        As :func:`fetch_fhi_table`.
+    **options
+        The keyword options of :func:`fetch_fhi_table` (``source``, ``naming``,
+        ``cache_dir``, ``offline``, ``refresh``, ``show_url``, ``base_url``,
+        ``client``, ``symbols``, ``status_symbols``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per dimension (``AAR`` normalised), ``value``, ``status``.
+
+    Examples
+    --------
+    >>> frame = fetch_fhi("403", {"GEO": ["0", "4003"], "AAR": "bottom(1)",
+    ...     "ALDER": ["0_17"], "MEASURE_TYPE": ["RATE"]}, offline=True)  # doctest: +SKIP
+    """
+    return fetch_fhi_table(table_id, dimensions, **options).frame
+
+
+def fetch_fhi_table(
     table_id: str,
     dimensions: Mapping[str, str | Sequence[str]],
     *,
@@ -101,8 +165,8 @@ def fetch_fhi(
     client: HttpClient | None = None,
     symbols: Mapping[str, str] | None = None,
     status_symbols: Collection[str] | None = F.STATUS_SYMBOLS,
-) -> pd.DataFrame:
-    """Fetch a table from FHI's open statistikkbank API as a tidy frame.
+) -> FhiTable:
+    """Fetch a table from FHI's open statistikkbank API, and say which request and file gave it.
 
     POSTs ``{"dimensions": [...], "response": {"format": "json-stat2"}}`` to
     ``<base_url>/<source>/Table/<table_id>/data`` [seen in Telemark
@@ -139,11 +203,10 @@ def fetch_fhi(
 
     Returns
     -------
-    pandas.DataFrame
-        One column per dimension (``AAR`` normalised), ``value``, ``status``;
-        ``attrs`` as :func:`~utenforskap.io.read_jsonstat` plus ``table``,
-        ``urls`` (the request URL) and ``cache_keys`` (the cache keys of the
-        answers).
+    FhiTable
+        ``frame`` (one column per dimension, ``AAR`` normalised, ``value``,
+        ``status``), ``table``, ``url``, ``body`` (the JSON query sent),
+        ``file`` (the cached answer) and ``from_cache``.
 
     Raises
     ------
@@ -155,15 +218,14 @@ def fetch_fhi(
 
     Examples
     --------
-    >>> frame = fetch_fhi("403", {"GEO": ["0", "4003"], "AAR": "bottom(1)",
+    >>> got = fetch_fhi_table("403", {"GEO": ["0", "4003"], "AAR": "bottom(1)",
     ...     "ALDER": ["0_17"], "INNVKAT": ["0"], "MAAL": ["ant_eu60"],
     ...     "MEASURE_TYPE": ["RATE"]}, offline=True)  # doctest: +SKIP
     """
     check_naming(naming)
     if not _TABLE.match(str(table_id)):
         raise ConfigError("expected an FHI table number as text, e.g. '403'", value=table_id)
-    if source not in FHI_SOURCES:
-        raise ConfigError(f"source must be one of {list(FHI_SOURCES)}", value=source)
+    check_choice("source", source, FHI_SOURCES)
     url = f"{base_url.rstrip('/')}/{source}/Table/{table_id}/data"
     body = json.dumps(fhi_query(dimensions), ensure_ascii=False, sort_keys=True).encode("utf-8")
     key = cache_key(url, body)
@@ -184,9 +246,9 @@ def fetch_fhi(
         cache.put(key, answer, updated=frame.attrs.get("updated"))
     if "AAR" in frame.columns:
         frame["AAR"] = normalise_periods(frame["AAR"])
-    frame.attrs.update({"file": url, "table": str(table_id), "urls": [url], "cache_keys": [key]})
+    frame.attrs.update({"file": url, "table": str(table_id)})
     logger.info("FHI table %s: %d rows%s", table_id, len(frame), "" if fresh else " (cache)")
-    return frame
+    return FhiTable(frame, str(table_id), url, body, cache.path(key), from_cache=not fresh)
 
 
 def cache_key(url: str, body: bytes) -> str:

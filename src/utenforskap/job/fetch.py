@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from utenforskap.errors import ConfigError
-from utenforskap.io.cache import ResponseCache
-from utenforskap.io.fhi import DEFAULT_FHI_CACHE_DIR, FHI_BASE_URL, fetch_fhi
+from utenforskap.io.fhi import DEFAULT_FHI_CACHE_DIR, FHI_BASE_URL, fetch_fhi_table
 from utenforskap.io.http import HttpClient
-from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb
+from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb_table
 
 __all__ = ["FetchRecord", "fetch_all"]
 
@@ -121,7 +120,7 @@ def fetch_all(
             selection = item.get("selection")
             if not isinstance(selection, Mapping):
                 raise ConfigError("expected a [selection] table", key=f"{key}.selection")
-            frame = fetch_ssb(
+            got = fetch_ssb_table(
                 table,
                 selection,
                 lang=str(item.get("lang", "no")),
@@ -134,12 +133,12 @@ def fetch_all(
                 base_url=ssb_url,
                 client=http,
             )
-            keys = frame.attrs["urls"]
+            frame, files = got.frame, got.files
         else:
             dimensions = item.get("dimensions")
             if not isinstance(dimensions, Mapping):
                 raise ConfigError("expected a [dimensions] table", key=f"{key}.dimensions")
-            frame = fetch_fhi(
+            answer = fetch_fhi_table(
                 table,
                 dimensions,
                 source=str(item.get("source_api", "nokkel")),
@@ -150,9 +149,7 @@ def fetch_all(
                 base_url=fhi_url,
                 client=http,
             )
-            keys = frame.attrs["cache_keys"]
-        cache = ResponseCache(cache_dir)
-        files = tuple(cache.path(k) for k in keys)
+            frame, files = answer.frame, (answer.file,)
         log.info("%s: %s table %s, %d rows", ident, item["format"], table, len(frame))
         records.append(FetchRecord(ident, str(item["format"]), table, len(frame), files))
     return records
