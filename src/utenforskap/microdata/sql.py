@@ -1,0 +1,323 @@
+"""Compile an aggregation (:class:`~.spec.Spec` + the registry's rule) to SQL for DuckDB and Spark.
+
+Three statements, each valid in both dialects:
+
+1. **fine** — one scan of the source: every column turned into the text of its
+   codes, the rule's numerator and denominator per row, and per row a 0/1 for
+   each item check that fails; grouped by the raw key texts (region, period,
+   age, sex, group). The only statement that reads every row.
+2. **checks** — over ``fine`` (small): whether any key value fails its check,
+   and the summed item failures.
+3. **cells** — over ``fine``: sex and group codes mapped to labels, rows
+   joined to every age band they fall in, and all cells of sex × group ×
+   band summed in one ``GROUP BY GROUPING SETS``.
+
+When a check fails, :func:`first_bad` finds its first row by position (a
+second, rarer scan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from utenforskap.ages import OLDEST
+from utenforskap.microdata.spec import DIGITS, NUMBER, REGION_LENGTHS, YEAR, Check, Spec
+from utenforskap.registry import rule_sql
+
+__all__ = ["DUCKDB", "SPARK", "Compiled", "Dialect", "compile_spec"]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between DuckDB's and Spark's SQL."""
+
+    name: str
+
+    def ident(self, name: str) -> str:
+        """A quoted identifier."""
+        if self.name == "spark":
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def lit(self, text: str) -> str:
+        """A string literal."""
+        if self.name == "spark":
+            # Spark reads backslash escapes in literals; DuckDB does not.
+            text = text.replace("\\", "\\\\")
+        return "'" + text.replace("'", "''") + "'"
+
+    def full_match(self, expr: str, regex: str) -> str:
+        """TRUE when the whole text matches ``regex``."""
+        if self.name == "spark":
+            # Java's $ also matches before a final newline; \z does not.
+            return f"({expr} RLIKE {self.lit('^(?:' + regex + ')' + chr(92) + 'z')})"
+        return f"regexp_full_match({expr}, {self.lit(regex)})"
+
+    @property
+    def text_type(self) -> str:
+        """The type name of text."""
+        return "STRING" if self.name == "spark" else "VARCHAR"
+
+    def number(self, text: str) -> str:
+        """The number a text holds, NULL when it is blank or not a plain number."""
+        return (
+            f"(CASE WHEN {self.full_match(text, NUMBER)} "
+            f"THEN TRY_CAST({text} AS DOUBLE) ELSE NULL END)"
+        )
+
+
+DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark")
+
+
+def kind_of(type_name: str) -> str:
+    """``text``, ``integer``, ``float``, ``bool`` or ``other`` for an engine's type name."""
+    name = type_name.lower()
+    if name in ("varchar", "string", "text") or name.startswith(("varchar", "char")):
+        return "text"
+    integers = ("tinyint", "smallint", "integer", "int", "bigint", "hugeint")
+    if name.lstrip("u") in integers or name in ("utinyint", "usmallint", "uinteger", "ubigint"):
+        return "integer"
+    if name in ("double", "float", "real"):
+        return "float"
+    if name in ("boolean", "bool"):
+        return "bool"
+    return "other"
+
+
+def _code_text(d: Dialect, column: str, kind: str) -> str:
+    x = d.ident(column)
+    if kind == "text":
+        return f"coalesce({x}, '')"
+    if kind == "integer":
+        return f"coalesce(CAST({x} AS {d.text_type}), '')"
+    if kind == "bool":
+        return f"(CASE WHEN {x} IS NULL THEN '' WHEN {x} THEN '1' ELSE '0' END)"
+    return (
+        f"(CASE WHEN {x} IS NULL OR isnan({x}) THEN '' WHEN abs({x}) >= 1e15 THEN '#' "
+        f"WHEN {x} = floor({x}) THEN CAST(CAST({x} AS BIGINT) AS {d.text_type}) ELSE '#' END)"
+    )
+
+
+def _in(d: Dialect, expr: str, values: Sequence[str]) -> str:
+    if not values:
+        return "FALSE"
+    return f"{expr} IN ({', '.join(d.lit(v) for v in values)})"
+
+
+def _case_map(d: Dialect, expr: str, mapping: Mapping[str, str], default: str) -> str:
+    if not mapping:
+        return d.lit(default)
+    whens = " ".join(f"WHEN {d.lit(k)} THEN {d.lit(v)}" for k, v in sorted(mapping.items()))
+    return f"(CASE {expr} {whens} ELSE {d.lit(default)} END)"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The SQL of one aggregation, for one dialect and one source's column types."""
+
+    dialect: Dialect
+    spec: Spec
+    kinds: Mapping[str, str]
+
+    # -- per-row texts --------------------------------------------------------------
+
+    def texts(self, source: str, *, extra: Sequence[str] = ()) -> str:
+        """Rows as texts and item values: ``r, p, a, s, g, idt, _t{i}, _v{i}, _b{i}``."""
+        d, spec = self.dialect, self.spec
+        text = {c: _code_text(d, c, self.kinds[c]) for c in spec.columns}
+        inner = [
+            f"{text[spec.region]} AS r",
+            f"{text[spec.period]} AS p",
+            f"{text[spec.age]} AS a",
+            f"{text[spec.sex]} AS s",
+            f"{text[spec.group]} AS g" if spec.group is not None else "'' AS g",
+            f"{text[spec.id]} AS idt" if spec.id is not None else "'' AS idt",
+            *extra,
+        ]
+        outer = ["r", "p", "a", "s", "g", "idt", *(e.rsplit(" AS ", 1)[1] for e in extra)]
+        for i, item in enumerate(spec.rule.items):
+            kind = self.kinds[item]
+            recode = spec.recode.get(item)
+            if recode is not None:
+                inner.append(f"{_case_map(d, text[item], recode, '#')} AS _t{i}")
+            else:
+                inner.append(f"{text[item]} AS _t{i}")
+            if recode is None and kind in ("integer", "float", "bool"):
+                x = d.ident(item)
+                value = x if kind != "bool" else f"CAST({x} AS DOUBLE)"
+                if kind == "float":
+                    value = f"(CASE WHEN isnan({x}) THEN NULL ELSE {x} END)"
+                inner.append(f"CAST({value} AS DOUBLE) AS _v{i}")
+                outer += [f"_t{i}", f"_v{i}"]
+            else:
+                # The canonical spellings of the codes first: no regular expression per row.
+                fast = " ".join(
+                    f"WHEN _t{i} = {d.lit(str(c))} THEN {float(c)!r}" for c in spec.rule.codes
+                )
+                outer += [
+                    f"_t{i}",
+                    f"(CASE WHEN _t{i} = '' THEN NULL {fast} "
+                    f"WHEN {d.full_match(f'_t{i}', NUMBER)} THEN TRY_CAST(_t{i} AS DOUBLE) "
+                    f"ELSE NULL END) AS _v{i}",
+                ]
+            outer.append(f"(_t{i} = '') AS _b{i}")
+        return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS t0"
+
+    # -- 1. fine -------------------------------------------------------------------
+
+    def fine(self, source: str) -> str:
+        """Statement 1: the one full scan, grouped by the raw key texts."""
+        rule = rule_sql(self.spec.rule)
+        bad = [f"CASE WHEN {v} THEN 0 ELSE 1 END AS bad_{i}" for i, v in enumerate(rule.valid)]
+        sums = [f"sum(bad_{i}) AS bad_{i}" for i in range(len(rule.valid))]
+        return (
+            "SELECT r, p, a, s, g, sum(num) AS num, sum(den) AS den, "
+            f"sum(bad_id) AS bad_id, {', '.join(sums)} FROM ("
+            f"SELECT r, p, a, s, g, {rule.numerator} AS num, {rule.denominator} AS den, "
+            f"CASE WHEN idt = '' THEN 1 ELSE 0 END AS bad_id, {', '.join(bad)} "
+            f"FROM ({self.texts(source)}) AS t1) AS t2 GROUP BY r, p, a, s, g"
+        )
+
+    # -- 2. checks -----------------------------------------------------------------
+
+    def valid(self, check: Check) -> str:
+        """The SQL predicate of a check, on the columns of :meth:`texts`."""
+        d, spec = self.dialect, self.spec
+        if check.name == "region":
+            lengths = ", ".join(str(n) for n in REGION_LENGTHS)
+            return (
+                f"({d.full_match('r', DIGITS)} AND length(r) IN ({lengths}) "
+                "AND (length(r) <> 1 OR r = '0'))"
+            )
+        if check.name == "period":
+            return d.full_match("p", YEAR)
+        if check.name == "age":
+            codes = _in(d, "a", sorted(spec.age_codes))
+            if not spec.number_bands:
+                return f"({codes})"
+            number = d.number("a")
+            # CASE, not AND: floor() of a huge number overflows in Spark.
+            return (
+                f"({codes} OR coalesce(CASE WHEN {number} >= 0 AND {number} <= {OLDEST} "
+                f"THEN {number} = floor({number}) ELSE FALSE END, FALSE))"
+            )
+        if check.name == "sex":
+            return f"({_in(d, 's', sorted(spec.sex_codes))})"
+        if check.name == "group":
+            return f"({_in(d, 'g', sorted(spec.group_codes or {}))})"
+        if check.name == "id":
+            return "(idt <> '')"
+        return rule_sql(spec.rule).valid[check.item]
+
+    def checks(self, fine: str) -> tuple[str, list[Check]]:
+        """Statement 2: one row, one count of failures per check, in check order."""
+        parts, order = [], []
+        for check in self.spec.checks:
+            order.append(check)
+            if check.name == "id":
+                parts.append("sum(bad_id)")
+            elif check.name == "item":
+                parts.append(f"sum(bad_{check.item})")
+            else:
+                parts.append(f"sum(CASE WHEN {self.valid(check)} THEN 0 ELSE 1 END)")
+        return f"SELECT {', '.join(parts)} FROM {fine}", order
+
+    def duplicates(self, source: str) -> str:
+        """How many (period, person id) pairs occur more than once."""
+        return (
+            f"SELECT count(*) FROM (SELECT p, idt FROM ({self.texts(source)}) AS t1 "
+            "GROUP BY p, idt HAVING count(*) > 1) AS t2"
+        )
+
+    # -- error path ------------------------------------------------------------------
+
+    def first_bad(self, source: str, check: Check, position: Sequence[str]) -> str:
+        """The first failing row of ``check``: its position columns and its raw value.
+
+        ``position`` are ordering columns of ``source`` (e.g. file, row number),
+        returned as ``pos0, pos1, …``.
+        """
+        raw = self.dialect.ident(check.column)
+        extra = [f"{c} AS pos{k}" for k, c in enumerate(position)] + [f"{raw} AS raw"]
+        order = ", ".join(f"pos{k}" for k in range(len(position)))
+        return (
+            f"SELECT {order}, raw, r, p, a, s, g, idt"
+            + "".join(f", _t{i}" for i in range(len(self.spec.rule.items)))
+            + f" FROM ({self.texts(source, extra=extra)}) AS t1 "
+            f"WHERE NOT coalesce({self.valid(check)}, FALSE) ORDER BY {order} LIMIT 1"
+        )
+
+    def first_duplicate(self, source: str, position: Sequence[str]) -> str:
+        """The first row whose (period, person id) occurred before, and that earlier row."""
+        raw = self.dialect.ident(self.spec.id or "")
+        extra = [f"{c} AS pos{k}" for k, c in enumerate(position)] + [f"{raw} AS raw"]
+        order = ", ".join(f"pos{k}" for k in range(len(position)))
+        firsts = ", ".join(
+            f"first_value(pos{k}) OVER (PARTITION BY p, idt ORDER BY {order}) AS first{k}"
+            for k in range(len(position))
+        )
+        return (
+            f"SELECT {order}, p, raw, {', '.join(f'first{k}' for k in range(len(position)))} "
+            f"FROM (SELECT {order}, p, raw, {firsts}, "
+            f"row_number() OVER (PARTITION BY p, idt ORDER BY {order}) AS k "
+            f"FROM ({self.texts(source, extra=extra)}) AS t1) AS t2 "
+            f"WHERE k = 2 ORDER BY {order} LIMIT 1"
+        )
+
+    # -- 3. cells ------------------------------------------------------------------
+
+    def cells(self, fine: str) -> str:
+        """Statement 3: every band × sex × group cell in one GROUPING SETS."""
+        d, spec = self.dialect, self.spec
+        sex = _case_map(d, "s", spec.sex_codes, "")
+        group = _case_map(d, "g", spec.group_codes, "") if spec.group is not None else "'total'"
+        mapped = (
+            f"SELECT r, p, a, {sex} AS sx, {group} AS gp, num, den, "
+            f"{d.number('a')} AS an FROM {fine}"
+        )
+        selects = []
+        for band in spec.bands:
+            if band in spec.code_bands:
+                where = _in(d, "a", spec.code_bands[band])
+            else:
+                low, high = spec.number_bands[band]
+                where = f"an >= {low} AND an <= {high}"
+            selects.append(
+                f"SELECT r, p, {d.lit(band)} AS band, sx, gp, num, den FROM m WHERE {where}"
+            )
+        banded = " UNION ALL ".join(selects)
+        if spec.group is None:
+            sets = "(r, p, band, sx), (r, p, band)"
+            group_out = "'total'"
+        else:
+            sets = "(r, p, band, sx, gp), (r, p, band, gp), (r, p, band, sx), (r, p, band)"
+            group_out = "CASE WHEN grouping(gp) = 1 THEN 'total' ELSE gp END"
+        return (
+            f"WITH m AS ({mapped}), banded AS ({banded}) "
+            "SELECT r AS region, p AS period, band, "
+            "CASE WHEN grouping(sx) = 1 THEN 'total' ELSE sx END AS sex, "
+            f"{group_out} AS {d.ident('group')}, "
+            "CAST(sum(num) AS DOUBLE) AS numerator, CAST(sum(den) AS DOUBLE) AS denominator "
+            f"FROM banded GROUP BY GROUPING SETS ({sets})"
+        )
+
+
+def compile_spec(spec: Spec, dialect: Dialect, types: Mapping[str, str]) -> Compiled:
+    """Compile ``spec`` for ``dialect``, given the source's column types (engine type names).
+
+    Parameters
+    ----------
+    spec
+        The resolved aggregation.
+    dialect
+        :data:`DUCKDB` or :data:`SPARK`.
+    types
+        Column → the engine's type name (``VARCHAR``, ``BIGINT``, ``double`` …).
+
+    Returns
+    -------
+    Compiled
+    """
+    return Compiled(dialect, spec, {c: kind_of(types[c]) for c in spec.columns})
