@@ -101,13 +101,16 @@ def aggregate_pandas(source: Source, spec: Spec) -> pd.DataFrame:
         numbers = np.array([float(u) if is_number(u) else np.nan for u in uniques], dtype=float)
         values.append(numbers[codes])
     numerator, denominator = rule_arrays(spec.rule, values)
-    key_columns = [spec.region, spec.period, spec.age, spec.sex]
+    age_codes, age_uniques = factors[spec.age]
+    masks = np.array([_mask(spec, a) for a in age_uniques], dtype=np.int64)
+    key_columns = [spec.region, spec.period, spec.sex]
     if spec.group is not None:
         key_columns.append(spec.group)
     fine = pd.DataFrame({f"k{i}": factors[c][0] for i, c in enumerate(key_columns)})
+    fine["m"] = masks[age_codes]
     fine["numerator"] = numerator
     fine["denominator"] = denominator
-    fine = fine.groupby(list(fine.columns[: len(key_columns)]), sort=False).sum().reset_index()
+    fine = fine.groupby([*fine.columns[: len(key_columns)], "m"], sort=False).sum().reset_index()
 
     def decode(i: int, column: str) -> np.ndarray:
         return np.asarray(factors[column][1], dtype=object)[fine[f"k{i}"].to_numpy()]
@@ -118,9 +121,9 @@ def aggregate_pandas(source: Source, spec: Spec) -> pd.DataFrame:
         {
             "region": decode(0, spec.region),
             "period": decode(1, spec.period),
-            "age": decode(2, spec.age),
-            "sex": [sex_map[s] for s in decode(3, spec.sex)],
-            "group": [group_map[g] for g in decode(4, spec.group)]
+            "m": fine["m"].to_numpy(),
+            "sex": [sex_map[s] for s in decode(2, spec.sex)],
+            "group": [group_map[g] for g in decode(3, spec.group)]
             if spec.group is not None
             else "total",
             "numerator": fine["numerator"].to_numpy(),
@@ -130,18 +133,26 @@ def aggregate_pandas(source: Source, spec: Spec) -> pd.DataFrame:
     return finish(_grouping_sets(table, spec), spec)
 
 
-def _grouping_sets(table: pd.DataFrame, spec: Spec) -> pd.DataFrame:
-    """Every band × (sex and total) × (group and total), one group-by per grouping set."""
-    age_text = table["age"].to_numpy(dtype=object)
-    ages = np.array([float(a) if is_number(a) else np.nan for a in age_text], dtype=float)
-    pieces = []
-    for band in spec.bands:
+def _mask(spec: Spec, text: str) -> int:
+    """The age bands a value falls in, as a bit mask (the twin of ``Compiled.mask``)."""
+    mask = 0
+    for j, band in enumerate(spec.bands):
         if band in spec.code_bands:
-            mask = np.isin(age_text, np.asarray(spec.code_bands[band], dtype=object))
+            member = text in spec.code_bands[band]
         else:
             low, high = spec.number_bands[band]
-            mask = (ages >= low) & (ages <= high)
-        pieces.append(table[mask].assign(band=band))
+            member = is_number(text) and low <= float(text) <= high
+        if member:
+            mask |= 1 << j
+    return mask
+
+
+def _grouping_sets(table: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Every band × (sex and total) × (group and total), one group-by per grouping set."""
+    masks = table["m"].to_numpy()
+    pieces = [
+        table[(masks & (1 << j)) != 0].assign(band=band) for j, band in enumerate(spec.bands)
+    ]
     banded = pd.concat(pieces, ignore_index=True)
     sets = [["sex"]] if spec.group is None else [["sex", "group"], ["group"], ["sex"]]
     sets.append([])

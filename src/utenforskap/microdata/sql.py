@@ -3,14 +3,15 @@
 Three statements, each valid in both dialects:
 
 1. **fine** — one scan of the source: every column turned into the text of its
-   codes, the rule's numerator and denominator per row, and per row a 0/1 for
-   each item check that fails; grouped by the raw key texts (region, period,
-   age, sex, group). The only statement that reads every row.
-2. **checks** — over ``fine`` (small): whether any key value fails its check,
-   and the summed item failures.
-3. **cells** — over ``fine``: sex and group codes mapped to labels, rows
-   joined to every age band they fall in, and all cells of sex × group ×
-   band summed in one ``GROUP BY GROUPING SETS``.
+   codes, the age bands each row falls in (a bit mask), the rule's numerator
+   and denominator per row, and a 0/1 for each row-level check that fails
+   (age, person id, items); grouped by region, period, band mask, sex code
+   and group code as written. The only statement that reads every row.
+2. **checks** — over ``fine`` (small): whether any region, period, sex or
+   group code fails its check, and the summed row-level failures.
+3. **cells** — over ``fine``: sex and group codes mapped to labels, each row
+   repeated for every band in its mask, and all cells of sex × group × band
+   summed in one ``GROUP BY GROUPING SETS``.
 
 When a check fails, :func:`first_bad` finds its first row by position (a
 second, rarer scan).
@@ -60,10 +61,15 @@ class Dialect:
         return "STRING" if self.name == "spark" else "VARCHAR"
 
     def number(self, text: str) -> str:
-        """The number a text holds, NULL when it is blank or not a plain number."""
+        """The number a text holds, NULL when it is blank or not a plain number.
+
+        A whole number written plainly (``17``) is recognised without a regular
+        expression: it is the text that reads back the same after a cast.
+        """
+        whole = f"TRY_CAST({text} AS BIGINT)"
         return (
-            f"(CASE WHEN {self.full_match(text, NUMBER)} "
-            f"THEN TRY_CAST({text} AS DOUBLE) ELSE NULL END)"
+            f"(CASE WHEN CAST({whole} AS {self.text_type}) = {text} THEN CAST({whole} AS DOUBLE) "
+            f"WHEN {self.full_match(text, NUMBER)} THEN TRY_CAST({text} AS DOUBLE) ELSE NULL END)"
         )
 
 
@@ -137,6 +143,7 @@ class Compiled:
             *extra,
         ]
         outer = ["r", "p", "a", "s", "g", "idt", *(e.rsplit(" AS ", 1)[1] for e in extra)]
+        outer.append(f"{d.number('a')} AS an" if spec.number_bands else "NULL AS an")
         for i, item in enumerate(spec.rule.items):
             kind = self.kinds[item]
             recode = spec.recode.get(item)
@@ -167,17 +174,32 @@ class Compiled:
 
     # -- 1. fine -------------------------------------------------------------------
 
+    def mask(self) -> str:
+        """The age bands a row falls in, as a bit mask (bit ``j`` for band ``j``)."""
+        d, spec = self.dialect, self.spec
+        terms = []
+        for j, band in enumerate(spec.bands):
+            if band in spec.code_bands:
+                member = _in(d, "a", spec.code_bands[band])
+            else:
+                low, high = spec.number_bands[band]
+                member = f"coalesce(an >= {low} AND an <= {high}, FALSE)"
+            terms.append(f"(CASE WHEN {member} THEN {1 << j} ELSE 0 END)")
+        return "(" + " + ".join(terms) + ")"
+
     def fine(self, source: str) -> str:
-        """Statement 1: the one full scan, grouped by the raw key texts."""
+        """Statement 1: the one full scan, grouped by region, period, band mask, sex, group."""
         rule = rule_sql(self.spec.rule)
         bad = [f"CASE WHEN {v} THEN 0 ELSE 1 END AS bad_{i}" for i, v in enumerate(rule.valid)]
         sums = [f"sum(bad_{i}) AS bad_{i}" for i in range(len(rule.valid))]
+        age = self.valid(Check("age", self.spec.age))
         return (
-            "SELECT r, p, a, s, g, sum(num) AS num, sum(den) AS den, "
+            "SELECT r, p, m, s, g, sum(num) AS num, sum(den) AS den, sum(bad_age) AS bad_age, "
             f"sum(bad_id) AS bad_id, {', '.join(sums)} FROM ("
-            f"SELECT r, p, a, s, g, {rule.numerator} AS num, {rule.denominator} AS den, "
+            f"SELECT r, p, {self.mask()} AS m, s, g, {rule.numerator} AS num, "
+            f"{rule.denominator} AS den, CASE WHEN {age} THEN 0 ELSE 1 END AS bad_age, "
             f"CASE WHEN idt = '' THEN 1 ELSE 0 END AS bad_id, {', '.join(bad)} "
-            f"FROM ({self.texts(source)}) AS t1) AS t2 GROUP BY r, p, a, s, g"
+            f"FROM ({self.texts(source)}) AS t1) AS t2 GROUP BY r, p, m, s, g"
         )
 
     # -- 2. checks -----------------------------------------------------------------
@@ -197,11 +219,10 @@ class Compiled:
             codes = _in(d, "a", sorted(spec.age_codes))
             if not spec.number_bands:
                 return f"({codes})"
-            number = d.number("a")
             # CASE, not AND: floor() of a huge number overflows in Spark.
             return (
-                f"({codes} OR coalesce(CASE WHEN {number} >= 0 AND {number} <= {OLDEST} "
-                f"THEN {number} = floor({number}) ELSE FALSE END, FALSE))"
+                f"({codes} OR coalesce(CASE WHEN an >= 0 AND an <= {OLDEST} "
+                "THEN an = floor(an) ELSE FALSE END, FALSE))"
             )
         if check.name == "sex":
             return f"({_in(d, 's', sorted(spec.sex_codes))})"
@@ -218,6 +239,8 @@ class Compiled:
             order.append(check)
             if check.name == "id":
                 parts.append("sum(bad_id)")
+            elif check.name == "age":
+                parts.append("sum(bad_age)")
             elif check.name == "item":
                 parts.append(f"sum(bad_{check.item})")
             else:
@@ -273,17 +296,10 @@ class Compiled:
         d, spec = self.dialect, self.spec
         sex = _case_map(d, "s", spec.sex_codes, "")
         group = _case_map(d, "g", spec.group_codes, "") if spec.group is not None else "'total'"
-        mapped = (
-            f"SELECT r, p, a, {sex} AS sx, {group} AS gp, num, den, "
-            f"{d.number('a')} AS an FROM {fine}"
-        )
+        mapped = f"SELECT r, p, m, {sex} AS sx, {group} AS gp, num, den FROM {fine}"
         selects = []
-        for band in spec.bands:
-            if band in spec.code_bands:
-                where = _in(d, "a", spec.code_bands[band])
-            else:
-                low, high = spec.number_bands[band]
-                where = f"an >= {low} AND an <= {high}"
+        for j, band in enumerate(spec.bands):
+            where = f"(m & {1 << j}) <> 0"
             selects.append(
                 f"SELECT r, p, {d.lit(band)} AS band, sx, gp, num, den FROM m WHERE {where}"
             )
