@@ -3,6 +3,7 @@
 from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
 from utenforskap.io.jsonstat import read_jsonstat
+from utenforskap.io.labelled import LABELLED_SUFFIXES, Labelled, read_labelled
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
@@ -17,7 +18,9 @@ __all__ = [
     "MAX_CELLS",
     "MAX_URL_LENGTH",
     "OFFICIAL_FORMATS",
+    "LABELLED_SUFFIXES",
     "HttpClient",
+    "Labelled",
     "ObservationMapping",
     "RateLimiter",
     "ResponseCache",
@@ -27,6 +30,7 @@ __all__ = [
     "fetch_ssb",
     "observations_to_counts",
     "read_jsonstat",
+    "read_labelled",
     "read_official_counts",
     "read_px",
     "read_table",

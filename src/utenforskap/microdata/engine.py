@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ def aggregate(
     group: str | None = None,
     group_codes: str | Mapping[str, str] | None = None,
     id: str | None = None,  # noqa: A002  (the column's name in the configuration)
+    items: Mapping[str, str] | None = None,
     answers: str = "code",
     engine: str = "auto",
     spark: Any = None,
@@ -130,6 +132,9 @@ def aggregate(
     id
         A person or respondent id column: the same id twice in one period is
         an error. None: not checked.
+    items
+        The rule's item → the column that holds it in this file, for files
+        whose questions are named otherwise (e.g. ``{"lonely": "ensom"}``).
     answers
         ``"code"``: the rule's answer codes are the file's codes.
         ``"label"``: the file's value labels are matched to the rule's answer
@@ -193,6 +198,15 @@ def aggregate(
                 parameter="rule",
             )
         rule = entry.rule
+    if items:
+        stray = [item for item in items if item not in rule.items]
+        if stray:
+            raise ParameterError(
+                f"items: {stray} are not items of the rule; its items are {list(rule.items)}",
+                parameter="items",
+                value=stray,
+            )
+        rule = dataclasses.replace(rule, items=tuple(items.get(i, i) for i in rule.items))
     if engine == "spark" and isinstance(data, str | Path):
         # A path on the cluster (HDFS, S3, a local folder): Spark reads it.
         from utenforskap.microdata.spark_engine import open_spark_source
