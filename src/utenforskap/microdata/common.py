@@ -136,17 +136,20 @@ def sort_cells(cells: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def finish(cells: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+def finish(cells: pd.DataFrame, spec: Spec, *, is_sorted: bool = False) -> pd.DataFrame:
     """Turn engine cells (:data:`CELL_COLUMNS`) into a sorted CountFrame.
 
     Cells whose denominator is 0 (persons present, none in the rule's
-    population) are left out.
+    population) are left out. ``is_sorted``: the engine sorted the cells by
+    region, period, band, sex and group already (SQL engines sort in parallel,
+    in code-point order, as Python does).
     """
     cells = cells[cells["denominator"].to_numpy(dtype=float) > 0]
     n = len(cells)
 
-    def text(values: object) -> np.ndarray:
-        return np.asarray(values, dtype=object)
+    def text(values: object) -> pd.Series:
+        # dtype=object up front: no inference of pandas' string dtype and back.
+        return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
 
     region = text(cells["region"])
     names = spec.region_names
@@ -159,12 +162,9 @@ def finish(cells: pd.DataFrame, spec: Spec) -> pd.DataFrame:
             F.AGE: text(cells["band"]),
             F.SEX: text(cells["sex"]),
             F.GROUP: text(cells["group"]),
-            F.NUMERATOR: cells["numerator"].to_numpy(dtype=float),
-            F.DENOMINATOR: cells["denominator"].to_numpy(dtype=float),
+            F.NUMERATOR: pd.Series(cells["numerator"].to_numpy(dtype=float)),
+            F.DENOMINATOR: pd.Series(cells["denominator"].to_numpy(dtype=float)),
             F.STATUS: text([""] * n),
         },
-        index=pd.RangeIndex(n),
     )
-    for column in F.TEXT_COLUMNS:
-        frame[column] = frame[column].astype(object)
-    return F.sort_frame(frame)
+    return frame if is_sorted else F.sort_frame(frame)

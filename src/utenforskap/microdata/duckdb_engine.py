@@ -135,4 +135,4 @@ def aggregate_duckdb(
             cells = con.sql(compiled.cells("fine")).to_arrow_table()
         except duckdb.Error as exc:
             raise _wrap(exc, source) from None
-    return finish(cells.to_pandas(), spec)
+    return finish(cells.to_pandas(), spec, is_sorted=True)

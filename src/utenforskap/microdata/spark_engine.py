@@ -133,7 +133,7 @@ def aggregate_spark(source: Source, spec: Spec, *, spark: Any = None) -> pd.Data
         fine.unpersist()
         session.catalog.dropTempView(_FINE)
         session.catalog.dropTempView(_VIEW)
-    return finish(result, spec)
+    return finish(result, spec, is_sorted=True)
 
 
 def _ordered(session: Any, source: Source) -> tuple[str, list[str]]:

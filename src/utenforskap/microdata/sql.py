@@ -316,7 +316,8 @@ class Compiled:
             "CASE WHEN grouping(sx) = 1 THEN 'total' ELSE sx END AS sex, "
             f"{group_out} AS {d.ident('group')}, "
             "CAST(sum(num) AS DOUBLE) AS numerator, CAST(sum(den) AS DOUBLE) AS denominator "
-            f"FROM banded GROUP BY GROUPING SETS ({sets})"
+            f"FROM banded GROUP BY GROUPING SETS ({sets}) "
+            f"HAVING sum(den) > 0 ORDER BY region, period, band, sex, {d.ident('group')}"
         )
 
 
