@@ -61,7 +61,8 @@ def hand_written(path: Path) -> int:
     import duckdb
 
     if path.suffix == ".csv":
-        scan = f"read_csv('{path}', header = true, types = {{'district': 'VARCHAR', 'year': 'VARCHAR'}})"
+        types = "{'district': 'VARCHAR', 'year': 'VARCHAR'}"
+        scan = f"read_csv('{path}', header = true, types = {types})"
     else:
         scan = f"read_parquet('{path}')"
     con = duckdb.connect()
@@ -138,7 +139,13 @@ def main() -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="utenforskap-bench-"))
     try:
-        runs = [(args.rows, ".csv", ["hand", "ours", "ours_no_id"] + (["pandas"] if args.pandas else []))]
+        runs = [
+            (
+                args.rows,
+                ".csv",
+                ["hand", "ours", "ours_no_id"] + (["pandas"] if args.pandas else []),
+            )
+        ]
         if args.big:
             runs.append((100_000_000, ".parquet", ["hand", "ours", "ours_no_id"]))
         print(f"# microdata → CountFrame ({_load()})")

@@ -154,7 +154,8 @@ def rule_sql(rule: Rule) -> RuleSQL:
     total = " + ".join(f"coalesce(_v{i}, 0.0)" for i in range(len(rule.items)))
     enough = f"({answered}) >= {rule.min_answered:d}"
     # threshold × answered, not the mean: no division, the same float rounding everywhere.
-    hit = f"(CASE WHEN {enough} AND ({total}) >= {float(rule.threshold)!r} * ({answered}) THEN 1 ELSE 0 END)"
+    at_least = f"({total}) >= {float(rule.threshold)!r} * ({answered})"
+    hit = f"(CASE WHEN {enough} AND {at_least} THEN 1 ELSE 0 END)"
     return RuleSQL(hit, f"(CASE WHEN {enough} THEN 1 ELSE 0 END)", valid)
 
 
@@ -243,6 +244,7 @@ _SATISFIED = (
 def _codes(labels: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(range(1, len(labels) + 1))
 
+
 INDICATORS: dict[str, Indicator] = {
     ind.id: ind
     for ind in (
@@ -305,7 +307,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=True,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("lonely",), kind="any_of", values=(3, 4), codes=_codes(_BOTHERED), labels=_BOTHERED),
+            rule=Rule(
+                items=("lonely",),
+                kind="any_of",
+                values=(3, 4),
+                codes=_codes(_BOTHERED),
+                labels=_BOTHERED,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -329,7 +337,8 @@ INDICATORS: dict[str, Indicator] = {
                 kind="mean_at_least",
                 threshold=3.0,
                 min_answered=4,
-                codes=_codes(_BOTHERED), labels=_BOTHERED,
+                codes=_codes(_BOTHERED),
+                labels=_BOTHERED,
             ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -344,7 +353,11 @@ INDICATORS: dict[str, Indicator] = {
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
             rule=Rule(
-                items=("school_wellbeing",), kind="any_of", values=(1, 2), codes=_codes(_AGREE), labels=_AGREE
+                items=("school_wellbeing",),
+                kind="any_of",
+                values=(1, 2),
+                codes=_codes(_AGREE),
+                labels=_AGREE,
             ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
@@ -363,7 +376,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=True,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("bullied",), kind="any_of", values=(3, 4), codes=_codes(_HOW_OFTEN), labels=_HOW_OFTEN),
+            rule=Rule(
+                items=("bullied",),
+                kind="any_of",
+                values=(3, 4),
+                codes=_codes(_HOW_OFTEN),
+                labels=_HOW_OFTEN,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -380,7 +399,8 @@ INDICATORS: dict[str, Indicator] = {
                 items=("local_satisfaction",),
                 kind="any_of",
                 values=(1, 2),
-                codes=_codes(_SATISFIED), labels=_SATISFIED,
+                codes=_codes(_SATISFIED),
+                labels=_SATISFIED,
             ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),

@@ -109,7 +109,10 @@ def test_answers_by_label_read_a_reversed_scale(tmp_path: Path) -> None:
         sex="kjonn",
         items={"lonely": "ensom"},
         sex_codes={"Gutt": "male", "Jente": "female"},
-        age_groups={"8-10 trinn": ["8. trinn", "9. trinn", "10. trinn"], "VG": ["VG1", "VG2", "VG3"]},
+        age_groups={
+            "8-10 trinn": ["8. trinn", "9. trinn", "10. trinn"],
+            "VG": ["VG1", "VG2", "VG3"],
+        },
     )
     by_code = aggregate(plain, **options)
     by_label = aggregate(reversed_, answers="label", **options)
@@ -131,6 +134,9 @@ def test_sex_code_without_mapping_is_an_error(tmp_path: Path) -> None:
             age="klassetrinn",
             sex="kjonn",
             items={"lonely": "ensom"},
-            age_groups={"VG1-VG3": ["VG1", "VG2", "VG3"], "u": ["8. trinn", "9. trinn", "10. trinn"]},
+            age_groups={
+                "VG1-VG3": ["VG1", "VG2", "VG3"],
+                "u": ["8. trinn", "9. trinn", "10. trinn"],
+            },
         )
     assert info.value.row == 1 and info.value.file == str(path)

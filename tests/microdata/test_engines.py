@@ -165,8 +165,13 @@ def test_errors_name_the_files_own_line(tmp_path: Path) -> None:
 def test_parquet_rows_are_counted_from_one(tmp_path: Path) -> None:
     path = tmp_path / "micro.parquet"
     frame = pd.DataFrame(
-        {"district": ["030101"] * 3, "year": [2024, 2024, 2024], "age": [17, 18, 19],
-         "sex": ["male", "female", "male"], "neet": [1, 7, 0]}
+        {
+            "district": ["030101"] * 3,
+            "year": [2024, 2024, 2024],
+            "age": [17, 18, 19],
+            "sex": ["male", "female", "male"],
+            "neet": [1, 7, 0],
+        }
     )
     frame.to_parquet(path)
     messages = set()
@@ -183,3 +188,52 @@ def test_auto_engine_uses_duckdb_for_files_and_pandas_for_small_frames() -> None
     assert choose_engine("parquet", None, "auto") == "duckdb"
     assert choose_engine("frame", 10, "auto") == "pandas"
     assert choose_engine("frame", 10_000_000, "auto") == "duckdb"
+
+
+def test_a_hash_collision_is_not_a_duplicate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from utenforskap.microdata import sql
+
+    # Every (period, id) pair gets the same hash: the exact comparison must clear them.
+    monkeypatch.setattr(sql.Dialect, "hash", lambda self, *exprs: "0")
+    micro = pd.DataFrame(
+        {
+            "district": ["030101"] * 3,
+            "year": ["2024"] * 3,
+            "id": ["1", "2", "3"],
+            "age": ["17"] * 3,
+            "sex": ["male"] * 3,
+            "neet": ["1", "0", "0"],
+        }
+    )
+    counts = aggregate(micro, indicator="neet", bands=["16-19"], id="id", engine="duckdb")
+    assert counts.loc[counts["sex"] == "total", "denominator"].tolist() == [3.0]
+    micro.loc[2, "id"] = "1"
+    with pytest.raises(DataError, match=r"more than once in period 2024 \(also on row 0\)"):
+        aggregate(micro, indicator="neet", bands=["16-19"], id="id", engine="duckdb")
+
+
+def test_arrow_table_and_memory_limit() -> None:
+    import pyarrow as pa
+
+    frame = pd.DataFrame(
+        {
+            "district": ["030101", "030102"],
+            "year": [2024, 2024],
+            "age": [17, 18],
+            "sex": ["male", "female"],
+            "neet": [1, 0],
+        }
+    )
+    table = pa.Table.from_pandas(frame)
+    got = {
+        engine: aggregate(
+            table,
+            indicator="neet",
+            bands=["16-19"],
+            engine=engine,
+            memory_limit="200MB" if engine == "duckdb" else None,
+        )
+        for engine in ("pandas", "duckdb")
+    }
+    pd.testing.assert_frame_equal(got["pandas"], got["duckdb"])
+    assert got["duckdb"]["denominator"].sum() == 4.0  # 2 persons, each in a sex cell and the total

@@ -82,9 +82,7 @@ def test_sex_codes_must_map_to_known_sexes(tmp_path: Path) -> None:
     from utenforskap.errors import ParameterError
 
     with pytest.raises(ParameterError, match=r"sex_codes\['1'\] must be one of"):
-        aggregate(
-            _file(tmp_path, GOOD), indicator="neet", bands=["16-19"], sex_codes={"1": "mann"}
-        )
+        aggregate(_file(tmp_path, GOOD), indicator="neet", bands=["16-19"], sex_codes={"1": "mann"})
 
 
 @pytest.mark.parametrize(

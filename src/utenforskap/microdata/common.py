@@ -41,8 +41,15 @@ def _not_text(series: pd.Series, source: Source, column: str) -> None:
         return
     values = series.to_numpy(dtype=object)
     bad = np.fromiter(
-        (not (isinstance(v, str) or v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
-         for v in values),
+        (
+            not (
+                isinstance(v, str)
+                or v is None
+                or v is pd.NA
+                or (isinstance(v, float) and np.isnan(v))
+            )
+            for v in values
+        ),
         dtype=bool,
         count=len(values),
     )
@@ -74,10 +81,13 @@ def code_texts(series: pd.Series, source: Source, column: str) -> np.ndarray:
     """
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        values = series.to_numpy(dtype=object, na_value=None)
+        values = series.astype(object).to_numpy(dtype=object)
+        present = ~pd.isna(values)
+        truth = np.zeros(len(values), dtype=bool)
+        truth[present] = values[present].astype(bool)
         out = np.full(len(values), "", dtype=object)
-        out[values == True] = "1"  # noqa: E712  (elementwise on an object array)
-        out[values == False] = "0"  # noqa: E712
+        out[present & truth] = "1"
+        out[present & ~truth] = "0"
         return out
     if pd.api.types.is_integer_dtype(dtype):
         return series.astype("string").fillna("").to_numpy(dtype=object)
@@ -89,7 +99,7 @@ def code_texts(series: pd.Series, source: Source, column: str) -> np.ndarray:
         out[np.isnan(numbers)] = ""
         out[whole] = numbers[whole].astype(np.int64).astype(str)
         return out
-    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype) or dtype == str:
+    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype):
         if pd.api.types.is_object_dtype(dtype):
             _not_text(series, source, column)
         values = series.to_numpy(dtype=object, na_value="")
@@ -101,7 +111,9 @@ def code_texts(series: pd.Series, source: Source, column: str) -> np.ndarray:
     )
 
 
-def row_error(source: Source, spec: Spec, check: Check, position: int, text: str, raw: object) -> DataError:
+def row_error(
+    source: Source, spec: Spec, check: Check, position: int, text: str, raw: object
+) -> DataError:
     """The error for the first failing row of a check (the same in every engine)."""
     problem, hint = spec.describe(check, text)
     return DataError(

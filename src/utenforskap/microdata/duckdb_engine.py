@@ -90,7 +90,10 @@ def _first_error(
     order = [DUCKDB.ident(c) for c in position]
     row = con.execute(compiled.first_bad(ordered, check, order)).fetchall()[0]
     k = len(position)
-    raw, texts = row[k], dict(zip(("r", "p", "a", "s", "g", "idt"), row[k + 1 : k + 7], strict=True))
+    raw, texts = (
+        row[k],
+        dict(zip(("r", "p", "a", "s", "g", "idt"), row[k + 1 : k + 7], strict=True)),
+    )
     items = row[k + 7 :]
     key = {"region": "r", "period": "p", "age": "a", "sex": "s", "group": "g", "id": "idt"}
     text = texts[key[check.name]] if check.name in key else items[check.item]
@@ -118,7 +121,7 @@ def aggregate_duckdb(
             compiled = compile_spec(spec, DUCKDB, _types(con, scan, spec.columns))
             con.execute("SET preserve_insertion_order = false")
             con.execute(f"CREATE TEMP TABLE fine AS {compiled.fine(scan)}")
-            query, checks = compiled.checks("fine")
+            query = compiled.checks("fine")
             failures = con.execute(query).fetchall()[0]
             for index, count in enumerate(failures):
                 if count:
@@ -126,12 +129,13 @@ def aggregate_duckdb(
             if spec.id is not None and con.execute(compiled.duplicates(scan)).fetchall()[0][0]:
                 con.execute("SET preserve_insertion_order = true")
                 order = [DUCKDB.ident(c) for c in position]
-                row = con.execute(compiled.first_duplicate(ordered, order)).fetchall()[0]
-                k = len(position)
-                at, period, raw, first = row[k - 1], row[k], row[k + 1], row[-1]
-                raise duplicate_error(
-                    _located(source, row[:k]), spec, int(at), int(first), period, raw
-                )
+                rows = con.execute(compiled.first_duplicate(ordered, order)).fetchall()
+                if rows:  # else: two hashes collided, no person is repeated
+                    row, k = rows[0], len(position)
+                    at, period, raw, first = row[k - 1], row[k], row[k + 1], row[-1]
+                    raise duplicate_error(
+                        _located(source, row[:k]), spec, int(at), int(first), period, raw
+                    )
             cells = con.sql(compiled.cells("fine")).to_arrow_table()
         except duckdb.Error as exc:
             raise _wrap(exc, source) from None

@@ -77,7 +77,7 @@ def aggregate(
     age_groups: Mapping[str, Sequence[str]] | None = None,
     group: str | None = None,
     group_codes: str | Mapping[str, str] | None = None,
-    id: str | None = None,  # noqa: A002  (the column's name in the configuration)
+    id: str | None = None,
     items: Mapping[str, str] | None = None,
     answers: str = "code",
     engine: str = "auto",

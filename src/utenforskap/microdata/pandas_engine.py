@@ -24,7 +24,7 @@ def _load(source: Source, spec: Spec) -> pd.DataFrame:
 
         return read_microdata(source.path, columns=spec.columns)  # type: ignore[arg-type]
     if source.kind == "parquet":
-        frame = pd.read_parquet(source.path, columns=list(spec.columns))
+        frame = pd.read_parquet(str(source.path), columns=list(spec.columns))
         frame.index = pd.RangeIndex(len(frame))
         return frame
     if source.kind == "arrow":
@@ -89,9 +89,7 @@ def aggregate_pandas(source: Source, spec: Spec) -> pd.DataFrame:
             )
             first = int(np.flatnonzero(same)[0])
             raw = frame[spec.id].iloc[position]
-            raise duplicate_error(
-                source, spec, position, first, texts[spec.period][position], raw
-            )
+            raise duplicate_error(source, spec, position, first, texts[spec.period][position], raw)
     values = []
     for item in spec.rule.items:
         codes, uniques = factors[item]
@@ -150,9 +148,7 @@ def _mask(spec: Spec, text: str) -> int:
 def _grouping_sets(table: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     """Every band × (sex and total) × (group and total), one group-by per grouping set."""
     masks = table["m"].to_numpy()
-    pieces = [
-        table[(masks & (1 << j)) != 0].assign(band=band) for j, band in enumerate(spec.bands)
-    ]
+    pieces = [table[(masks & (1 << j)) != 0].assign(band=band) for j, band in enumerate(spec.bands)]
     banded = pd.concat(pieces, ignore_index=True)
     sets = [["sex"]] if spec.group is None else [["sex", "group"], ["group"], ["sex"]]
     sets.append([])

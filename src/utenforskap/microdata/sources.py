@@ -1,4 +1,4 @@
-"""Where microdata come from: a CSV, Parquet, SPSS or Stata file, a pandas frame or an Arrow table."""
+"""Where microdata come from: CSV, Parquet, SPSS or Stata files, pandas frames, Arrow tables."""
 
 from __future__ import annotations
 
@@ -149,10 +149,11 @@ def open_source(data: object, *, source: object | None = None) -> Source:
     if isinstance(data, pd.DataFrame):
         columns = tuple(str(c) for c in data.columns)
         return Source("frame", name, columns, frame=data, first_row=None, rows=len(data))
-    if type(data).__module__.startswith("pyarrow") and hasattr(data, "schema"):
-        return Source("arrow", name, tuple(data.schema.names), frame=data, rows=data.num_rows)
-    if _is_spark(data):
-        return Source("spark", name, tuple(data.columns), frame=data, rows=None)
+    table: Any = data
+    if type(table).__module__.startswith("pyarrow") and hasattr(table, "schema"):
+        return Source("arrow", name, tuple(table.schema.names), frame=table, rows=table.num_rows)
+    if _is_spark(table):
+        return Source("spark", name, tuple(table.columns), frame=table, rows=None)
     raise DataError(
         f"cannot aggregate a {type(data).__name__}; pass a path, a pandas DataFrame, "
         "a pyarrow Table or a Spark DataFrame"

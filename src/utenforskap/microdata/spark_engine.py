@@ -61,7 +61,9 @@ def spark_session(spark: Any = None) -> Any:
     return active
 
 
-def open_spark_source(path: str | Path, *, spark: Any = None, source: object | None = None) -> Source:
+def open_spark_source(
+    path: str | Path, *, spark: Any = None, source: object | None = None
+) -> Source:
     """A Parquet file or folder read by Spark (local, HDFS, S3 …), as a source.
 
     Parameters
@@ -119,13 +121,15 @@ def aggregate_spark(source: Source, spec: Spec, *, spark: Any = None) -> pd.Data
     fine = session.sql(compiled.fine(_VIEW)).cache()
     try:
         fine.createOrReplaceTempView(_FINE)
-        query, checks = compiled.checks(_FINE)
+        query = compiled.checks(_FINE)
         failures = session.sql(query).collect()[0]
         for index, count in enumerate(failures):
             if count:
                 raise _first_error(session, compiled, source, index)
         if spec.id is not None and session.sql(compiled.duplicates(_VIEW)).collect()[0][0]:
-            raise _duplicate(session, compiled, source)
+            error = _duplicate(session, compiled, source)
+            if error is not None:  # else: two hashes collided, no person is repeated
+                raise error
         cells = session.sql(compiled.cells(_FINE))
         table = cells.toArrow() if hasattr(cells, "toArrow") else None
         result = table.to_pandas() if table is not None else pd.DataFrame(cells.collect())
@@ -167,10 +171,13 @@ def _first_error(session: Any, compiled: Any, source: Source, index: int) -> Dat
     return row_error(named, compiled.spec, check, at, text, raw)
 
 
-def _duplicate(session: Any, compiled: Any, source: Source) -> DataError:
+def _duplicate(session: Any, compiled: Any, source: Source) -> DataError | None:
     view, position = _ordered(session, source)
     order = [SPARK.ident(c) for c in position] or ["0"]
-    row = session.sql(compiled.first_duplicate(view, order)).collect()[0]
+    rows = session.sql(compiled.first_duplicate(view, order)).collect()
+    if not rows:
+        return None
+    row = rows[0]
     k = len(order)
     period, raw, first = row[k], row[k + 1], row[-1]
     named, at = _named(source, position, row)

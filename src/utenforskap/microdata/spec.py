@@ -155,7 +155,9 @@ class Spec:
             group=group,
             id=id,
             sex_codes=_keyed(sexes, labels.get(sex, {})),
-            group_codes=None if group_codes is None else _keyed(group_codes, labels.get(group or "", {})),
+            group_codes=None
+            if group_codes is None
+            else _keyed(group_codes, labels.get(group or "", {})),
             code_bands=code_bands,
             number_bands=number_bands,
             age_codes=age_codes,
@@ -245,10 +247,10 @@ class Spec:
         if check.name == "age":
             return self._describe_age(text), None
         if check.name in ("sex", "group"):
-            codes = self.sex_codes if check.name == "sex" else (self.group_codes or {})
+            declared = self.sex_codes if check.name == "sex" else (self.group_codes or {})
             target = "sex_codes" if check.name == "sex" else "group_codes"
             return (
-                f"{check.name} code not declared; declared codes are {sorted(codes)}",
+                f"{check.name} code not declared; declared codes are {sorted(declared)}",
                 f"map it in {target}, to 'unknown' on purpose if it is not known",
             )
         codes = list(self.rule.codes)
@@ -259,7 +261,9 @@ class Spec:
 
     def _describe_age(self, text: str) -> str:
         if not self.number_bands:
-            return f"age code not declared in age_groups; declared codes are {sorted(self.age_codes)}"
+            return (
+                f"age code not declared in age_groups; declared codes are {sorted(self.age_codes)}"
+            )
         if not is_number(text):
             return "expected an age in whole years"
         age = float(text)
@@ -283,7 +287,9 @@ def _keyed(codes: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str
 
 def _codes(codes: Sequence[str], labels: Mapping[str, str]) -> list[str]:
     by_label = {label: code for code, label in labels.items()}
-    return [str(c) if str(c) in labels or str(c) not in by_label else by_label[str(c)] for c in codes]
+    return [
+        str(c) if str(c) in labels or str(c) not in by_label else by_label[str(c)] for c in codes
+    ]
 
 
 def _norm(label: str) -> str:

@@ -55,6 +55,11 @@ class Dialect:
             return f"({expr} RLIKE {self.lit('^(?:' + regex + ')' + chr(92) + 'z')})"
         return f"regexp_full_match({expr}, {self.lit(regex)})"
 
+    def hash(self, *exprs: str) -> str:
+        """A 64-bit hash of the values (equal values, equal hashes; collisions possible)."""
+        name = "xxhash64" if self.name == "spark" else "hash"
+        return f"{name}({', '.join(exprs)})"
+
     @property
     def text_type(self) -> str:
         """The type name of text."""
@@ -232,11 +237,10 @@ class Compiled:
             return "(idt <> '')"
         return rule_sql(spec.rule).valid[check.item]
 
-    def checks(self, fine: str) -> tuple[str, list[Check]]:
+    def checks(self, fine: str) -> str:
         """Statement 2: one row, one count of failures per check, in check order."""
-        parts, order = [], []
+        parts = []
         for check in self.spec.checks:
-            order.append(check)
             if check.name == "id":
                 parts.append("sum(bad_id)")
             elif check.name == "age":
@@ -245,13 +249,17 @@ class Compiled:
                 parts.append(f"sum(bad_{check.item})")
             else:
                 parts.append(f"sum(CASE WHEN {self.valid(check)} THEN 0 ELSE 1 END)")
-        return f"SELECT {', '.join(parts)} FROM {fine}", order
+        return f"SELECT {', '.join(parts)} FROM {fine}"
 
     def duplicates(self, source: str) -> str:
-        """How many (period, person id) pairs occur more than once."""
+        """Whether any (period, person id) pair may occur twice: hashes, to save memory.
+
+        A count above 0 can be a hash collision; :meth:`first_duplicate` then
+        compares the values themselves.
+        """
         return (
-            f"SELECT count(*) FROM (SELECT p, idt FROM ({self.texts(source)}) AS t1 "
-            "GROUP BY p, idt HAVING count(*) > 1) AS t2"
+            f"SELECT count(*) FROM (SELECT {self.dialect.hash('p', 'idt')} AS h "
+            f"FROM ({self.texts(source)}) AS t1 GROUP BY h HAVING count(*) > 1) AS t2"
         )
 
     # -- error path ------------------------------------------------------------------
@@ -295,7 +303,7 @@ class Compiled:
         """Statement 3: every band × sex × group cell in one GROUPING SETS."""
         d, spec = self.dialect, self.spec
         sex = _case_map(d, "s", spec.sex_codes, "")
-        group = _case_map(d, "g", spec.group_codes, "") if spec.group is not None else "'total'"
+        group = "'total'" if spec.group_codes is None else _case_map(d, "g", spec.group_codes, "")
         mapped = f"SELECT r, p, m, {sex} AS sx, {group} AS gp, num, den FROM {fine}"
         selects = []
         for j, band in enumerate(spec.bands):
