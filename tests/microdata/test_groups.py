@@ -110,3 +110,13 @@ def test_parts_plus_unknown_equal_the_total(categories: list[str]) -> None:
         parts = by_group.drop(index="total")
         for column in ("numerator", "denominator"):
             assert parts[column].sum() == by_group.loc["total", column], sex
+
+
+def test_every_standard_group_has_nb_and_en_texts() -> None:
+    from utenforskap.microdata import GROUP_MAPS
+    from utenforskap.texts import text
+
+    labels = {label for codes in GROUP_MAPS.values() for label in codes.values()}
+    for label in sorted(labels | {"total", "unknown"}):
+        assert text(f"group.{label}", "nb") and text(f"group.{label}", "en")
+    assert text("group.immigrants") == "innvandrere"

@@ -20,6 +20,9 @@ category, in practice persons without a Norwegian national identity number).
 Municipal plans often merge the first two ("innvandrere og norskfødte med
 innvandrerforeldre"): :data:`SSB_IMMIGRANT_BACKGROUND`.
 
+Figure texts for these labels are in :mod:`utenforskap.texts` as
+``group.<label>`` (e.g. ``text("group.immigrants")`` → "innvandrere").
+
 A blank or unknown category is not in these maps on purpose: declare it
 (e.g. ``{**SSB_IMMIGRANT_CATEGORY, "": "unknown"}``) so that the cells of
 unknown category are counted, and protected, as their own group.
