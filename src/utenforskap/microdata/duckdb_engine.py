@@ -17,7 +17,11 @@ from utenforskap.microdata.sources import Source
 from utenforskap.microdata.spec import Spec
 from utenforskap.microdata.sql import DUCKDB, Compiled, compile_spec
 
-__all__ = ["aggregate_duckdb"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "aggregate_duckdb"]
+
+#: DuckDB's memory limit unless the caller sets one: beyond it DuckDB spills to a
+#: temporary folder, so a 100-million-row file with person ids stays under 4 GB.
+DEFAULT_MEMORY_LIMIT = "2GB"
 
 _VIEW = "__micro"
 
@@ -31,8 +35,9 @@ def _connection(memory_limit: str | None) -> Iterator[Any]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET temp_directory = {DUCKDB.lit(spill)}")
-        if memory_limit is not None:
-            con.execute(f"SET memory_limit = {DUCKDB.lit(memory_limit)}")
+        con.execute("SET enable_progress_bar = false")
+        limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
+        con.execute(f"SET memory_limit = {DUCKDB.lit(limit)}")
         yield con
     finally:
         con.close()
