@@ -11,6 +11,7 @@ Usage::
 
     python benchmarks/bench_microdata.py            # 10 M rows, CSV (the 1.5x / 1 GB goals)
     python benchmarks/bench_microdata.py --big      # also 100 M rows, Parquet (< 4 GB goal)
+    python benchmarks/bench_microdata.py --frame    # also read_microdata + aggregate
     python benchmarks/bench_microdata.py --rows 1000000   # a quick look
 
 The machine is shared: the script prints the load average beside the numbers.
@@ -92,15 +93,15 @@ def ours_no_id(path: Path) -> int:
     return len(ut.aggregate(path, indicator="neet", bands=BANDS))
 
 
-def old_path(path: Path) -> int:
-    """The old way: read every column as Python text, then the pandas engine."""
+def old_calls(path: Path) -> int:
+    """The calls of issue 16's table: read every column as Python text, then aggregate."""
     import utenforskap as ut
 
     micro = ut.read_microdata(path)
-    return len(ut.aggregate(micro, indicator="neet", bands=BANDS, engine="pandas"))
+    return len(ut.aggregate(micro, indicator="neet", bands=BANDS, id="person_id"))
 
 
-PATHS = {"hand": hand_written, "ours": ours, "ours_no_id": ours_no_id, "pandas": old_path}
+PATHS = {"hand": hand_written, "ours": ours, "ours_no_id": ours_no_id, "frame": old_calls}
 
 
 def _child(name: str, path: str) -> None:
@@ -138,7 +139,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--big", action="store_true", help="also 100 M rows as Parquet")
-    parser.add_argument("--pandas", action="store_true", help="also the old pandas path")
+    parser.add_argument(
+        "--frame", action="store_true", help="also read_microdata + aggregate (the old calls)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per path (best time)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,15 +150,10 @@ def main() -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="utenforskap-bench-"))
     try:
-        runs = [
-            (
-                args.rows,
-                ".csv",
-                ["hand", "ours", "ours_no_id"] + (["pandas"] if args.pandas else []),
-            )
-        ]
+        names = ["hand", "ours", "ours_no_id"]
+        runs = [(args.rows, ".csv", names + (["frame"] if args.frame else []), args.repeat)]
         if args.big:
-            runs.append((100_000_000, ".parquet", ["hand", "ours", "ours_no_id"]))
+            runs.append((100_000_000, ".parquet", names, 1))
         print(f"# microdata → CountFrame ({_load()})")
         print(
             f"<!-- time: best of {args.repeat} runs for {args.rows:,} rows, one run for 100 M -->"

@@ -140,3 +140,32 @@ def test_sex_code_without_mapping_is_an_error(tmp_path: Path) -> None:
             },
         )
     assert info.value.row == 1 and info.value.file == str(path)
+
+
+def test_stata_dta_reads_like_spss(tmp_path: Path) -> None:
+    sav, dta = tmp_path / "ungdata.sav", tmp_path / "ungdata.dta"
+    frame = _write(sav)
+    pyreadstat.write_dta(
+        frame,
+        str(dta),
+        variable_value_labels={"bydel": DISTRICTS, "klassetrinn": LEVELS, "kjonn": SEX},
+    )
+    options = dict(
+        indicator="ungdata_loneliness",
+        bands=["VG1-VG3"],
+        region="bydel",
+        period="aar",
+        age="klassetrinn",
+        sex="kjonn",
+        items={"lonely": "ensom"},
+        sex_codes={"Gutt": "male", "Jente": "female"},
+        age_groups={"VG1-VG3": ["VG1", "VG2", "VG3"], "u": ["8. trinn", "9. trinn", "10. trinn"]},
+    )
+    pd.testing.assert_frame_equal(aggregate(dta, **options), aggregate(sav, **options))
+
+
+def test_not_a_labelled_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sav"
+    path.write_bytes(b"not an SPSS file")
+    with pytest.raises(DataError, match="cannot read the file"):
+        read_labelled(path)

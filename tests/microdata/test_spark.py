@@ -68,6 +68,9 @@ def test_spark_counts_equal_duckdb(tmp_path: Path, spark: object) -> None:
     expected = aggregate(path, engine="duckdb", **OPTIONS)
     got = aggregate(str(path), engine="spark", spark=spark, **OPTIONS)
     pd.testing.assert_frame_equal(got, expected)
+    # A master URL instead of a session (here it finds the running local session).
+    again = aggregate(spark.read.parquet(str(path)), engine="spark", spark="local[2]", **OPTIONS)
+    pd.testing.assert_frame_equal(again, expected)
     assert set(got["sex"]) == {"male", "female", "unknown", "total"}
 
 
