@@ -237,3 +237,18 @@ def test_arrow_table_and_memory_limit() -> None:
     }
     pd.testing.assert_frame_equal(got["pandas"], got["duckdb"])
     assert got["duckdb"]["denominator"].sum() == 4.0  # 2 persons, each in a sex cell and the total
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "030101,2024,17,male,1,5\n",  # the first data line: pandas would take an index column
+        "030101,2024,17,male,1\n030101,2024,17,male,1,5\n",
+    ],
+)
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_line_with_too_many_fields_is_refused(tmp_path: Path, body: str, engine: str) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("district,year,age,sex,neet\n" + body, encoding="utf-8")
+    with pytest.raises(DataError, match="not a well-formed CSV file"):
+        aggregate(path, indicator="neet", bands=["16-19"], engine=engine)

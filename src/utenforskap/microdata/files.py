@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,15 +66,24 @@ def read_microdata(
 
         open_source(file).missing(tuple(wanted))
     try:
-        frame = pd.read_csv(
-            file,
-            usecols=wanted,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8-sig",
-            engine="c",
-        )
+        with warnings.catch_warnings():
+            # index_col=False: a first data line with one field too many is refused, not
+            # silently read as an index column; the warning pandas gives then is an error.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                file,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                encoding="utf-8-sig",
+                engine="c",
+                index_col=False,
+            )
+    except pd.errors.ParserWarning:
+        raise DataError(
+            "not a well-formed CSV file: the first data line has more fields than the header",
+            file=file,
+        ) from None
     except FileNotFoundError:
         raise DataError("file not found", file=file) from None
     except UnicodeDecodeError as exc:
@@ -84,6 +94,9 @@ def read_microdata(
         raise DataError(f"not a well-formed CSV file: {exc}", file=file) from None
     except (OSError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot read the file: {exc}", file=file) from None
+    if wanted is not None:
+        # Every column is read, so a line with too many fields is refused (usecols hides it).
+        frame = frame[wanted]
     frame = frame.astype(object)
     frame.index = pd.RangeIndex(FIRST_DATA_LINE, len(frame) + FIRST_DATA_LINE)
     for column in required:
