@@ -5,10 +5,11 @@ Three statements, each valid in both dialects:
 1. **fine** — one scan of the source: every column turned into the text of its
    codes, the age bands each row falls in (a bit mask), the rule's numerator
    and denominator per row, and a 0/1 for each row-level check that fails
-   (age, person id, items); grouped by region, period, band mask, sex code
-   and group code as written. The only statement that reads every row.
-2. **checks** — over ``fine`` (small): whether any region, period, sex or
-   group code fails its check, and the summed row-level failures.
+   (period, age, sex, group, person id, items); grouped by region code as
+   written, year, band mask and the positions of the sex and group codes. The
+   only statement that reads every row.
+2. **checks** — over ``fine`` (small): whether any region code fails its
+   check, and the summed row-level failures.
 3. **cells** — over ``fine``: sex and group codes mapped to labels, each row
    repeated for every band in its mask, and all cells of sex × group × band
    summed in one ``GROUP BY GROUPING SETS``.
@@ -117,11 +118,23 @@ def _in(d: Dialect, expr: str, values: Sequence[str]) -> str:
     return f"{expr} IN ({', '.join(d.lit(v) for v in values)})"
 
 
-def _case_map(d: Dialect, expr: str, mapping: Mapping[str, str], default: str) -> str:
+def _case_map(
+    d: Dialect, expr: str, mapping: Mapping[str, str], default: str, *, cast: bool = False
+) -> str:
+    """``expr`` mapped through ``mapping``; ``cast``: the keys are integers."""
     if not mapping:
         return d.lit(default)
-    whens = " ".join(f"WHEN {d.lit(k)} THEN {d.lit(v)}" for k, v in sorted(mapping.items()))
+    key = (lambda k: k) if cast else d.lit
+    whens = " ".join(f"WHEN {key(k)} THEN {d.lit(v)}" for k, v in sorted(mapping.items()))
     return f"(CASE {expr} {whens} ELSE {d.lit(default)} END)"
+
+
+def _position(d: Dialect, expr: str, codes: Sequence[str]) -> str:
+    """The position of ``expr`` among ``codes`` (0, 1, …), -1 when it is none of them."""
+    if not codes:
+        return "0"
+    whens = " ".join(f"WHEN {d.lit(code)} THEN {k}" for k, code in enumerate(codes))
+    return f"(CASE {expr} {whens} ELSE -1 END)"
 
 
 @dataclass(frozen=True)
@@ -193,18 +206,30 @@ class Compiled:
         return "(" + " + ".join(terms) + ")"
 
     def fine(self, source: str) -> str:
-        """Statement 1: the one full scan, grouped by region, period, band mask, sex, group."""
-        rule = rule_sql(self.spec.rule)
-        bad = [f"CASE WHEN {v} THEN 0 ELSE 1 END AS bad_{i}" for i, v in enumerate(rule.valid)]
-        sums = [f"sum(bad_{i}) AS bad_{i}" for i in range(len(rule.valid))]
-        age = self.valid(Check("age", self.spec.age))
+        """Statement 1: the one full scan, grouped by region, year, band mask, sex, group."""
+        spec = self.spec
+        rule = rule_sql(spec.rule)
+        # Row-level checks are counted with count() (a BIGINT; DuckDB sums integers as
+        # 128-bit numbers, three times slower); counts are summed as DOUBLE (exact below
+        # 2**53). Keys other than the region are small integers, cheaper to hash than
+        # text: the year as a number, sex and group codes as their position among the
+        # declared codes (-1: not declared).
+        checks = {name: self.valid(Check(name, name)) for name in ("period", "age", "sex", "group")}
+        checks["id"] = "(idt <> '')"
+        checks |= {str(i): v for i, v in enumerate(rule.valid)}
+        oks = [f"{v} AS ok_{k}" for k, v in checks.items()]
+        bads = [f"count(CASE WHEN ok_{k} THEN NULL ELSE 1 END) AS bad_{k}" for k in checks]
+        sexes = sorted(spec.sex_codes)
+        groups = sorted(spec.group_codes or {})
         return (
-            "SELECT r, p, m, s, g, sum(num) AS num, sum(den) AS den, sum(bad_age) AS bad_age, "
-            f"sum(bad_id) AS bad_id, {', '.join(sums)} FROM ("
-            f"SELECT r, p, {self.mask()} AS m, s, g, {rule.numerator} AS num, "
-            f"{rule.denominator} AS den, CASE WHEN {age} THEN 0 ELSE 1 END AS bad_age, "
-            f"CASE WHEN idt = '' THEN 1 ELSE 0 END AS bad_id, {', '.join(bad)} "
-            f"FROM ({self.texts(source)}) AS t1) AS t2 GROUP BY r, p, m, s, g"
+            "SELECT r, pk, m, sk, gk, sum(num) AS num, sum(den) AS den, "
+            f"{', '.join(bads)} FROM ("
+            f"SELECT r, TRY_CAST(p AS INTEGER) AS pk, {self.mask()} AS m, "
+            f"{_position(self.dialect, 's', sexes)} AS sk, "
+            f"{_position(self.dialect, 'g', groups)} AS gk, "
+            f"CAST({rule.numerator} AS DOUBLE) AS num, "
+            f"CAST({rule.denominator} AS DOUBLE) AS den, {', '.join(oks)} "
+            f"FROM ({self.texts(source)}) AS t1) AS t2 GROUP BY r, pk, m, sk, gk"
         )
 
     # -- 2. checks -----------------------------------------------------------------
@@ -219,7 +244,14 @@ class Compiled:
                 "AND (length(r) <> 1 OR r = '0'))"
             )
         if check.name == "period":
-            return d.full_match("p", YEAR)
+            # A plain year 1000-9999 without a regular expression; anything else by the
+            # expression (which also accepts 0123, as Python does).
+            year = "TRY_CAST(p AS INTEGER)"
+            return (
+                f"(CASE WHEN length(p) = 4 AND {year} >= 1000 "
+                f"AND CAST({year} AS {d.text_type}) = p THEN TRUE "
+                f"ELSE {d.full_match('p', YEAR)} END)"
+            )
         if check.name == "age":
             codes = _in(d, "a", sorted(spec.age_codes))
             if not spec.number_bands:
@@ -232,7 +264,9 @@ class Compiled:
         if check.name == "sex":
             return f"({_in(d, 's', sorted(spec.sex_codes))})"
         if check.name == "group":
-            return f"({_in(d, 'g', sorted(spec.group_codes or {}))})"
+            if spec.group_codes is None:
+                return "TRUE"
+            return f"({_in(d, 'g', sorted(spec.group_codes))})"
         if check.name == "id":
             return "(idt <> '')"
         return rule_sql(spec.rule).valid[check.item]
@@ -241,14 +275,12 @@ class Compiled:
         """Statement 2: one row, one count of failures per check, in check order."""
         parts = []
         for check in self.spec.checks:
-            if check.name == "id":
-                parts.append("sum(bad_id)")
-            elif check.name == "age":
-                parts.append("sum(bad_age)")
+            if check.name == "region":
+                parts.append(f"sum(CASE WHEN {self.valid(check)} THEN 0 ELSE 1 END)")
             elif check.name == "item":
                 parts.append(f"sum(bad_{check.item})")
             else:
-                parts.append(f"sum(CASE WHEN {self.valid(check)} THEN 0 ELSE 1 END)")
+                parts.append(f"sum(bad_{check.name})")
         return f"SELECT {', '.join(parts)} FROM {fine}"
 
     def duplicates(self, source: str) -> str:
@@ -302,9 +334,17 @@ class Compiled:
     def cells(self, fine: str) -> str:
         """Statement 3: every band × sex × group cell in one GROUPING SETS."""
         d, spec = self.dialect, self.spec
-        sex = _case_map(d, "s", spec.sex_codes, "")
-        group = "'total'" if spec.group_codes is None else _case_map(d, "g", spec.group_codes, "")
-        mapped = f"SELECT r, p, m, {sex} AS sx, {group} AS gp, num, den FROM {fine}"
+        sexes = {str(k): spec.sex_codes[code] for k, code in enumerate(sorted(spec.sex_codes))}
+        sex = _case_map(d, "sk", sexes, "", cast=True)
+        if spec.group_codes is None:
+            group = "'total'"
+        else:
+            codes = sorted(spec.group_codes)
+            labels = {str(k): spec.group_codes[code] for k, code in enumerate(codes)}
+            group = _case_map(d, "gk", labels, "", cast=True)
+        # A valid period is four digits: the number written back with its zeros.
+        period = f"lpad(CAST(pk AS {d.text_type}), 4, '0')"
+        mapped = f"SELECT r, {period} AS p, m, {sex} AS sx, {group} AS gp, num, den FROM {fine}"
         selects = []
         for j, band in enumerate(spec.bands):
             where = f"(m & {1 << j}) <> 0"
