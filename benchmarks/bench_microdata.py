@@ -41,6 +41,7 @@ def generate(path: Path, rows: int) -> float:
     start = time.perf_counter()
     fmt = "(FORMAT csv, HEADER)" if path.suffix == ".csv" else "(FORMAT parquet)"
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = '{path.parent / 'spill'}'")
     con.execute(
         f"""COPY (SELECT
@@ -67,6 +68,7 @@ def hand_written(path: Path) -> int:
     else:
         scan = f"read_parquet('{path}')"
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = '{path.parent / 'spill'}'")
     cells = con.sql(
         f"""WITH bands(band, lo, hi) AS (VALUES {BAND_VALUES})
