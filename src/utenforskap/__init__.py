@@ -21,6 +21,7 @@ _LAZY: dict[str, str] = {
     "load_config": "utenforskap.job.config",
     # reading
     "read_microdata": "utenforskap.microdata",
+    "read_labelled": "utenforskap.io",
     "read_jsonstat": "utenforskap.io",
     "read_px": "utenforskap.io",
     "read_table": "utenforskap.io",
@@ -74,6 +75,7 @@ _SUBMODULES = (
     "frames",
     "geo",
     "io",
+    "microdata",
     "periods",
     "plot",
     "registry",

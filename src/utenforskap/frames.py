@@ -102,7 +102,9 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     SUPPRESSION_REASON,
 )
 
-SEXES: tuple[str, ...] = ("total", "male", "female")
+#: Sex of a cell; "unknown" only where an input maps codes to it on purpose
+#: (total = male + female + unknown).
+SEXES: tuple[str, ...] = ("total", "male", "female", "unknown")
 #: The ``group`` of a cell that covers the whole population (no breakdown).
 GROUP_TOTAL = "total"
 COMPARISONS: tuple[str, ...] = ("higher", "lower", "similar", "not_tested")

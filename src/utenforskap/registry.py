@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError, check_choice
 from utenforskap.texts import TEXTS
 
 __all__ = [
     "INDICATORS",
+    "RULE_KINDS",
     "THEMES",
     "Indicator",
     "Rule",
+    "RuleSQL",
     "get_indicator",
     "indicator_table",
+    "rule_sql",
 ]
+
+#: The kinds of microdata rule (see :class:`Rule`).
+RULE_KINDS: tuple[str, ...] = ("flag", "any_of", "mean_at_least")
 
 #: Theme id → (bokmål, English) heading, in the order figures are grouped; the
 #: headings live in the text catalogue as ``theme.<id>``.
@@ -47,6 +54,14 @@ class Rule:
         For ``mean_at_least``.
     min_answered
         For ``mean_at_least``.
+    codes
+        The answer codes a valid answer may have; anything else (apart from a
+        blank) is an error. Default: ``(0, 1)`` for ``flag``, and ``1`` to ``9``
+        for the other kinds.
+    labels
+        The answer labels of ``codes`` as the questionnaire writes them (same
+        order), so a file with value labels (SPSS) can be matched by label
+        instead of by code; empty when the rule is defined by code only.
     """
 
     items: tuple[str, ...]
@@ -54,6 +69,94 @@ class Rule:
     values: tuple[int, ...] = ()
     threshold: float = 0.0
     min_answered: int = 1
+    codes: tuple[int, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_choice("rule.kind", self.kind, RULE_KINDS)
+        if not self.items:
+            raise ParameterError("a rule needs at least one item", parameter="items")
+        if not self.codes:
+            default = (0, 1) if self.kind == "flag" else tuple(range(1, 10))
+            object.__setattr__(self, "codes", default)
+        if self.labels and len(self.labels) != len(self.codes):
+            raise ParameterError(
+                f"a rule's labels must match its codes one to one; codes {list(self.codes)}, "
+                f"labels {list(self.labels)}",
+                parameter="labels",
+            )
+        stray = [v for v in self.values if v not in self.codes]
+        if stray:
+            raise ParameterError(
+                f"rule values {stray} are not among its answer codes {list(self.codes)}",
+                parameter="values",
+                value=stray,
+            )
+
+
+@dataclass(frozen=True)
+class RuleSQL:
+    """A rule compiled to SQL expressions (valid in DuckDB and Spark SQL).
+
+    The expressions read, for item ``i`` of the rule, a column ``_v{i}``: the
+    item's answer as a DOUBLE, NULL when blank or not a number.
+
+    Attributes
+    ----------
+    numerator, denominator
+        Per-row 0/1 contributions.
+    valid
+        Per item: TRUE when the answer is blank or one of the rule's codes,
+        given a column ``_b{i}`` that is TRUE for a blank answer.
+    """
+
+    numerator: str
+    denominator: str
+    valid: tuple[str, ...]
+
+
+def _answered(i: int) -> str:
+    return f"(CASE WHEN _v{i} IS NULL THEN 0 ELSE 1 END)"
+
+
+def _in(i: int, codes: tuple[int, ...]) -> str:
+    return f"_v{i} IN ({', '.join(f'{c:d}.0' for c in codes)})"
+
+
+@functools.cache
+def rule_sql(rule: Rule) -> RuleSQL:
+    """Compile a rule to SQL once (cached per rule).
+
+    Parameters
+    ----------
+    rule
+        The rule.
+
+    Returns
+    -------
+    RuleSQL
+        Numerator, denominator and validity expressions.
+
+    Examples
+    --------
+    >>> rule_sql(Rule(items=("neet",))).denominator
+    '(CASE WHEN _v0 IS NULL THEN 0 ELSE 1 END)'
+    """
+    valid = tuple(
+        f"(_b{i} OR coalesce({_in(i, rule.codes)}, FALSE))" for i in range(len(rule.items))
+    )
+    if rule.kind == "flag":
+        return RuleSQL("coalesce(_v0, 0.0)", _answered(0), valid[:1])
+    if rule.kind == "any_of":
+        hit = f"(CASE WHEN {_in(0, rule.values)} THEN 1 ELSE 0 END)" if rule.values else "0"
+        return RuleSQL(hit, _answered(0), valid[:1])
+    answered = " + ".join(_answered(i) for i in range(len(rule.items)))
+    total = " + ".join(f"coalesce(_v{i}, 0.0)" for i in range(len(rule.items)))
+    enough = f"({answered}) >= {rule.min_answered:d}"
+    # threshold × answered, not the mean: no division, the same float rounding everywhere.
+    at_least = f"({total}) >= {float(rule.threshold)!r} * ({answered})"
+    hit = f"(CASE WHEN {enough} AND {at_least} THEN 1 ELSE 0 END)"
+    return RuleSQL(hit, f"(CASE WHEN {enough} THEN 1 ELSE 0 END)", valid)
 
 
 @dataclass(frozen=True)
@@ -120,6 +223,27 @@ _UNGDATA = "Ungdata-undersøkelsen (NOVA/KoRus; syntetiske i demo)"
 _REGISTER_EN = "register data (synthetic in the demo)"
 _UNGDATA_EN = "the Ungdata survey (NOVA/KoRus; synthetic in the demo)"
 _DEPRESSION_ITEMS = tuple(f"dep{k}" for k in range(1, 7))
+# Ungdata's answer scales (codes 1..k, labels as the questionnaire words them).
+_BOTHERED = ("Ikke plaget i det hele tatt", "Litt plaget", "Ganske mye plaget", "Veldig mye plaget")
+_AGREE = ("Helt enig", "Litt enig", "Litt uenig", "Helt uenig")
+_HOW_OFTEN = (
+    "Aldri/nesten aldri",
+    "Omtrent hver måned",
+    "Omtrent hver 14. dag",
+    "Omtrent en gang i uka eller oftere",
+)
+_SATISFIED = (
+    "Svært fornøyd",
+    "Ganske fornøyd",
+    "Verken fornøyd eller misfornøyd",
+    "Ganske misfornøyd",
+    "Svært misfornøyd",
+)
+
+
+def _codes(labels: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(range(1, len(labels) + 1))
+
 
 INDICATORS: dict[str, Indicator] = {
     ind.id: ind
@@ -183,7 +307,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=True,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("lonely",), kind="any_of", values=(3, 4)),
+            rule=Rule(
+                items=("lonely",),
+                kind="any_of",
+                values=(3, 4),
+                codes=_codes(_BOTHERED),
+                labels=_BOTHERED,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -202,7 +332,14 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=True,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=_DEPRESSION_ITEMS, kind="mean_at_least", threshold=3.0, min_answered=4),
+            rule=Rule(
+                items=_DEPRESSION_ITEMS,
+                kind="mean_at_least",
+                threshold=3.0,
+                min_answered=4,
+                codes=_codes(_BOTHERED),
+                labels=_BOTHERED,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -215,7 +352,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=False,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("school_wellbeing",), kind="any_of", values=(1, 2)),
+            rule=Rule(
+                items=("school_wellbeing",),
+                kind="any_of",
+                values=(1, 2),
+                codes=_codes(_AGREE),
+                labels=_AGREE,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -233,7 +376,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=True,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("bullied",), kind="any_of", values=(3, 4)),
+            rule=Rule(
+                items=("bullied",),
+                kind="any_of",
+                values=(3, 4),
+                codes=_codes(_HOW_OFTEN),
+                labels=_HOW_OFTEN,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
         Indicator(
@@ -246,7 +395,13 @@ INDICATORS: dict[str, Indicator] = {
             high_is_bad=False,
             source_nb=_UNGDATA,
             source_en=_UNGDATA_EN,
-            rule=Rule(items=("local_satisfaction",), kind="any_of", values=(1, 2)),
+            rule=Rule(
+                items=("local_satisfaction",),
+                kind="any_of",
+                values=(1, 2),
+                codes=_codes(_SATISFIED),
+                labels=_SATISFIED,
+            ),
             default_ages=("8-10 trinn", "VG1-VG3"),
         ),
     )

@@ -25,6 +25,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "total": ("begge kjønn", "both sexes"),
     "male": ("gutter/menn", "boys/men"),
     "female": ("jenter/kvinner", "girls/women"),
+    "unknown": ("ukjent kjønn", "sex not known"),
+    # population groups (utenforskap.microdata.groups): SSB's immigrant categories
+    "group.total": ("hele befolkningen", "whole population"),
+    "group.immigrants": ("innvandrere", "immigrants"),
+    "group.norwegian_born_to_immigrant_parents": (
+        "norskfødte med innvandrerforeldre",
+        "Norwegian-born to immigrant parents",
+    ),
+    "group.immigrants_and_descendants": (
+        "innvandrere og norskfødte med innvandrerforeldre",
+        "immigrants and Norwegian-born to immigrant parents",
+    ),
+    "group.rest_of_population": ("befolkningen ellers", "rest of the population"),
+    "group.unknown": ("ukjent gruppe", "group not known"),
     "period": ("Periode", "Period"),
     "district": ("Område", "District"),
     "denominator": ("Antall personer i gruppen (nevner)", "Persons in the group (denominator)"),

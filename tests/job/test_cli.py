@@ -133,19 +133,19 @@ BAD_INPUTS = {
     ),
     "text in count column": (
         lambda w: _break_register(w, lambda ls: _replace_row(ls, 5, "neet", "ja")),
-        ["broken.csv", "column 'neet'", "row 5", "'ja'"],
+        ["broken.csv", "column 'neet'", "row 6", "'ja'"],
     ),
     "unknown region code": (
         lambda w: _break_register(w, lambda ls: _replace_row(ls, 7, "district", "990177")),
-        ["broken.csv", "column 'district'", "row 7", "'990177'"],
+        ["broken.csv", "column 'district'", "row 8", "'990177'"],
     ),
     "numerator above denominator": (
         lambda w: _counts_file(w, "neet,990101,2024,16-25,total,12,10,\n"),
-        ["counts.csv", "column 'numerator'", "row 1", "12.0", "greater than denominator"],
+        ["counts.csv", "column 'numerator'", "row 2", "12.0", "greater than denominator"],
     ),
     "negative count": (
         lambda w: _counts_file(w, "neet,990101,2024,16-25,total,-2,10,\n"),
-        ["counts.csv", "column 'numerator'", "row 1", "-2.0", "negative"],
+        ["counts.csv", "column 'numerator'", "row 2", "-2.0", "negative"],
     ),
     "unreadable file": (
         lambda w: w / "data" / "raw" / "does-not-exist.csv",

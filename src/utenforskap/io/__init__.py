@@ -4,6 +4,7 @@ from utenforskap.io.cache import DEFAULT_CACHE_DIR, ResponseCache
 from utenforskap.io.fhi import FHI_BASE_URL, FhiTable, fetch_fhi, fetch_fhi_table
 from utenforskap.io.http import HttpClient, RateLimiter, RetryPolicy
 from utenforskap.io.jsonstat import read_jsonstat, read_jsonstat_metadata
+from utenforskap.io.labelled import LABELLED_SUFFIXES, Labelled, read_labelled
 from utenforskap.io.mapping import ObservationMapping, observations_to_counts
 from utenforskap.io.official import OFFICIAL_FORMATS, read_official_counts
 from utenforskap.io.px import read_px
@@ -18,11 +19,13 @@ __all__ = [
     "DEFAULT_CACHE_DIR",
     "DIALECTS",
     "FHI_BASE_URL",
+    "LABELLED_SUFFIXES",
     "MAX_CELLS",
     "MAX_URL_LENGTH",
     "OFFICIAL_FORMATS",
     "FhiTable",
     "HttpClient",
+    "Labelled",
     "ObservationMapping",
     "RateLimiter",
     "RateMapping",
@@ -39,6 +42,7 @@ __all__ = [
     "observations_to_rates",
     "read_jsonstat",
     "read_jsonstat_metadata",
+    "read_labelled",
     "read_official_counts",
     "read_px",
     "read_table",
