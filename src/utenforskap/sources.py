@@ -1,4 +1,4 @@
-"""Where numbers come from: the source of each indicator × region, and the credit line a reader sees."""
+"""Where numbers come from: the source of each indicator × region, and the credit line."""
 
 from __future__ import annotations
 
