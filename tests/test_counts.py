@@ -43,7 +43,7 @@ def test_the_issue_example_three_years_with_a_true_zero():
     # whether the three cells are pooled years, districts rolled up, or age bands.
     cells = dict(statuses=["", "-", ""], numerators=[10, 0, 8], denominators=[100, 100, 100])
     pooled = pool_periods(
-        _cells(**cells, period=["2021", "2022", "2023"], region="0301", age="16-25"), 3
+        _cells(**cells, period=["2021", "2022", "2023"], region="0301", age="16-25"), window=3
     )
     assert pooled.counts[[F.NUMERATOR, F.DENOMINATOR, F.STATUS]].values.tolist() == [
         [18.0, 300.0, ""]
@@ -117,7 +117,7 @@ def test_pooling_rollup_and_reband_agree_on_totals_and_status(cells):
     k = len(cells)
     years = [str(2000 + i) for i in range(k)]
     pooled = pool_periods(
-        _cells(statuses, x, n, period=years, region="0301", age="16-25"), k
+        _cells(statuses, x, n, period=years, region="0301", age="16-25"), window=k
     ).counts
     pooled = pooled[pooled[F.PERIOD] == f"{years[0]}-{years[-1]}"]
     districts = [f"0301{i + 1:02d}" for i in range(k)]
@@ -163,7 +163,7 @@ def test_pooling_rollup_and_reband_agree_on_totals_and_status(cells):
 
 def test_pool_reports_gaps_but_sums_a_true_zero():
     frame = _cells(["", "-"], [4, 0], [40, 50], period=["2021", "2023"], region="0301", age="16")
-    pooled = pool_periods(frame, 3)
+    pooled = pool_periods(frame, window=3)
     assert pooled.counts[[F.PERIOD, F.NUMERATOR, F.DENOMINATOR]].values.tolist() == [
         ["2021-2023", 4.0, 90.0]
     ]
@@ -180,5 +180,5 @@ def test_an_unknown_year_makes_the_pool_unknown(symbol):
         region="0301",
         age="16",
     )
-    pooled = pool_periods(frame, 3).counts
+    pooled = pool_periods(frame, window=3).counts
     assert pooled[F.STATUS].tolist() == [symbol]

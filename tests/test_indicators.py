@@ -139,7 +139,7 @@ def test_zero_denominator_is_shown_as_missing():
 
 def test_pooled_periods_flow_through():
     years = pd.concat([OSLO.assign(**{F.PERIOD: y}) for y in ("2021", "2022", "2023")])
-    pooled, coverage = pool_periods(years.reset_index(drop=True), 3)
+    pooled, coverage = pool_periods(years.reset_index(drop=True), window=3)
     out = compute_indicators(pooled)
     assert set(out[F.PERIOD]) == {"2021-2023"}
     row = out.set_index(F.REGION).loc["030102"]

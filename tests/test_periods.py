@@ -32,7 +32,7 @@ def _counts(years, numerators, denominators, *, indicator="neet", region="030101
 
 def test_rolling_three_year_pools_sum_counts_and_are_labelled():
     cf = _counts([2019, 2020, 2021, 2022], [1, 2, 3, 4], [10, 20, 30, 40])
-    pooled, coverage = pool_periods(cf, 3)
+    pooled, coverage = pool_periods(cf, window=3)
     assert pooled[F.PERIOD].tolist() == ["2019-2021", "2020-2022"]
     assert pooled[F.NUMERATOR].tolist() == [6.0, 9.0]
     assert pooled[F.DENOMINATOR].tolist() == [60.0, 90.0]
@@ -50,7 +50,7 @@ def test_gaps_are_reported_not_filled():
         [2019, 2021, 2022, 2023], [1, 3, 4, 5], [10, 30, 40, 50], status=["", "", "..", ""]
     )
     cf.loc[2, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
-    pooled, coverage = pool_periods(cf, 3)
+    pooled, coverage = pool_periods(cf, window=3)
     # A year without a row is a gap (the pool sums the rest); a year whose value
     # is missing ("..") makes the pool unknown, as in a roll-up (counts.sum_into).
     got = dict(zip(pooled[F.PERIOD], pooled[F.NUMERATOR], strict=True))
@@ -64,7 +64,7 @@ def test_gaps_are_reported_not_filled():
 
 def test_min_years_marks_thin_pools_missing_and_step_gives_non_overlapping_windows():
     cf = _counts([2018, 2019, 2020, 2022, 2023], [1, 2, 3, 5, 6], [10, 20, 30, 50, 60])
-    pooled, coverage = pool_periods(cf, 3, step=3, min_years=3)
+    pooled, coverage = pool_periods(cf, window=3, step=3, min_years=3)
     assert pooled[F.PERIOD].tolist() == ["2018-2020", "2021-2023"]
     assert pooled[F.NUMERATOR].iloc[0] == 6.0
     assert np.isnan(pooled[F.NUMERATOR].iloc[1]) and pooled[F.STATUS].iloc[1] == ".."
@@ -79,7 +79,7 @@ def test_window_per_indicator_and_passthrough():
         ],
         ignore_index=True,
     )
-    pooled, coverage = pool_periods(cf, {"ungdata_loneliness": 3})
+    pooled, coverage = pool_periods(cf, window={"ungdata_loneliness": 3})
     assert pooled[[F.INDICATOR, F.PERIOD]].to_numpy().tolist() == [
         ["neet", "2022"],
         ["neet", "2023"],
@@ -90,11 +90,11 @@ def test_window_per_indicator_and_passthrough():
 
 def test_errors():
     with pytest.raises(DataError, match="column 'period', row 0, value '2021-2023': pooling needs"):
-        pool_periods(_counts(["2021-2023"], [1], [10]), 3)
+        pool_periods(_counts(["2021-2023"], [1], [10]), window=3)
     with pytest.raises(ParameterError, match="window must be a whole number ≥ 1; not 0"):
-        pool_periods(_counts([2021], [1], [10]), 0)
+        pool_periods(_counts([2021], [1], [10]), window=0)
     with pytest.raises(ParameterError, match="step must be a whole number ≥ 1"):
-        pool_periods(_counts([2021], [1], [10]), 3, step=0)
+        pool_periods(_counts([2021], [1], [10]), window=3, step=0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -112,7 +112,7 @@ def test_pooled_counts_equal_the_sum_of_yearly_counts(values, window, dropped):
         [_counts(years, numer, denom), _counts(years, numer, denom, region="030102")],
         ignore_index=True,
     )
-    pooled, coverage = pool_periods(two, window)
+    pooled, coverage = pool_periods(two, window=window)
     yearly = dict(zip(years, zip(numer, denom, strict=True), strict=True))
     for row in pooled.itertuples(index=False):
         first, last = (

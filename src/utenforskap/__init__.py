@@ -43,8 +43,8 @@ _LAZY: dict[str, str] = {
     "proportion_ci": "utenforskap.stats",
     "count_ci": "utenforskap.stats",
     "rate_ci": "utenforskap.stats",
-    "dsr": "utenforskap.stats",
-    "eb_smooth": "utenforskap.stats",
+    "compute_dsr": "utenforskap.stats",
+    "smooth_eb": "utenforskap.stats",
     "funnel_limits": "utenforskap.stats",
     # disclosure control
     "suppress": "utenforskap.disclosure",

@@ -269,7 +269,7 @@ def check_bands(
 
 
 def reband(
-    counts: pd.DataFrame,
+    data: pd.DataFrame,
     bands: Sequence[str] | Mapping[str, AgeBand],
     *,
     total: Collection[str] = (),
@@ -286,7 +286,7 @@ def reband(
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame.
     bands
         Target labels (``["16-19", "20-25"]``) or label → ``(low, high)``.
@@ -340,10 +340,10 @@ def reband(
         raise DataError(
             f"target bands {pair[0]!r} and {pair[1]!r} overlap", column="bands", value=pair[1]
         )
-    counts = F.with_group(counts)
-    if counts.empty:
+    data = F.with_group(data)
+    if data.empty:
         return F.empty_counts()
-    table = check_bands(counts[F.AGE], total=total, source=source)
+    table = check_bands(data[F.AGE], total=total, source=source)
     parts = table[~table["is_total"]]
     src_low = parts["low"].to_numpy()[:, None]
     src_high = parts["high"].to_numpy()[:, None]
@@ -384,9 +384,9 @@ def reband(
     )
     for label in table.loc[table["is_total"], "label"]:
         target_of[label] = label
-    ages = counts[F.AGE].astype(str).map(target_of)
+    ages = data[F.AGE].astype(str).map(target_of)
     keep = ages.notna().to_numpy()
-    kept = counts.loc[keep]
+    kept = data.loc[keep]
     return sum_into(kept, F.AGE, ages[keep].to_numpy(dtype=object))
 
 

@@ -242,7 +242,7 @@ def _check_vocabulary(frame: pd.DataFrame, source: object | None) -> None:
 
 
 def validate_counts(
-    frame: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
+    data: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
 ) -> pd.DataFrame:
     """Check a CountFrame against the contract and return it.
 
@@ -251,7 +251,7 @@ def validate_counts(
 
     Parameters
     ----------
-    frame
+    data
         The frame to check.
     source
         File or description to name in error messages.
@@ -284,34 +284,34 @@ def validate_counts(
     >>> validate_counts(cf).shape
     (1, 10)
     """
-    frame = with_group(frame)
-    _require_columns(frame, COUNT_COLUMNS, source)
+    data = with_group(data)
+    _require_columns(data, COUNT_COLUMNS, source)
     if not allow_extra:
-        extra = [c for c in frame.columns if c not in COUNT_COLUMNS]
+        extra = [c for c in data.columns if c not in COUNT_COLUMNS]
         if extra:
             raise DataError(f"unexpected column {extra[0]!r}", file=source, column=extra[0])
     for column in TEXT_COLUMNS:
-        series = frame[column]
+        series = data[column]
         mask = _not_str_mask(series)
         _first_bad(
-            frame,
+            data,
             column,
             mask,
             "must be text (codes are strings, leading zeros kept)",
             source,
         )
-    sex = frame[SEX].to_numpy(dtype=object)
+    sex = data[SEX].to_numpy(dtype=object)
     _first_bad(
-        frame,
+        data,
         SEX,
         ~np.isin(sex, SEXES),
         f"unknown sex; allowed values are {list(SEXES)}",
         source,
     )
-    _check_vocabulary(frame, source)
-    status = frame[STATUS].to_numpy(dtype=object)
+    _check_vocabulary(data, source)
+    status = data[STATUS].to_numpy(dtype=object)
     _first_bad(
-        frame,
+        data,
         STATUS,
         ~np.isin(status, STATUS_SYMBOLS),
         f"unknown status symbol; allowed are {list(STATUS_SYMBOLS)}",
@@ -321,52 +321,52 @@ def validate_counts(
     zero = status == ZERO
     counts = {}
     for column in (NUMERATOR, DENOMINATOR):
-        numeric = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-        raw_missing = frame[column].isna().to_numpy()
-        _first_bad(frame, column, np.isnan(numeric) & ~raw_missing, "not a number", source)
+        numeric = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
+        raw_missing = data[column].isna().to_numpy()
+        _first_bad(data, column, np.isnan(numeric) & ~raw_missing, "not a number", source)
         _first_bad(
-            frame,
+            data,
             column,
             np.isnan(numeric) & ~has_status,
             "missing count without a status symbol (a missing value is never silently 0)",
             source,
         )
-        _first_bad(frame, column, numeric < 0, "negative count", source)
+        _first_bad(data, column, numeric < 0, "negative count", source)
         counts[column] = numeric
     _first_bad(
-        frame,
+        data,
         NUMERATOR,
         zero & (counts[NUMERATOR] > 0),
         "status '-' says the count is a true zero, but the numerator is not 0",
         source,
     )
     _first_bad(
-        frame,
+        data,
         NUMERATOR,
         counts[NUMERATOR] > counts[DENOMINATOR],
         "numerator is greater than denominator",
         source,
     )
-    duplicated = frame.duplicated(list(KEY_COLUMNS), keep="first").to_numpy()
+    duplicated = data.duplicated(list(KEY_COLUMNS), keep="first").to_numpy()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated)[0])
-        key = tuple(frame[list(KEY_COLUMNS)].iloc[position])
+        key = tuple(data[list(KEY_COLUMNS)].iloc[position])
         raise DataError(
             f"duplicate key {dict(zip(KEY_COLUMNS, key, strict=True))}; "
             "each indicator × region × period × age × sex × group must appear once",
             file=source,
             column=", ".join(KEY_COLUMNS),
-            row=frame.index[position],
+            row=data.index[position],
         )
-    return frame
+    return data
 
 
-def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) -> pd.DataFrame:
+def validate_indicators(data: pd.DataFrame, *, source: object | None = None) -> pd.DataFrame:
     """Check an IndicatorFrame against the contract and return it unchanged.
 
     Parameters
     ----------
-    frame
+    data
         The frame to check.
     source
         File or description to name in error messages.
@@ -394,41 +394,41 @@ def validate_indicators(frame: pd.DataFrame, *, source: object | None = None) ->
     >>> validate_indicators(compute_indicators(cf)).shape
     (1, 21)
     """
-    frame = with_group(frame)
-    _require_columns(frame, INDICATOR_COLUMNS, source)
-    suppressed = frame[SUPPRESSED].to_numpy(dtype=bool)
+    data = with_group(data)
+    _require_columns(data, INDICATOR_COLUMNS, source)
+    suppressed = data[SUPPRESSED].to_numpy(dtype=bool)
     # Suppressed rows have blanked counts; validate the published rows' counts.
-    validate_counts(frame.loc[~suppressed], source=source)
-    dup = frame.duplicated(list(KEY_COLUMNS)).to_numpy()
+    validate_counts(data.loc[~suppressed], source=source)
+    dup = data.duplicated(list(KEY_COLUMNS)).to_numpy()
     if dup.any():
         raise DataError(
-            "duplicate key", file=source, row=_row_label(frame, dup), column=", ".join(KEY_COLUMNS)
+            "duplicate key", file=source, row=_row_label(data, dup), column=", ".join(KEY_COLUMNS)
         )
     _first_bad(
-        frame,
+        data,
         COMPARISON,
-        ~np.isin(frame[COMPARISON].to_numpy(dtype=object), COMPARISONS),
+        ~np.isin(data[COMPARISON].to_numpy(dtype=object), COMPARISONS),
         f"unknown comparison; allowed are {list(COMPARISONS)}",
         source,
     )
     _first_bad(
-        frame,
+        data,
         SUPPRESSION_REASON,
-        ~np.isin(frame[SUPPRESSION_REASON].to_numpy(dtype=object), SUPPRESSION_REASONS),
+        ~np.isin(data[SUPPRESSION_REASON].to_numpy(dtype=object), SUPPRESSION_REASONS),
         f"unknown suppression reason; allowed are {list(SUPPRESSION_REASONS)}",
         source,
     )
-    value = frame[VALUE].to_numpy(dtype=float)
+    value = data[VALUE].to_numpy(dtype=float)
     _first_bad(
-        frame,
+        data,
         VALUE,
         suppressed & ~np.isnan(value),
         "a suppressed cell still shows a value",
         source,
     )
-    lower = frame[CI_LOWER].to_numpy(dtype=float)
-    upper = frame[CI_UPPER].to_numpy(dtype=float)
+    lower = data[CI_LOWER].to_numpy(dtype=float)
+    upper = data[CI_UPPER].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         outside = (lower > value + 1e-9) | (upper < value - 1e-9)
-    _first_bad(frame, CI_LOWER, outside, "interval does not contain the value", source)
-    return frame
+    _first_bad(data, CI_LOWER, outside, "interval does not contain the value", source)
+    return data

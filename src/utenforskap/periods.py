@@ -191,9 +191,9 @@ def _years(counts: pd.DataFrame) -> np.ndarray:
 
 
 def pool_periods(
-    counts: pd.DataFrame,
-    window: int | Mapping[str, int] = 3,
+    data: pd.DataFrame,
     *,
+    window: int | Mapping[str, int] = 3,
     step: int = 1,
     min_years: int = 1,
 ) -> Pooled:
@@ -212,7 +212,7 @@ def pool_periods(
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame whose periods are single years.
     window
         Years per pool, or a mapping indicator → years; indicators not in the
@@ -251,7 +251,7 @@ def pool_periods(
     >>> cf = pd.DataFrame({"indicator": "neet", "region": "0301", "region_name": "",
     ...     "period": ["2021", "2022", "2023"], "age": "16-25", "sex": "total",
     ...     "numerator": [5.0, 7.0, 6.0], "denominator": [100.0, 110.0, 90.0], "status": ""})
-    >>> pooled, coverage = pool_periods(cf, 3)
+    >>> pooled, coverage = pool_periods(cf, window=3)
     >>> pooled[["period", "numerator", "denominator"]].to_numpy().tolist()
     [['2021-2023', 18.0, 300.0]]
     """
@@ -260,10 +260,10 @@ def pool_periods(
             raise ParameterError(
                 f"{name} must be a whole number ≥ 1; not {value!r}", parameter=name, value=value
             )
-    counts = F.validate_counts(counts)
-    if counts.empty:
+    data = F.validate_counts(data)
+    if data.empty:
         return Pooled(F.empty_counts(), pd.DataFrame(columns=list(COVERAGE_COLUMNS)))
-    frame = counts.reset_index(drop=True)
+    frame = data.reset_index(drop=True)
     sizes = _windows(window, frame[F.INDICATOR].to_numpy(dtype=object))
     pooled_mask = sizes > 1
     passthrough = frame.loc[~pooled_mask, list(F.COUNT_COLUMNS)]

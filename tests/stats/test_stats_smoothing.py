@@ -11,7 +11,7 @@ from scipy import optimize
 from scipy import stats as sps
 
 from utenforskap.errors import DataError, ParameterError
-from utenforskap.stats import eb_smooth
+from utenforskap.stats import smooth_eb
 
 
 def _districts(seed: int = 4) -> pd.DataFrame:
@@ -35,7 +35,7 @@ def _kleinman_by_hand(x, n):
 
 def test_moments_match_kleinman_written_out_and_the_beta_posterior():
     data = _districts()
-    out = eb_smooth(data, within="kommune", level=0.9)
+    out = smooth_eb(data, within="kommune", level=0.9)
     for _, part in data.groupby("kommune"):
         mu, m = _kleinman_by_hand(part["numerator"].to_numpy(), part["denominator"].to_numpy())
         assert m > 0
@@ -56,7 +56,7 @@ def test_moments_match_kleinman_written_out_and_the_beta_posterior():
 def test_likelihood_matches_scipy_betabinom_fit_per_group():
     # Source: direct maximisation of scipy.stats.betabinom.logpmf with Nelder-Mead.
     data = _districts()
-    out = eb_smooth(data, within="kommune", method="likelihood")
+    out = smooth_eb(data, within="kommune", method="likelihood")
     for _, part in data.groupby("kommune"):
         x, n = part["numerator"].to_numpy(), part["denominator"].to_numpy()
 
@@ -77,7 +77,7 @@ def test_likelihood_matches_scipy_betabinom_fit_per_group():
 
 def test_small_districts_shrink_more_and_extremes_come_in():
     data = _districts()
-    out = eb_smooth(data, within="kommune")
+    out = smooth_eb(data, within="kommune")
     raw = data["numerator"] / data["denominator"]
     for _, part in data.groupby("kommune"):
         got = out.loc[part.index]
@@ -102,7 +102,7 @@ def test_missing_rows_and_small_groups_are_not_smoothed():
         ],
         ignore_index=True,
     )
-    out = eb_smooth(data, within=data["kommune"].to_numpy())
+    out = smooth_eb(data, within=data["kommune"].to_numpy())
     assert out.loc[3].isna().all()
     assert out.iloc[-2:].isna().all().all()
     assert out.drop(index=[3, len(data) - 1, len(data) - 2]).notna().all().all()
@@ -112,24 +112,24 @@ def test_no_between_district_variation_pools_fully_up_to_the_group_total():
     data = pd.DataFrame(
         {"k": "A", "numerator": [10.0, 20.0, 30.0], "denominator": [100.0, 200.0, 300.0]}
     )
-    out = eb_smooth(data, within="k")
+    out = smooth_eb(data, within="k")
     assert (out["prior_strength"] == 600.0).all()
     np.testing.assert_allclose(out["smoothed"], 0.1)
-    zero = eb_smooth(data.assign(numerator=0.0), within="k")
+    zero = smooth_eb(data.assign(numerator=0.0), within="k")
     assert (zero["smoothed"] == 0).all() and (zero["smoothed_upper"] == 0).all()
 
 
 def test_errors():
     data = _districts()
     with pytest.raises(ParameterError, match="method must be one of 'moments', 'likelihood'"):
-        eb_smooth(data, within="kommune", method="ml")
+        smooth_eb(data, within="kommune", method="ml")
     with pytest.raises(DataError, match="missing column 'bydel'"):
-        eb_smooth(data, within="bydel")
+        smooth_eb(data, within="bydel")
     with pytest.raises(DataError, match="within must have one label per row"):
-        eb_smooth(data, within=["a", "b"])
+        smooth_eb(data, within=["a", "b"])
     bad = data.assign(numerator=data["denominator"] + 1)
     with pytest.raises(DataError, match=r"row 0, .*numerator must be less than or equal"):
-        eb_smooth(bad, within="kommune")
+        smooth_eb(bad, within="kommune")
 
 
 @settings(max_examples=40, deadline=None)
@@ -140,7 +140,7 @@ def test_errors():
 def test_interval_contains_smoothed_and_stays_in_unit_interval(rows, method):
     n = np.array([r[0] for r in rows], dtype=float)
     x = np.floor(n * np.array([r[1] for r in rows]))
-    out = eb_smooth(
+    out = smooth_eb(
         pd.DataFrame({"k": "A", "numerator": x, "denominator": n}), within="k", method=method
     )
     assert (
@@ -157,8 +157,8 @@ def test_default_groups_are_the_kommune_within_each_cell():
     region = [codes[k] + f"{i:02d}" for i, k in enumerate(data["kommune"], start=1)]
     cf = data.assign(region=region, indicator="neet", period="2023", age="16-25", sex="total")
     twice = pd.concat([cf, cf.assign(period="2022")], ignore_index=True)
-    out = eb_smooth(twice)
-    expected = eb_smooth(data, within="kommune")
+    out = smooth_eb(twice)
+    expected = smooth_eb(data, within="kommune")
     np.testing.assert_allclose(out["smoothed"].iloc[: len(cf)], expected["smoothed"])
     np.testing.assert_allclose(out["smoothed"].iloc[len(cf) :], expected["smoothed"])
 
@@ -170,7 +170,7 @@ def test_skewed_posterior_interval_is_widened_to_the_smoothed_value():
     data = pd.DataFrame(
         {"k": "A", "numerator": [0.0, 0.0, 30.0, 0.0], "denominator": [50.0, 50.0, 100.0, 5000.0]}
     )
-    out = eb_smooth(data, within="k")
+    out = smooth_eb(data, within="k")
     m = out["prior_strength"]
     a = out["prior_mean"] * m + data["numerator"]
     b = data["denominator"] - data["numerator"] + (1 - out["prior_mean"]) * m
@@ -184,6 +184,6 @@ def test_skewed_posterior_interval_is_widened_to_the_smoothed_value():
 def test_group_without_events_has_a_point_posterior_at_zero():
     data = pd.DataFrame({"k": "A", "numerator": 0.0, "denominator": [3.0, 5.0, 40.0, 900.0]})
     for method in ("moments", "likelihood"):
-        out = eb_smooth(data, within="k", method=method)
+        out = smooth_eb(data, within="k", method=method)
         assert (out["prior_mean"] == 0).all()
         assert (out["smoothed"] == 0).all() and (out["smoothed_upper"] == 0).all()

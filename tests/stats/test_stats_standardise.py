@@ -10,7 +10,7 @@ from scipy import stats as sps
 from utenforskap.errors import DataError, ParameterError
 from utenforskap.stats import (
     DSR_MIN_COUNT,
-    dsr,
+    compute_dsr,
     european_standard_population,
     rate_ci,
     standard_from_counts,
@@ -112,7 +112,7 @@ def test_dsr_agrees_with_dobson_written_out(level):
         ],
         ignore_index=True,
     )
-    out = dsr(data, by="area", level=level)
+    out = compute_dsr(data, by="area", level=level)
     for i, obs in enumerate([PHE_OBS, second]):
         pop = np.array(PHE_POP) / (1 if i == 0 else 2)
         value, low, high = _dobson_by_hand(obs, pop, esp.to_numpy(), level, 100_000)
@@ -131,7 +131,9 @@ def test_dsr_with_own_population_as_standard_is_the_crude_rate_with_byar_limits(
     pop = np.array([1200.0, 1500.0, 900.0])
     obs = np.array([14.0, 30.0, 11.0])
     data = pd.DataFrame({"r": "x", "age": bands, "numerator": obs, "denominator": pop})
-    out = dsr(data, by="r", standard=dict(zip(bands, pop * 3, strict=True)), multiplier=1000)
+    out = compute_dsr(
+        data, by="r", standard=dict(zip(bands, pop * 3, strict=True)), multiplier=1000
+    )
     lower, upper = rate_ci(obs.sum(), pop.sum(), multiplier=1000, method="byar")
     assert out["value"].iloc[0] == pytest.approx(obs.sum() / pop.sum() * 1000, rel=1e-12)
     assert out["ci_lower"].iloc[0] == pytest.approx(float(lower), rel=1e-9)
@@ -148,7 +150,7 @@ def test_small_totals_and_missing_counts_are_not_computed_with_a_reason():
             "denominator": [100.0, 100.0, 100.0, 100.0, 100.0, 100.0],
         }
     )
-    out = dsr(data, by="area")
+    out = compute_dsr(data, by="area")
     assert DSR_MIN_COUNT == 10
     assert out["reason"].tolist() == ["total count below 10", "", "missing counts"]
     assert np.isnan(out["value"].iloc[0]) and np.isnan(out["ci_lower"].iloc[2])
@@ -164,7 +166,7 @@ def test_bands_are_matched_by_bounds_and_standard_is_restricted_to_present_bands
             "denominator": [1000.0, 1000.0],
         }
     )
-    out = dsr(data, by=["g"])
+    out = compute_dsr(data, by=["g"])
     # ESP weights 5500 and 6000 on rates 1 % and 2 %
     assert out["value"].iloc[0] == pytest.approx((5500 * 0.01 + 6000 * 0.02) / 11500 * 1e5)
 
@@ -173,7 +175,7 @@ def test_zero_population_band_with_no_events_contributes_zero():
     data = pd.DataFrame(
         {"g": "A", "age": ["85-89", "90+"], "numerator": [12.0, 0.0], "denominator": [300.0, 0.0]}
     )
-    out = dsr(data, by="g")
+    out = compute_dsr(data, by="g")
     assert out["value"].iloc[0] == pytest.approx(1500 * 0.04 / 2500 * 1e5)
 
 
@@ -182,20 +184,20 @@ def test_dsr_errors():
         {"g": "A", "age": ["0-4", "5-9"], "numerator": [10.0, 10.0], "denominator": [100.0, 100.0]}
     )
     with pytest.raises(DataError, match="row 1, value '5-7': age band not in the standard"):
-        dsr(base.assign(age=["0-4", "5-7"]), by="g")
+        compute_dsr(base.assign(age=["0-4", "5-7"]), by="g")
     lacking = pd.concat([base, base.iloc[:1].assign(g="B")], ignore_index=True)
     with pytest.raises(DataError, match="group lacks some of the 2 age bands"):
-        dsr(lacking, by="g")
+        compute_dsr(lacking, by="g")
     with pytest.raises(DataError, match="events in an age band with population 0"):
-        dsr(base.assign(denominator=[100.0, 0.0]), by="g")
+        compute_dsr(base.assign(denominator=[100.0, 0.0]), by="g")
     with pytest.raises(DataError, match="an age band appears twice"):
-        dsr(pd.concat([base, base.iloc[:1]], ignore_index=True), by="g")
+        compute_dsr(pd.concat([base, base.iloc[:1]], ignore_index=True), by="g")
     with pytest.raises(DataError, match="column 'numerator', row 1, value 'ti': not a number"):
-        dsr(base.assign(numerator=pd.Series([10.0, "ti"], dtype=object)), by="g")
+        compute_dsr(base.assign(numerator=pd.Series([10.0, "ti"], dtype=object)), by="g")
     with pytest.raises(DataError, match="missing column 'kommune'"):
-        dsr(base, by="kommune")
+        compute_dsr(base, by="kommune")
     with pytest.raises(ParameterError, match="standard must be one of 'esp2013'"):
-        dsr(base, by="g", standard="esp1976")
+        compute_dsr(base, by="g", standard="esp1976")
 
 
 def test_standard_from_counts_takes_a_chosen_year():
@@ -222,7 +224,7 @@ def test_standard_from_counts_takes_a_chosen_year():
             "denominator": [1000.0, 1000.0],
         }
     )
-    out = dsr(data, by="g", standard=std)
+    out = compute_dsr(data, by="g", standard=std)
     assert out["value"].iloc[0] == pytest.approx((265 * 1 + 298 * 2) / 563 * 1e3)
     with pytest.raises(DataError, match="no rows for region '0', period '1999'"):
         standard_from_counts(frame, period="1999")

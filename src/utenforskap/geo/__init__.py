@@ -12,7 +12,7 @@ from utenforskap.geo.codes import (
     unknown_district_code,
 )
 from utenforskap.geo.crosswalk import Crosswalk, crosswalk_from_frame, read_crosswalk
-from utenforskap.geo.harmonise import HarmoniseReport, harmonise
+from utenforskap.geo.harmonise import Harmonised, HarmoniseReport, harmonise
 from utenforskap.geo.klass import (
     crosswalk_from_klass_changes,
     fetch_klass_changes,
@@ -22,6 +22,7 @@ from utenforskap.geo.registry import FYLKER_2024, RegionRegistry, read_levekarss
 from utenforskap.geo.rollup import (
     UNKNOWN_DENOMINATOR_SHARE,
     UNKNOWN_NUMERATOR_SHARE,
+    RolledUp,
     district_coverage,
     rollup,
     rollup_levels,
@@ -36,7 +37,9 @@ __all__ = [
     "Crosswalk",
     "GeoWarning",
     "HarmoniseReport",
+    "Harmonised",
     "RegionRegistry",
+    "RolledUp",
     "crosswalk_from_frame",
     "crosswalk_from_klass_changes",
     "district_coverage",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,11 @@ from utenforskap.geo.crosswalk import (
 )
 from utenforskap.geo.registry import RegionRegistry
 
-__all__ = ["HarmoniseReport", "harmonise"]
+__all__ = [
+    "HarmoniseReport",
+    "Harmonised",
+    "harmonise",
+]
 
 #: What :func:`harmonise` does with rows of split kommuner without weights.
 ON_SPLIT: tuple[str, ...] = ("report", "raise")
@@ -57,6 +62,15 @@ class HarmoniseReport:
         return self.unresolved.empty
 
 
+class Harmonised(NamedTuple):
+    """Result of :func:`harmonise`: the CountFrame on ``to_year``'s codes and what was done."""
+
+    #: The harmonised CountFrame.
+    counts: pd.DataFrame
+    #: Which codes changed and which rows could not be resolved.
+    report: HarmoniseReport
+
+
 def _warn_old_districts(regions: np.ndarray, table: pd.DataFrame, source: object | None) -> None:
     """Districts pass through unchanged; say so when their kommune was renumbered or split."""
     districts = levels_of(regions) == "bydel"
@@ -78,7 +92,7 @@ def _warn_old_districts(regions: np.ndarray, table: pd.DataFrame, source: object
 
 
 def harmonise(
-    counts: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     to_year: int = 2024,
     crosswalk: Crosswalk,
@@ -86,7 +100,7 @@ def harmonise(
     registry: RegionRegistry | None = None,
     on_split: str = "report",
     source: object | None = None,
-) -> tuple[pd.DataFrame, HarmoniseReport]:
+) -> Harmonised:
     """Map old kommune codes to the target year's and sum the counts.
 
     Kommune rows (four-digit codes) are mapped through ``crosswalk``; rows
@@ -101,7 +115,7 @@ def harmonise(
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame.
     to_year
         Target year; must be the crosswalk's.
@@ -162,12 +176,14 @@ def harmonise(
     empty_changed = pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in (FROM_CODE, FROM_NAME, TO_CODE, TO_NAME)}
     ).assign(**{WEIGHT: pd.Series([], dtype=float), "rows": pd.Series([], dtype=int)})
-    counts = F.with_group(counts)
-    if counts.empty:
-        unresolved = counts.assign(**{SUCCESSORS: pd.Series([], dtype=object)})
-        return F.empty_counts(), HarmoniseReport(int(to_year), empty_changed, unresolved)
-    regions = normalise_codes(counts[F.REGION], source=source, column=F.REGION)
-    work = counts.assign(**{F.REGION: regions})
+    data = F.with_group(data)
+    if data.empty:
+        unresolved = data.assign(**{SUCCESSORS: pd.Series([], dtype=object)})
+        return Harmonised(
+            F.empty_counts(), HarmoniseReport(int(to_year), empty_changed, unresolved)
+        )
+    regions = normalise_codes(data[F.REGION], source=source, column=F.REGION)
+    work = data.assign(**{F.REGION: regions})
     is_kommune = levels_of(regions) == "kommune"
     known_old = isin(regions, set(table[FROM_CODE]))
     from_registry = isin(regions, set(registry.codes)) if registry is not None else False
@@ -179,7 +195,7 @@ def harmonise(
             f"kommune code not in the crosswalk ({len(missing)} unknown: {', '.join(missing[:5])})",
             file=source,
             column=F.REGION,
-            row=counts.index[position],
+            row=data.index[position],
             value=regions[position],
             hint="add it to the crosswalk, or to the registry if it is a region of your own",
         )
@@ -194,8 +210,8 @@ def harmonise(
     )
     split = (joined[TO_CODE] == "").to_numpy()
     unresolved = joined.loc[split].set_index("_index")
-    unresolved = unresolved[[*counts.columns, SUCCESSORS]]
-    unresolved.index.name = counts.index.name
+    unresolved = unresolved[[*data.columns, SUCCESSORS]]
+    unresolved.index.name = data.index.name
     if split.any():
         listed = (
             unresolved.assign(_name=joined.loc[split, FROM_NAME].to_numpy())
@@ -259,4 +275,4 @@ def harmonise(
         ignore_index=True,
     )
     out = sum_into(combined, F.REGION, combined[F.REGION].to_numpy(dtype=object), names=names)
-    return out, HarmoniseReport(int(to_year), changed, unresolved)
+    return Harmonised(out, HarmoniseReport(int(to_year), changed, unresolved))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,21 @@ __all__ = [
     "LEVEL_ORDER",
     "UNKNOWN_DENOMINATOR_SHARE",
     "UNKNOWN_NUMERATOR_SHARE",
+    "RolledUp",
     "district_coverage",
     "rollup",
     "rollup_levels",
 ]
+
+
+class RolledUp(NamedTuple):
+    """Result of :func:`rollup_levels`: the rolled-up CountFrame and its district coverage."""
+
+    #: The input rows plus one row per parent region and key.
+    counts: pd.DataFrame
+    #: :func:`district_coverage` of every sub-municipal level.
+    coverage: pd.DataFrame
+
 
 #: Coverage columns: the share of a kommune's numerator / denominator whose district is unknown.
 UNKNOWN_NUMERATOR_SHARE = "unknown_numerator_share"
@@ -50,7 +61,7 @@ ROLLUP_TARGETS: tuple[str, ...] = ("kommune", "fylke", "land")
 
 
 def rollup(
-    counts: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     parents: Mapping[str, str] | None = None,
     names: Mapping[str, str] | None = None,
@@ -59,7 +70,7 @@ def rollup(
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame of child regions (e.g. bydeler, including an
         unknown-district code ``xxxx99`` so that parent totals stay right).
     parents
@@ -86,9 +97,9 @@ def rollup(
     >>> rollup(cf, names={"0301": "Oslo"})[["region", "numerator", "denominator"]].values.tolist()
     [['0301', 10.0, 100.0]]
     """
-    if counts.empty:
+    if data.empty:
         return F.empty_counts()
-    codes = counts[F.REGION].to_numpy(dtype=object)
+    codes = data[F.REGION].to_numpy(dtype=object)
     if parents is None:
         parent = parent_code(codes)
     else:
@@ -99,10 +110,10 @@ def rollup(
             raise DataError(
                 "region has no parent in the given mapping",
                 column=F.REGION,
-                row=counts.index[position],
+                row=data.index[position],
                 value=codes[position],
             )
-    return sum_into(counts, F.REGION, parent, names=names)
+    return sum_into(data, F.REGION, parent, names=names)
 
 
 def _parents_for(
@@ -139,12 +150,12 @@ def _parents_for(
 
 
 def rollup_levels(
-    counts: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     to: str = "land",
     registry: RegionRegistry | None = None,
     source: object | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> RolledUp:
     """Roll every region up level by level, keeping the input rows.
 
     grunnkrets → levekårssone (through ``registry``) → kommune; bydel →
@@ -154,7 +165,7 @@ def rollup_levels(
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame with regions at any levels. Include the unknown-district
         rows (``xxxx99``) so that kommune totals are complete.
     to
@@ -193,11 +204,11 @@ def rollup_levels(
     (['0301', '030101', '030199'], [0.1])
     """
     check_choice("to", to, ROLLUP_TARGETS)
-    counts = F.with_group(counts)
-    if counts.empty:
-        return F.empty_counts(), district_coverage(counts)
+    data = F.with_group(data)
+    if data.empty:
+        return RolledUp(F.empty_counts(), district_coverage(data))
     stop = LEVEL_ORDER.index(to)
-    frame = counts[list(F.COUNT_COLUMNS)].copy()
+    frame = data[list(F.COUNT_COLUMNS)].copy()
     frame["_level"] = levels_of(frame[F.REGION].to_numpy(dtype=object))
     bad = frame["_level"].to_numpy(dtype=object) == ""
     if bad.any():
@@ -206,7 +217,7 @@ def rollup_levels(
             "not a region code: expected 1, 2, 4, 6, 8 or 10 digits as text",
             file=source,
             column=F.REGION,
-            row=counts.index[position],
+            row=data.index[position],
             value=frame[F.REGION].iloc[position],
         )
     names = registry.names() if registry is not None else {}
@@ -237,7 +248,7 @@ def rollup_levels(
             blank, builtin, out[F.REGION_NAME].fillna("").to_numpy(dtype=object)
         ).astype(object)
     out = F.sort_frame(out)
-    return out, district_coverage(out)
+    return RolledUp(out, district_coverage(out))
 
 
 def _merge_duplicates(frame: pd.DataFrame, source: object | None) -> pd.DataFrame:
@@ -267,12 +278,12 @@ def _merge_duplicates(frame: pd.DataFrame, source: object | None) -> pd.DataFram
     return frame.drop_duplicates(keys, keep="first")
 
 
-def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
+def district_coverage(data: pd.DataFrame) -> pd.DataFrame:
     """Share of each kommune's district counts that sit in the unknown district.
 
     Parameters
     ----------
-    counts
+    data
         A CountFrame; its sub-municipal rows (bydel, grunnkrets,
         levekårssone) are used, the unknown district being the kommune code
         followed by nines (``030199``, ``03019999``, ``0301999999``).
@@ -297,10 +308,10 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
     >>> district_coverage(cf)["unknown_numerator_share"].tolist()
     [0.1]
     """
-    counts = F.with_group(counts)
+    data = F.with_group(data)
     keys = [KOMMUNE, LEVEL, F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
     columns = [*keys, UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE]
-    codes = counts[F.REGION].to_numpy(dtype=object) if len(counts) else np.array([], object)
+    codes = data[F.REGION].to_numpy(dtype=object) if len(data) else np.array([], object)
     level = levels_of(codes)
     districts = isin(level, {"bydel", "grunnkrets", "levekarssone"})
     if not districts.any():
@@ -308,7 +319,7 @@ def district_coverage(counts: pd.DataFrame) -> pd.DataFrame:
         empty[UNKNOWN_NUMERATOR_SHARE] = pd.Series([], dtype=float)
         empty[UNKNOWN_DENOMINATOR_SHARE] = pd.Series([], dtype=float)
         return pd.DataFrame(empty)[columns]
-    part = counts.loc[districts]
+    part = data.loc[districts]
     part_codes = codes[districts]
     unknown = is_unknown_district(part_codes)
     cells = part_counts(

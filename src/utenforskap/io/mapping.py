@@ -178,13 +178,13 @@ class ObservationMapping:
 
 
 def observations_to_counts(
-    frame: pd.DataFrame, mapping: ObservationMapping, *, source: object | None = None
+    data: pd.DataFrame, mapping: ObservationMapping, *, source: object | None = None
 ) -> pd.DataFrame:
     """Turn a tidy observation frame into CountFrame rows for one indicator.
 
     Parameters
     ----------
-    frame
+    data
         Output of :func:`~utenforskap.io.read_jsonstat`, :func:`~utenforskap.io.read_px`,
         :func:`~utenforskap.io.read_table` or :func:`~utenforskap.io.fetch_ssb`:
         code columns, ``value`` and ``status``.
@@ -228,38 +228,38 @@ def observations_to_counts(
     >>> counts[["region", "age", "numerator", "denominator"]].values.tolist()
     [['0', '16-25', 10.0, 100.0]]
     """
-    name = source if source is not None else frame.attrs.get("file")
+    name = source if source is not None else data.attrs.get("file")
     columns = [mapping.region, mapping.period, mapping.content, VALUE, STATUS]
     columns += [
         c for c in (mapping.age, mapping.sex, mapping.group, mapping.region_name) if c is not None
     ]
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in data.columns]
     if missing:
         raise DataError(
             f"no column {missing[0]!r} for the mapping of {mapping.indicator!r}; "
-            f"columns are {list(frame.columns)}",
+            f"columns are {list(data.columns)}",
             file=name,
             column=missing[0],
         )
     work = pd.DataFrame(
         {
             # Statbank code lists prefix codes ("K-3203", "F-31", "K.4001"): never part of a code.
-            F.REGION: _text(frame[mapping.region]).str.replace(
+            F.REGION: _text(data[mapping.region]).str.replace(
                 r"^[KFB][-.](\d+)$", r"\1", regex=True
             ),
             # FHI writes pooled periods as "2021_2023"; the contract spells "2021-2023".
-            F.PERIOD: _text(frame[mapping.period]).str.replace(
+            F.PERIOD: _text(data[mapping.period]).str.replace(
                 r"^(\d{4})_(\d{4})$", r"\1-\2", regex=True
             ),
-            "_content": _text(frame[mapping.content]),
-            VALUE: pd.to_numeric(frame[VALUE], errors="coerce").astype(float),
-            STATUS: _text(frame[STATUS]),
+            "_content": _text(data[mapping.content]),
+            VALUE: pd.to_numeric(data[VALUE], errors="coerce").astype(float),
+            STATUS: _text(data[STATUS]),
         }
     )
-    work[F.AGE] = _labels(frame, mapping.age, mapping.age_map, mapping.default_age)
-    work[F.SEX] = _labels(frame, mapping.sex, mapping.sex_map, mapping.default_sex)
-    work[F.GROUP] = _labels(frame, mapping.group, mapping.group_map, mapping.default_group)
-    names = _text(frame[mapping.region_name]) if mapping.region_name else None
+    work[F.AGE] = _labels(data, mapping.age, mapping.age_map, mapping.default_age)
+    work[F.SEX] = _labels(data, mapping.sex, mapping.sex_map, mapping.default_sex)
+    work[F.GROUP] = _labels(data, mapping.group, mapping.group_map, mapping.default_group)
+    names = _text(data[mapping.region_name]) if mapping.region_name else None
     keep = work[F.AGE].notna() & work[F.SEX].notna() & work[F.GROUP].notna()
     if mapping.sex is not None and not mapping.sex_map:
         _check_labels(work[F.SEX], F.SEXES, mapping.sex, name)

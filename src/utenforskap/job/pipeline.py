@@ -256,7 +256,7 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         windows = {ic.id: ic.pool for ic in cfg.indicators if ic.pool > 1}
         pool_coverage = None
         if windows:
-            pooled = pool_periods(counts, windows)
+            pooled = pool_periods(counts, window=windows)
             counts, pool_coverage = pooled.counts, pooled.coverage
             coverage = _pooled_coverage(coverage, counts, windows)
         indicators = compute_indicators(

@@ -18,14 +18,15 @@ from utenforskap.stats.intervals import (
     COUNT_METHODS,
     EXACT_BELOW,
     PROPORTION_METHODS,
+    Interval,
     count_ci,
     proportion_ci,
     rate_ci,
 )
-from utenforskap.stats.smoothing import EB_METHODS, EB_MIN_DISTRICTS, eb_smooth
+from utenforskap.stats.smoothing import EB_METHODS, EB_MIN_DISTRICTS, smooth_eb
 from utenforskap.stats.standardise import (
     DSR_MIN_COUNT,
-    dsr,
+    compute_dsr,
     european_standard_population,
     standard_from_counts,
 )
@@ -40,18 +41,19 @@ __all__ = [
     "FUNNEL_LEVELS",
     "FUNNEL_METHODS",
     "PROPORTION_METHODS",
+    "Interval",
     "classify",
     "compare_with_reference",
+    "compute_dsr",
     "count_ci",
     "dersimonian_laird_tau2",
-    "dsr",
-    "eb_smooth",
     "european_standard_population",
     "funnel_classify",
     "funnel_limits",
     "holm",
     "proportion_ci",
     "rate_ci",
+    "smooth_eb",
     "standard_from_counts",
     "two_proportion_test",
 ]

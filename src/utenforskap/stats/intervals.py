@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
 from scipy import stats as _st
@@ -20,10 +22,19 @@ __all__ = [
     "COUNT_METHODS",
     "EXACT_BELOW",
     "PROPORTION_METHODS",
+    "Interval",
     "count_ci",
     "proportion_ci",
     "rate_ci",
 ]
+
+
+class Interval(NamedTuple):
+    """A confidence interval: ``lower`` and ``upper`` limits, shaped like the input."""
+
+    lower: ArrayResult
+    upper: ArrayResult
+
 
 PROPORTION_METHODS: tuple[str, ...] = ("wilson", "clopper-pearson", "jeffreys")
 COUNT_METHODS: tuple[str, ...] = ("byar", "exact", "auto")
@@ -56,7 +67,7 @@ def _beta_limits(
 
 def proportion_ci(
     x: npt.ArrayLike, n: npt.ArrayLike, *, method: str = "wilson", level: float = 0.95
-) -> tuple[ArrayResult, ArrayResult]:
+) -> Interval:
     """Two-sided confidence interval for a binomial proportion, vectorised.
 
     Parameters
@@ -117,7 +128,7 @@ def proportion_ci(
     missing = np.isnan(xa) | np.isnan(na)
     lower = np.where(missing, np.nan, np.where(xa == 0, 0.0, np.clip(lower, 0.0, 1.0)))
     upper = np.where(missing, np.nan, np.where(xa == na, 1.0, np.clip(upper, 0.0, 1.0)))
-    return wrap_like(lower, x), wrap_like(upper, x)
+    return Interval(wrap_like(lower, x), wrap_like(upper, x))
 
 
 def _byar(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -155,9 +166,7 @@ def _count_limits_nan(x: np.ndarray, method: str, level: float) -> tuple[np.ndar
     return np.where(missing, np.nan, lower), np.where(missing, np.nan, upper)
 
 
-def count_ci(
-    x: npt.ArrayLike, *, method: str = "byar", level: float = 0.95
-) -> tuple[ArrayResult, ArrayResult]:
+def count_ci(x: npt.ArrayLike, *, method: str = "byar", level: float = 0.95) -> Interval:
     """Two-sided confidence interval for a Poisson count, vectorised.
 
     Parameters
@@ -203,7 +212,7 @@ def count_ci(
     lvl = check_level(level)
     xa, _ = check_counts(x)
     lower, upper = _count_limits_nan(xa, method, lvl)
-    return wrap_like(lower, x), wrap_like(upper, x)
+    return Interval(wrap_like(lower, x), wrap_like(upper, x))
 
 
 def rate_ci(
@@ -213,7 +222,7 @@ def rate_ci(
     multiplier: float = 100_000,
     method: str = "byar",
     level: float = 0.95,
-) -> tuple[ArrayResult, ArrayResult]:
+) -> Interval:
     """Two-sided confidence interval for a rate (count per population), vectorised.
 
     The count's limits from :func:`count_ci` divided by the population and
@@ -251,4 +260,4 @@ def rate_ci(
     scale = check_positive(multiplier, "multiplier")
     xa, na = check_counts(x, n, proportion=False)
     lower, upper = _count_limits_nan(xa, method, lvl)
-    return wrap_like(lower / na * scale, x), wrap_like(upper / na * scale, x)
+    return Interval(wrap_like(lower / na * scale, x), wrap_like(upper / na * scale, x))

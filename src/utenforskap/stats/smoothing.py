@@ -14,7 +14,7 @@ from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.codes import parent_code
 from utenforskap.stats._checks import check_counts, check_level
 
-__all__ = ["EB_METHODS", "EB_MIN_DISTRICTS", "eb_smooth"]
+__all__ = ["EB_METHODS", "EB_MIN_DISTRICTS", "smooth_eb"]
 
 EB_METHODS: tuple[str, ...] = ("moments", "likelihood")
 #: Groups with fewer complete districts than this are not smoothed (NaN): the
@@ -95,8 +95,8 @@ def _likelihood(
     return _sp.expit(result.x[:size]), np.exp(result.x[size:])
 
 
-def eb_smooth(
-    counts: pd.DataFrame,
+def smooth_eb(
+    data: pd.DataFrame,
     *,
     within: str | npt.ArrayLike | None = None,
     method: str = "moments",
@@ -118,7 +118,7 @@ def eb_smooth(
 
     Parameters
     ----------
-    counts
+    data
         One row per district with counts and denominators.
     within
         Column name, or array of labels aligned with the rows, giving each
@@ -166,39 +166,38 @@ def eb_smooth(
     >>> import pandas as pd
     >>> data = pd.DataFrame({"kommune": ["A"] * 4, "numerator": [2.0, 30.0, 45.0, 60.0],
     ...     "denominator": [5.0, 200.0, 300.0, 400.0]})
-    >>> out = eb_smooth(data, within="kommune")
+    >>> out = smooth_eb(data, within="kommune")
     >>> bool(out["shrinkage_weight"].iloc[0] < out["shrinkage_weight"].iloc[3])
     True
     """
     check_choice("method", method, EB_METHODS)
     lvl = check_level(level)
     for column in (numerator, denominator):
-        if column not in counts.columns:
+        if column not in data.columns:
             raise DataError(f"missing column {column!r}", column=column)
     if within is None:
-        counts = F.with_group(counts)
+        data = F.with_group(data)
         keys = [F.REGION, F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
-        absent = [c for c in keys if c not in counts.columns]
+        absent = [c for c in keys if c not in data.columns]
         if absent:
             raise DataError(
                 f"within=None needs CountFrame columns; missing {absent[0]!r}", column=absent[0]
             )
-        grouping = counts[keys[1:]].assign(_parent=parent_code(counts[F.REGION].to_numpy()))
+        grouping = data[keys[1:]].assign(_parent=parent_code(data[F.REGION].to_numpy()))
         labels = grouping.groupby([*keys[1:], "_parent"], sort=False).ngroup().to_numpy()
     elif isinstance(within, str):
-        if within not in counts.columns:
+        if within not in data.columns:
             raise DataError(f"missing column {within!r}", column=within)
-        labels = counts[within].to_numpy(dtype=object)
+        labels = data[within].to_numpy(dtype=object)
     else:
         labels = np.asarray(within, dtype=object)
-        if labels.shape != (len(counts),):
+        if labels.shape != (len(data),):
             raise DataError(
-                f"within must have one label per row; got shape {labels.shape} "
-                f"for {len(counts)} rows"
+                f"within must have one label per row; got shape {labels.shape} for {len(data)} rows"
             )
     x, n = check_counts(
-        counts[numerator].to_numpy(dtype=float),
-        counts[denominator].to_numpy(dtype=float),
+        data[numerator].to_numpy(dtype=float),
+        data[denominator].to_numpy(dtype=float),
         x_name=numerator,
         n_name=denominator,
     )
@@ -211,7 +210,7 @@ def eb_smooth(
 
     out = pd.DataFrame(
         np.nan,
-        index=counts.index,
+        index=data.index,
         columns=[
             "smoothed",
             "smoothed_lower",

@@ -17,14 +17,14 @@ from utenforskap.stats.intervals import count_ci
 __all__ = [
     "DSR_MIN_COUNT",
     "DSR_REASON_COLUMN",
-    "dsr",
+    "compute_dsr",
     "european_standard_population",
     "standard_from_counts",
 ]
 
 #: A DSR is not computed when the group's total count is below this (PHE rule).
 DSR_MIN_COUNT = 10
-#: Column of :func:`dsr`'s result saying why a value was not computed.
+#: Column of :func:`compute_dsr`'s result saying why a value was not computed.
 DSR_REASON_COLUMN = "reason"
 
 
@@ -159,8 +159,8 @@ def _standard_series(standard: str | Mapping[str, float] | pd.Series) -> pd.Seri
     return pd.Series(values, index=series.index.astype(object), name="population")
 
 
-def dsr(
-    counts: pd.DataFrame,
+def compute_dsr(
+    data: pd.DataFrame,
     *,
     by: str | Sequence[str],
     age: str = F.AGE,
@@ -184,7 +184,7 @@ def dsr(
 
     Parameters
     ----------
-    counts
+    data
         One row per group × age band with event counts and populations.
     by
         Column(s) identifying a group (e.g. ``["indicator", "region", "period",
@@ -233,12 +233,12 @@ def dsr(
     >>> esp = european_standard_population()
     >>> data = pd.DataFrame({"area": "A", "age": esp.index,
     ...     "numerator": [5.0] * 19, "denominator": [1000.0] * 19})
-    >>> round(float(dsr(data, by="area")["value"].iloc[0]), 6)
+    >>> round(float(compute_dsr(data, by="area")["value"].iloc[0]), 6)
     500.0
     """
     groups = [by] if isinstance(by, str) else list(by)
     needed = [*groups, age, numerator, denominator]
-    missing_cols = [c for c in needed if c not in counts.columns]
+    missing_cols = [c for c in needed if c not in data.columns]
     if missing_cols:
         raise DataError(f"missing column {missing_cols[0]!r}", column=missing_cols[0])
     lvl = check_level(level)
@@ -246,7 +246,7 @@ def dsr(
     std = _standard_series(standard)
     std_keys = {parse_band(str(label)): float(w) for label, w in std.items()}
 
-    labels = counts[age].to_numpy(dtype=object)
+    labels = data[age].to_numpy(dtype=object)
     unique_labels = pd.unique(pd.Series(labels, dtype=object))
     label_key = {label: parse_band(str(label)) for label in unique_labels}
     unknown = [label for label, key in label_key.items() if key not in std_keys]
@@ -255,7 +255,7 @@ def dsr(
         raise DataError(
             f"age band not in the standard population (its bands are {list(std.index)})",
             column=age,
-            row=counts.index[position],
+            row=data.index[position],
             value=unknown[0],
         )
     band_ids = {key: i for i, key in enumerate(sorted(set(label_key.values())))}
@@ -263,17 +263,17 @@ def dsr(
     weight = label_series.map({lb: std_keys[k] for lb, k in label_key.items()}).to_numpy(float)
     band = label_series.map({lb: band_ids[k] for lb, k in label_key.items()}).to_numpy(np.int64)
 
-    x = pd.to_numeric(counts[numerator], errors="coerce").to_numpy(dtype=float)
-    n = pd.to_numeric(counts[denominator], errors="coerce").to_numpy(dtype=float)
+    x = pd.to_numeric(data[numerator], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=float)
     for column, values in ((numerator, x), (denominator, n)):
-        text = np.isnan(values) & counts[column].notna().to_numpy()
+        text = np.isnan(values) & data[column].notna().to_numpy()
         if text.any():
             position = int(np.flatnonzero(text)[0])
             raise DataError(
                 "not a number",
                 column=column,
-                row=counts.index[position],
-                value=counts[column].iloc[position],
+                row=data.index[position],
+                value=data[column].iloc[position],
             )
         bad = values < 0
         if bad.any():
@@ -281,7 +281,7 @@ def dsr(
             raise DataError(
                 "counts must not be negative",
                 column=column,
-                row=counts.index[position],
+                row=data.index[position],
                 value=values[position],
             )
     impossible = (n == 0) & (x > 0)
@@ -290,11 +290,11 @@ def dsr(
         raise DataError(
             "events in an age band with population 0",
             column=numerator,
-            row=counts.index[position],
+            row=data.index[position],
             value=x[position],
         )
 
-    key_frame = counts[groups].reset_index(drop=True)
+    key_frame = data[groups].reset_index(drop=True)
     work = key_frame.assign(_band=band)
     duplicated = work.duplicated().to_numpy()
     if duplicated.any():
@@ -302,7 +302,7 @@ def dsr(
         raise DataError(
             "an age band appears twice in one group",
             column=age,
-            row=counts.index[position],
+            row=data.index[position],
             value=labels[position],
         )
     with np.errstate(invalid="ignore", divide="ignore"):
