@@ -170,6 +170,35 @@ def _observations(inp: InputConfig) -> tuple[pd.DataFrame, object]:
     return frame, inp.path
 
 
+def _file_regions(inp: InputConfig) -> pd.Series | None:
+    """Every region code a CSV file holds, by one DuckDB scan of the column.
+
+    Rows outside every counted band (ages 26-29 when only 16-25 is asked) make
+    no cell, so checking the counted cells alone would let a wrong code pass;
+    the file's own codes are checked instead. Other sources (Parquet, SPSS,
+    Stata, Spark) are checked through their counted cells.
+    """
+    if inp.path.suffix.lower() != ".csv" or not inp.path.is_file():
+        return None
+    import duckdb
+
+    scan = (
+        "SELECT DISTINCT {col} FROM read_csv(?, header = true, auto_detect = false, "
+        "delim = ',', quote = '\"', escape = '\"', columns = {{{cols}}})"
+    )
+    from utenforskap.microdata.sources import open_source
+
+    columns = open_source(inp.path).columns
+    text = scan.format(
+        col='"' + inp.region.replace('"', '""') + '"',
+        cols=", ".join("'" + c.replace("'", "''") + "': 'VARCHAR'" for c in columns),
+    )
+    with duckdb.connect(":memory:") as con:
+        con.execute("SET enable_progress_bar = false")
+        codes = [r[0] for r in con.execute(text, [str(inp.path)]).fetchall()]
+    return pd.Series(sorted(c for c in codes if c), dtype=object)
+
+
 def _microdata(
     inp: InputConfig, index: int, config: RunConfig, registry: RegionRegistry | None
 ) -> list[pd.DataFrame]:
@@ -209,10 +238,46 @@ def _microdata(
             memory_limit=inp.memory_limit,
             source=inp.path,
         )
-        if registry is not None:
-            registry.check(counts[F.REGION], source=inp.path, column=inp.region)
         pieces.append(counts)
+    if registry is not None and pieces:
+        found = _file_regions(inp)
+        if found is None:
+            found = pd.concat([p[F.REGION] for p in pieces], ignore_index=True)
+        _check_regions(registry, found, inp)
     return pieces
+
+
+def _check_regions(registry: RegionRegistry, codes: pd.Series, inp: InputConfig) -> None:
+    """The input's regions must be known; an unknown one is reported at its line of the file."""
+    try:
+        registry.check(codes.to_numpy(dtype=object), source=inp.path, column=inp.region)
+    except DataError as exc:
+        raise DataError(
+            exc.problem,
+            file=inp.path,
+            column=inp.region,
+            row=_line_of(inp.path, inp.region, str(exc.value)),
+            value=exc.value,
+            hint=exc.hint,
+        ) from None
+
+
+def _line_of(path: Path, column: str, value: str) -> int | None:
+    """The file's own 1-based line of the first row holding ``value`` (CSV; error path only)."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if column not in header:
+            return None
+        index = header.index(column)
+        for row in reader:
+            if index < len(row) and row[index] == value:
+                return reader.line_num
+    return None
 
 
 def _origins(frame: pd.DataFrame, source: str, measure: pd.Series | None = None) -> pd.DataFrame:
