@@ -193,8 +193,10 @@ def _file_regions(inp: InputConfig) -> pd.Series | None:
         col='"' + inp.region.replace('"', '""') + '"',
         cols=", ".join("'" + c.replace("'", "''") + "': 'VARCHAR'" for c in columns),
     )
+    from utenforskap.microdata.duckdb_engine import _no_progress_bar
+
     with duckdb.connect(":memory:") as con:
-        con.execute("SET enable_progress_bar = false")
+        _no_progress_bar(con)
         codes = [r[0] for r in con.execute(text, [str(inp.path)]).fetchall()]
     return pd.Series(sorted(c for c in codes if c), dtype=object)
 

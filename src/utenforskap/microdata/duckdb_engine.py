@@ -26,6 +26,16 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 _VIEW = "__micro"
 
 
+def _no_progress_bar(con: Any) -> None:
+    """Turn DuckDB's progress bar off; in Jupyter without ipywidgets DuckDB refuses even that."""
+    import duckdb
+
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass  # there it cannot draw one either
+
+
 @contextmanager
 def _connection(memory_limit: str | None) -> Iterator[Any]:
     import duckdb
@@ -35,7 +45,7 @@ def _connection(memory_limit: str | None) -> Iterator[Any]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET temp_directory = {DUCKDB.lit(spill)}")
-        con.execute("SET enable_progress_bar = false")
+        _no_progress_bar(con)
         limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
         con.execute(f"SET memory_limit = {DUCKDB.lit(limit)}")
         yield con
