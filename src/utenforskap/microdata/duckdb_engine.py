@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -30,10 +31,8 @@ def _no_progress_bar(con: Any) -> None:
     """Turn DuckDB's progress bar off; in Jupyter without ipywidgets DuckDB refuses even that."""
     import duckdb
 
-    try:
+    with contextlib.suppress(duckdb.Error):  # there it cannot draw one either
         con.execute("SET enable_progress_bar = false")
-    except duckdb.Error:
-        pass  # there it cannot draw one either
 
 
 @contextmanager
