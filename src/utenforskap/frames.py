@@ -119,6 +119,8 @@ SUPPRESSION_REASONS: tuple[str, ...] = (
     "secondary",
     "series",
     "coverage",
+    # A published rate the publisher hid (status ":" or no value): see publisher_hidden.
+    "publisher",
 )
 
 #: ``ci_method`` of a rate taken as its publisher gave it (FHI, Ungdata): the
@@ -207,8 +209,9 @@ def is_published(data: pd.DataFrame) -> np.ndarray:
 def publisher_hidden(data: pd.DataFrame) -> np.ndarray:
     """Published-rate rows the publisher hid: status ``":"`` or no value.
 
-    Disclosure control marks these ``suppressed`` (they are never shown),
-    without counting them in its own arithmetic.
+    Disclosure control marks these ``suppressed`` with the reason
+    ``"publisher"`` (they are never shown), without counting them in its own
+    arithmetic.
 
     Parameters
     ----------

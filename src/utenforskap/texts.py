@@ -81,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "for mange med ukjent bydel eller delområde",
         "too many people with unknown district",
     ),
+    "reason.publisher": ("prikket av utgiveren", "suppressed by the publisher"),
     "note.lead": ("Prikket", "Suppressed"),
     "note.count": (
         "færre enn {k} personer i telleren eller resten av gruppen",

@@ -361,3 +361,26 @@ def test_a_rate_on_an_old_kommune_code_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot be summed into the new kommune") as caught:
         compute(load_config(config))
     assert caught.value.value == "3807"
+
+
+def test_fetch_command_checks_and_fills_the_cache(tmp_path: Path, capsys: Any) -> None:
+    from utenforskap.job.cli import main
+
+    config = write(tmp_path, "fhi.toml", FHI_INPUT)
+    assert main(["fetch", "--config", str(config), "--offline"]) == 2
+    assert "not in the cache" in capsys.readouterr().err
+    cfg = load_config(config)
+    fetch_fhi_table(
+        "403",
+        cfg.inputs[0].dimensions,
+        naming="both",
+        cache_dir=cfg.inputs[0].path,
+        client=RecordedFhi(),  # type: ignore[arg-type]
+    )
+    assert main(["fetch", "--config", str(config), "--offline"]) == 0
+    out = capsys.readouterr()
+    assert "fhi_403: FHI table 403, 6 rows" in out.out
+    assert "1 tables checked in the cache" in out.err
+    bad = write(tmp_path, "bad.toml", FHI_INPUT.replace('table = "403"', 'table = "Tabell 403"'))
+    assert main(["fetch", "--config", str(bad)]) == 2  # refused before anything is asked
+    assert "inputs[0].table" in capsys.readouterr().err
