@@ -388,9 +388,9 @@ def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> In
 
 
 def source_records(
-    origins: pd.DataFrame,
-    shown: pd.DataFrame,
+    data: pd.DataFrame,
     *,
+    shown: pd.DataFrame,
     moved: pd.DataFrame | None = None,
     registry: RegionRegistry | None = None,
 ) -> pd.DataFrame:
@@ -402,8 +402,8 @@ def source_records(
 
     Parameters
     ----------
-    origins
-        :attr:`Inputs.origins`.
+    data
+        Which input gave which cells: :attr:`Inputs.origins`.
     shown
         The frame the run publishes (with ``indicator`` and ``region``).
     moved
@@ -418,7 +418,7 @@ def source_records(
         :func:`utenforskap.sources.source_table` of the credited inputs
         (inputs naming no source left out), sorted by indicator, region, source.
     """
-    work = origins.copy()
+    work = data.copy()
     if moved is not None and not moved.empty:
         mapping = moved[["from_code", "to_code"]].rename(columns={"from_code": F.REGION})
         mapping = mapping[mapping["to_code"] != ""]

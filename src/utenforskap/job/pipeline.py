@@ -216,7 +216,7 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         )
         sources = source_records(
             inputs.origins,
-            published,
+            shown=published,
             moved=None if report is None else report.changed,
             registry=registry,
         )
