@@ -40,6 +40,8 @@ _LAZY: dict[str, str] = {
     "pool_periods": "utenforskap.periods",
     # statistics
     "compute_indicators": "utenforskap.indicators",
+    "compare_groups": "utenforskap.indicators",
+    "add_published_rates": "utenforskap.indicators",
     "proportion_ci": "utenforskap.stats",
     "count_ci": "utenforskap.stats",
     "rate_ci": "utenforskap.stats",

@@ -27,6 +27,7 @@ __all__ = [
     "KEY_COLUMNS",
     "NUMERATOR",
     "PERIOD",
+    "PUBLISHED",
     "P_VALUE",
     "REFERENCE",
     "REFERENCE_VALUE",
@@ -42,6 +43,8 @@ __all__ = [
     "TEXT_COLUMNS",
     "VALUE",
     "empty_counts",
+    "is_published",
+    "publisher_hidden",
     "sort_frame",
     "validate_counts",
     "validate_indicators",
@@ -116,7 +119,19 @@ SUPPRESSION_REASONS: tuple[str, ...] = (
     "secondary",
     "series",
     "coverage",
+    # A published rate the publisher hid (status ":" or no value): see publisher_hidden.
+    "publisher",
 )
+
+#: ``ci_method`` of a rate taken as its publisher gave it (FHI, Ungdata): the
+#: row has no counts (numerator and denominator NaN), the publisher's value,
+#: interval (NaN when not given; never invented) and status symbol. Such rows
+#: stay out of the package's suppression arithmetic (no primary or secondary
+#: rule can judge a cell without counts) but are hidden wherever the publisher
+#: hid them (:func:`publisher_hidden`).
+PUBLISHED = "published"
+#: The publisher's symbol for a value it suppressed ("prikket").
+_PUBLISHER_SUPPRESSED = ":"
 
 #: Columns of a CountFrame that hold text.
 TEXT_COLUMNS: tuple[str, ...] = (INDICATOR, REGION, REGION_NAME, PERIOD, AGE, SEX, GROUP, STATUS)
@@ -165,6 +180,63 @@ def with_group(data: pd.DataFrame) -> pd.DataFrame:
     position = list(out.columns).index(SEX) + 1 if SEX in out.columns else len(out.columns)
     out.insert(position, GROUP, pd.Series(GROUP_TOTAL, index=out.index, dtype=object))
     return out
+
+
+def is_published(data: pd.DataFrame) -> np.ndarray:
+    """Which rows are published rates (``ci_method == "published"``), as their publisher gave them.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame (a frame without ``ci_method`` has none).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, one entry per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_published(pd.DataFrame({"ci_method": ["wilson", "published"]})).tolist()
+    [False, True]
+    """
+    if CI_METHOD not in data.columns:
+        return np.zeros(len(data), dtype=bool)
+    return (data[CI_METHOD].to_numpy(dtype=object) == PUBLISHED).astype(bool)
+
+
+def publisher_hidden(data: pd.DataFrame) -> np.ndarray:
+    """Published-rate rows the publisher hid: status ``":"`` or no value.
+
+    Disclosure control marks these ``suppressed`` with the reason
+    ``"publisher"`` (they are never shown), without counting them in its own
+    arithmetic.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask: published rows whose status is ``":"`` or whose value is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"ci_method": ["published", "published", "wilson"],
+    ...     "status": [":", "", ""], "value": [float("nan"), 9.0, float("nan")]})
+    >>> publisher_hidden(frame).tolist()
+    [True, False, False]
+    """
+    published = is_published(data)
+    if not published.any():
+        return published
+    status = data[STATUS].to_numpy(dtype=object) == _PUBLISHER_SUPPRESSED
+    missing = pd.to_numeric(data[VALUE], errors="coerce").isna().to_numpy()
+    return published & (status | missing)
 
 
 def sort_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -241,6 +313,62 @@ def _check_vocabulary(frame: pd.DataFrame, source: object | None) -> None:
             ) from None
 
 
+def _check_keys(frame: pd.DataFrame, source: object | None) -> None:
+    """Text columns, sex, period and age vocabulary, and status symbols of a frame's rows."""
+    for column in TEXT_COLUMNS:
+        series = frame[column]
+        mask = _not_str_mask(series)
+        _first_bad(
+            frame,
+            column,
+            mask,
+            "must be text (codes are strings, leading zeros kept)",
+            source,
+        )
+    sex = frame[SEX].to_numpy(dtype=object)
+    _first_bad(
+        frame,
+        SEX,
+        ~np.isin(sex, SEXES),
+        f"unknown sex; allowed values are {list(SEXES)}",
+        source,
+    )
+    _check_vocabulary(frame, source)
+    status = frame[STATUS].to_numpy(dtype=object)
+    _first_bad(
+        frame,
+        STATUS,
+        ~np.isin(status, STATUS_SYMBOLS),
+        f"unknown status symbol; allowed are {list(STATUS_SYMBOLS)}",
+        source,
+    )
+
+
+def _check_published(frame: pd.DataFrame, source: object | None) -> None:
+    """Rows of published rates: keys as any row, no counts, a value or the publisher's symbol."""
+    _check_keys(frame, source)
+    for column in (NUMERATOR, DENOMINATOR):
+        counted = pd.to_numeric(frame[column], errors="coerce").notna().to_numpy()
+        _first_bad(
+            frame,
+            column,
+            counted,
+            f"a published rate (ci_method {PUBLISHED!r}) carries no counts; "
+            "give counts as an ordinary row instead",
+            source,
+        )
+    value = pd.to_numeric(frame[VALUE], errors="coerce").to_numpy(dtype=float)
+    no_status = frame[STATUS].to_numpy(dtype=object) == ""
+    _first_bad(
+        frame,
+        VALUE,
+        np.isnan(value) & no_status,
+        "a published rate without a value must carry the publisher's status symbol "
+        "(a missing value is never silently 0)",
+        source,
+    )
+
+
 def validate_counts(
     data: pd.DataFrame, *, source: object | None = None, allow_extra: bool = True
 ) -> pd.DataFrame:
@@ -290,33 +418,8 @@ def validate_counts(
         extra = [c for c in data.columns if c not in COUNT_COLUMNS]
         if extra:
             raise DataError(f"unexpected column {extra[0]!r}", file=source, column=extra[0])
-    for column in TEXT_COLUMNS:
-        series = data[column]
-        mask = _not_str_mask(series)
-        _first_bad(
-            data,
-            column,
-            mask,
-            "must be text (codes are strings, leading zeros kept)",
-            source,
-        )
-    sex = data[SEX].to_numpy(dtype=object)
-    _first_bad(
-        data,
-        SEX,
-        ~np.isin(sex, SEXES),
-        f"unknown sex; allowed values are {list(SEXES)}",
-        source,
-    )
-    _check_vocabulary(data, source)
+    _check_keys(data, source)
     status = data[STATUS].to_numpy(dtype=object)
-    _first_bad(
-        data,
-        STATUS,
-        ~np.isin(status, STATUS_SYMBOLS),
-        f"unknown status symbol; allowed are {list(STATUS_SYMBOLS)}",
-        source,
-    )
     has_status = status != ""
     zero = status == ZERO
     counts = {}
@@ -382,6 +485,9 @@ def validate_indicators(data: pd.DataFrame, *, source: object | None = None) -> 
         As :func:`validate_counts`, plus a missing IndicatorFrame column, an
         unknown ``comparison`` or ``suppression_reason``, a suppressed row that
         still shows a value, or an interval that does not contain its value.
+        Rows of published rates (``ci_method == "published"``, see
+        :data:`PUBLISHED`) must carry no counts, and a value or the
+        publisher's status symbol.
 
     Examples
     --------
@@ -397,8 +503,11 @@ def validate_indicators(data: pd.DataFrame, *, source: object | None = None) -> 
     data = with_group(data)
     _require_columns(data, INDICATOR_COLUMNS, source)
     suppressed = data[SUPPRESSED].to_numpy(dtype=bool)
-    # Suppressed rows have blanked counts; validate the published rows' counts.
-    validate_counts(data.loc[~suppressed], source=source)
+    rates = is_published(data)
+    # Suppressed rows have blanked counts; validate the shown rows' counts.
+    validate_counts(data.loc[~suppressed & ~rates], source=source)
+    if (rates & ~suppressed).any():
+        _check_published(data.loc[rates & ~suppressed], source)
     dup = data.duplicated(list(KEY_COLUMNS)).to_numpy()
     if dup.any():
         raise DataError(

@@ -15,7 +15,15 @@ from utenforskap.stats._checks import check_level, check_positive
 from utenforskap.stats.compare import compare_with_reference
 from utenforskap.stats.intervals import PROPORTION_METHODS, proportion_ci
 
-__all__ = ["REFERENCE_RULES", "compute_indicators", "default_reference"]
+__all__ = [
+    "GROUP_COMPARISON_COLUMNS",
+    "REFERENCE_RULES",
+    "add_published_rates",
+    "compare_groups",
+    "compare_rates",
+    "compute_indicators",
+    "default_reference",
+]
 
 #: Named reference rules for :func:`compute_indicators`: ``"default"`` compares
 #: districts with their kommune and kommuner and fylker with the whole country;
@@ -110,7 +118,11 @@ def compute_indicators(
         region → reference region: regions not in it are not compared.
         A region that is part of its reference is compared with the *rest* of
         the reference (reference minus region), so the two groups are
-        independent; otherwise as two independent samples.
+        independent; otherwise as two independent samples. A row of a
+        population group (``group`` other than ``"total"``) is compared with
+        the same group in its reference region (the immigrants of a kommune
+        with the country's immigrants); :func:`compare_groups` compares it
+        with the rest of its own region's population.
     holm
         Apply Holm's correction for the many comparisons within each
         indicator × period × age × sex (the regions of one chart). Off by
@@ -197,3 +209,340 @@ def compute_indicators(
     out[F.SUPPRESSED] = False
     out[F.SUPPRESSION_REASON] = ""
     return F.sort_frame(out[list(F.INDICATOR_COLUMNS)])
+
+
+#: Columns of :func:`compare_groups`: the cell, its value, the rest of the
+#: population's value, and the comparison of the two.
+GROUP_COMPARISON_COLUMNS: tuple[str, ...] = (
+    *F.KEY_COLUMNS[:2],
+    F.REGION_NAME,
+    *F.KEY_COLUMNS[2:],
+    F.VALUE,
+    "rest_value",
+    F.P_VALUE,
+    F.COMPARISON,
+)
+_CELL = [F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP]
+
+
+def _indicator_frame(
+    rates: pd.DataFrame, reference: str | Mapping[str, str] | None
+) -> pd.DataFrame:
+    """Published-rate rows in the IndicatorFrame layout: no counts, the publisher's numbers."""
+    from utenforskap.io.rates import RATE_COLUMNS
+
+    missing = [c for c in RATE_COLUMNS if c not in rates.columns and c != "measure"]
+    if missing:
+        raise DataError(
+            f"missing column {missing[0]!r}; a published-rate frame has the columns "
+            f"{list(RATE_COLUMNS)} (see utenforskap.io.observations_to_rates)",
+            column=missing[0],
+        )
+    n = len(rates)
+    out = pd.DataFrame(
+        {c: rates[c].astype(object).to_numpy(dtype=object) for c in F.TEXT_COLUMNS if c != F.STATUS}
+    )
+    out[F.NUMERATOR] = np.full(n, np.nan)
+    out[F.DENOMINATOR] = np.full(n, np.nan)
+    out[F.STATUS] = rates[F.STATUS].astype(object).to_numpy(dtype=object)
+    for column in (F.VALUE, F.CI_LOWER, F.CI_UPPER, F.CI_LEVEL):
+        out[column] = pd.to_numeric(rates[column], errors="coerce").to_numpy(dtype=float)
+    out[F.CI_METHOD] = np.full(n, F.PUBLISHED, dtype=object)
+    # Where the publisher hid the value, nothing of the cell is shown.
+    hidden = F.publisher_hidden(out)
+    for column in (F.VALUE, F.CI_LOWER, F.CI_UPPER, F.CI_LEVEL):
+        out.loc[hidden, column] = np.nan
+    regions = out[F.REGION].to_numpy(dtype=object)
+    out[F.REFERENCE] = _references(regions, reference) if n else np.array([], dtype=object)
+    out[F.REFERENCE_VALUE] = np.full(n, np.nan)
+    out[F.COMPARISON] = np.full(n, "not_tested", dtype=object)
+    out[F.P_VALUE] = np.full(n, np.nan)
+    out[F.SUPPRESSED] = np.zeros(n, dtype=bool)
+    out[F.SUPPRESSION_REASON] = np.full(n, "", dtype=object)
+    return out[list(F.INDICATOR_COLUMNS)]
+
+
+def add_published_rates(
+    data: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    reference: str | Mapping[str, str] | None = None,
+    level: float = 0.95,
+    holm: bool = False,
+) -> pd.DataFrame:
+    """Join published rates (FHI, Ungdata: no counts) to an IndicatorFrame, and compare them.
+
+    A published rate keeps the publisher's value, interval (NaN when the
+    publisher gives none; never invented) and status symbol, with
+    ``ci_method = "published"`` (:data:`utenforskap.frames.PUBLISHED`) and no
+    counts. Its reference follows the same rule as counted rows; the
+    comparison is made by :func:`compare_rates`.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame (:func:`compute_indicators`), possibly empty.
+    rates
+        Published rates as :func:`utenforskap.io.observations_to_rates` returns
+        them (its ``measure`` column is not part of an IndicatorFrame: the
+        run keeps it in its source table).
+    reference, level, holm
+        As :func:`compute_indicators`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The IndicatorFrame with the rate rows added, sorted by key.
+
+    Raises
+    ------
+    DataError
+        A cell given both as counts and as a published rate, or a rate frame
+        without the published-rate columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from utenforskap.io import RateMapping, observations_to_rates
+    >>> obs = pd.DataFrame({"GEO": ["0", "4003"], "AAR": ["2021_2023"] * 2,
+    ...     "value": [9.0, 11.0], "status": ["", ""]})
+    >>> rates = observations_to_rates(obs, RateMapping("persistent_low_income_children",
+    ...     "GEO", "AAR", default_age="0-17"))
+    >>> frame = add_published_rates(compute_indicators(rates.iloc[:0].assign(
+    ...     numerator=0.0, denominator=0.0)[list(F.COUNT_COLUMNS)]), rates)
+    >>> frame[["region", "value", "ci_method", "reference", "comparison"]].values.tolist()
+    [['0', 9.0, 'published', '', 'not_tested'], ['4003', 11.0, 'published', '0', 'not_tested']]
+    """
+    lvl = check_level(level)
+    published = _indicator_frame(rates, reference)
+    if published.empty:
+        return data
+    both = pd.concat([data, published], ignore_index=True) if len(data) else published
+    twice = both.duplicated(list(F.KEY_COLUMNS), keep=False).to_numpy()
+    if twice.any():
+        row = both.loc[twice].iloc[0]
+        raise DataError(
+            "the same cell is given as counts and as a published rate; give each "
+            "indicator × region × period × age × sex × group once",
+            column=", ".join(F.KEY_COLUMNS),
+            value={c: row[c] for c in F.KEY_COLUMNS},
+        )
+    return F.sort_frame(compare_rates(both, level=lvl, holm=holm))
+
+
+def compare_rates(data: pd.DataFrame, *, level: float = 0.95, holm: bool = False) -> pd.DataFrame:
+    """Compare published rates with their reference from the published intervals.
+
+    Rows whose value or whose reference's value is a published rate
+    (``ci_method = "published"``) cannot be tested from counts. They are
+    tested only when both the row and its reference show an interval: each
+    interval gives a standard error, ``se = (upper − lower) / (2 z)`` with
+    ``z`` the normal quantile of the interval's own ``ci_level``, and the
+    difference is tested with ``z = (value − reference_value) / √(se² + se_ref²)``
+    (two-sided). Whether two intervals overlap is not used: it is not a
+    test at any stated level. The test treats the two estimates as
+    independent; for a region inside its reference (a kommune and the
+    country) the covariance is positive, so the true variance of the
+    difference is smaller and the test is conservative (it finds fewer
+    differences, never more, than an exact test would at the same level).
+    A row without an interval on either side (most published rates) is
+    ``not_tested``. Other rows are left as they are.
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame whose ``reference`` column is set.
+    level
+        Level of the comparison: a difference counts when p < 1 − level.
+    holm
+        Holm's correction over these interval-based tests within each
+        indicator × period × age × sex × group (apart from the count-based
+        tests of :func:`compute_indicators`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with ``reference_value``, ``p_value`` and
+        ``comparison`` set for the rows involving a published rate.
+
+    References
+    ----------
+    Altman, D. G. and Bland, J. M. (2003). Interaction revisited: the
+    difference between two estimates. BMJ 326, 219 (the difference of two
+    estimates from their confidence intervals). With Wald intervals this is
+    the unpooled two-proportion Wald test
+    (``statsmodels.stats.proportion.test_proportions_2indep(method="wald")``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = dict(indicator="school_wellbeing", period="2023", age="10 trinn", sex="total",
+    ...     group="total", region_name="", numerator=float("nan"),
+    ...     denominator=float("nan"), status="", ci_level=0.95, ci_method="published",
+    ...     reference_value=float("nan"), comparison="not_tested", p_value=float("nan"),
+    ...     suppressed=False, suppression_reason="")
+    >>> frame = pd.DataFrame([
+    ...     {**row, "region": "0", "value": 80.0, "ci_lower": 79.8, "ci_upper": 80.2,
+    ...      "reference": ""},
+    ...     {**row, "region": "4003", "value": 74.0, "ci_lower": 71.0, "ci_upper": 77.0,
+    ...      "reference": "0"}])
+    >>> compare_rates(frame)["comparison"].tolist()
+    ['not_tested', 'lower']
+    """
+    from scipy import stats as st
+
+    lvl = check_level(level)
+    out = data.copy()
+    if out.empty:
+        return out
+    keys = out[_CELL].reset_index(drop=True).assign(**{F.REFERENCE: out[F.REFERENCE].fillna("")})
+    columns = [F.VALUE, F.CI_LOWER, F.CI_UPPER, F.CI_LEVEL, F.CI_METHOD]
+    refs = (
+        out[[*_CELL, F.REGION, *columns]]
+        .reset_index(drop=True)
+        .rename(columns={F.REGION: F.REFERENCE, **{c: f"_r{c}" for c in columns}})
+    )
+    merged = keys.merge(refs, on=[*_CELL, F.REFERENCE], how="left")
+    found = (
+        merged[f"_r{F.VALUE}"].notna().to_numpy() | merged[f"_r{F.CI_METHOD}"].notna().to_numpy()
+    )
+    own = out[F.REGION].to_numpy(dtype=object) == out[F.REFERENCE].fillna("").to_numpy(dtype=object)
+    involved = (
+        found
+        & ~own
+        & (F.is_published(out) | (merged[f"_r{F.CI_METHOD}"].to_numpy(dtype=object) == F.PUBLISHED))
+    )
+    if not involved.any():
+        return out
+
+    def se(lower: np.ndarray, upper: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (upper - lower) / (2.0 * st.norm.ppf((1.0 + levels) / 2.0))
+
+    def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+    value, ref_value = numbers(out, F.VALUE), numbers(merged, f"_r{F.VALUE}")
+    se_own = se(numbers(out, F.CI_LOWER), numbers(out, F.CI_UPPER), numbers(out, F.CI_LEVEL))
+    se_ref = se(
+        numbers(merged, f"_r{F.CI_LOWER}"),
+        numbers(merged, f"_r{F.CI_UPPER}"),
+        numbers(merged, f"_r{F.CI_LEVEL}"),
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.sqrt(se_own**2 + se_ref**2)
+        z = (value - ref_value) / spread
+        p = 2.0 * st.norm.sf(np.abs(z))
+    p = np.where(involved & np.isfinite(z) & (spread > 0), p, np.nan)
+    if holm:
+        from utenforskap.stats.compare import holm as holm_adjust
+
+        families = out.groupby(_CELL, sort=False).ngroup().to_numpy()
+        p = np.where(involved, holm_adjust(p, families), np.nan)
+    from utenforskap.stats.compare import classify
+
+    comparison = classify(value, ref_value, p, level=lvl)
+    for column, values in (
+        (F.REFERENCE_VALUE, ref_value),
+        (F.P_VALUE, p),
+        (F.COMPARISON, comparison),
+    ):
+        current = out[column].to_numpy(dtype=object if column == F.COMPARISON else float, copy=True)
+        current[involved] = values[involved]
+        out[column] = current
+    return out
+
+
+def compare_groups(
+    data: pd.DataFrame,
+    *,
+    level: float = 0.95,
+    holm: bool = False,
+    multiplier: float = 100.0,
+) -> pd.DataFrame:
+    """Compare each population group with the rest of the population in the same region.
+
+    A group (``group`` other than ``"total"``, e.g. immigrants) is part of
+    its region's whole population (the ``"total"`` row), so it is compared
+    with the *rest*: total minus the group, an independent sample (the same
+    nested test as a district against the rest of its kommune). The other
+    comparison of a group, with the same group in the reference region
+    (kommune → the country, district → the rest of its kommune), is the
+    IndicatorFrame's own ``comparison`` (see :func:`compute_indicators`).
+
+    Only cells that show counts are compared: a hidden group or a hidden
+    total gives ``not_tested`` and no rest value (the rest of a hidden total
+    would reveal it), and so do published rates (no counts, no rest).
+
+    Parameters
+    ----------
+    data
+        An IndicatorFrame (after disclosure control, for anything shown).
+    level
+        Confidence level of the test.
+    holm
+        Holm's correction over the groups of each indicator × region ×
+        period × age × sex.
+    multiplier
+        Scale of ``rest_value`` (100: percent, as ``value``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group row of ``data`` (:data:`GROUP_COMPARISON_COLUMNS`):
+        the key columns and ``region_name``, ``value`` (the group's),
+        ``rest_value`` (the rest of the population's, NaN when not tested),
+        ``p_value`` (two-sided pooled z-test) and ``comparison`` (``higher``
+        / ``lower`` / ``similar`` than the rest, or ``not_tested``); sorted by key.
+
+    References
+    ----------
+    The pooled two-proportion z-test of :func:`utenforskap.stats.compare_with_reference`
+    (as ``statsmodels.stats.proportion.proportions_ztest`` of the group against the rest).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cf = pd.DataFrame({"indicator": "neet", "region": "9901", "region_name": "",
+    ...     "period": "2024", "age": "16-25", "sex": "total",
+    ...     "group": ["total", "immigrants"], "numerator": [300.0, 90.0],
+    ...     "denominator": [3000.0, 500.0], "status": ""})
+    >>> out = compare_groups(compute_indicators(cf))
+    >>> out[["group", "value", "rest_value", "comparison"]].values.tolist()
+    [['immigrants', 18.0, 8.4, 'higher']]
+    """
+    lvl = check_level(level)
+    scale = check_positive(multiplier, "multiplier")
+    frame = F.with_group(data)
+    place = [F.INDICATOR, F.REGION, F.PERIOD, F.AGE, F.SEX]
+    is_total = frame[F.GROUP].to_numpy(dtype=object) == F.GROUP_TOTAL
+    parts = frame.loc[~is_total].reset_index(drop=True)
+    totals = frame.loc[is_total, [*place, F.NUMERATOR, F.DENOMINATOR]].rename(
+        columns={F.NUMERATOR: "_tx", F.DENOMINATOR: "_tn"}
+    )
+    merged = parts[place].merge(totals, on=place, how="left")
+    x = pd.to_numeric(parts[F.NUMERATOR], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(parts[F.DENOMINATOR], errors="coerce").to_numpy(dtype=float)
+    tx = merged["_tx"].to_numpy(dtype=float)
+    tn = merged["_tn"].to_numpy(dtype=float)
+    n = np.where(n == 0, np.nan, n)
+    families = parts.groupby(place, sort=False).ngroup().to_numpy() if len(parts) else None
+    result = compare_with_reference(
+        x,
+        n,
+        tx,
+        tn,
+        nested=True,
+        level=lvl,
+        correction="holm" if holm else None,
+        groups=families,
+    )
+    p = result[F.P_VALUE].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rest = np.where(np.isnan(p), np.nan, (tx - x) / (tn - n) * scale)
+    out = parts[[F.INDICATOR, F.REGION, F.REGION_NAME, F.PERIOD, F.AGE, F.SEX, F.GROUP]].copy()
+    out[F.VALUE] = pd.to_numeric(parts[F.VALUE], errors="coerce").to_numpy(dtype=float)
+    out["rest_value"] = rest
+    out[F.P_VALUE] = p
+    out[F.COMPARISON] = result[F.COMPARISON].to_numpy(dtype=object)
+    return F.sort_frame(out[list(GROUP_COMPARISON_COLUMNS)])

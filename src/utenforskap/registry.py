@@ -218,10 +218,17 @@ class Indicator:
         return self.unit_en if lang == "en" else self.unit_nb
 
 
-_REGISTER = "registerdata (syntetiske i demo)"
-_UNGDATA = "Ungdata-undersøkelsen (NOVA/KoRus; syntetiske i demo)"
-_REGISTER_EN = "register data (synthetic in the demo)"
-_UNGDATA_EN = "the Ungdata survey (NOVA/KoRus; synthetic in the demo)"
+# Fallback credits for a frame built by hand, when no source table says where
+# its numbers come from. A run credits each input's own ``source`` instead
+# (:mod:`utenforskap.sources`), so these never claim a run's data are synthetic.
+_REGISTER = "registerdata"
+_UNGDATA = "Ungdata-undersøkelsen (NOVA/KoRus)"
+_REGISTER_EN = "register data"
+_UNGDATA_EN = "the Ungdata survey (NOVA/KoRus)"
+_FHI = "FHI, Kommunehelsa statistikkbank"
+_FHI_EN = "NIPH, Kommunehelsa statistics bank"
+_FHI_SCHOOL = "Elevundersøkelsen (Udir), via FHI Kommunehelsa statistikkbank"
+_FHI_SCHOOL_EN = "the Pupil Survey (Udir), via the NIPH Kommunehelsa statistics bank"
 _DEPRESSION_ITEMS = tuple(f"dep{k}" for k in range(1, 7))
 # Ungdata's answer scales (codes 1..k, labels as the questionnaire words them).
 _BOTHERED = ("Ikke plaget i det hele tatt", "Litt plaget", "Ganske mye plaget", "Veldig mye plaget")
@@ -403,6 +410,114 @@ INDICATORS: dict[str, Indicator] = {
                 labels=_SATISFIED,
             ),
             default_ages=("8-10 trinn", "VG1-VG3"),
+        ),
+        # Published rates from FHI's Kommunehelsa (no counts, no microdata rule):
+        # read with ``[inputs.rate]`` (``utenforskap init`` writes the inputs).
+        Indicator(
+            id="persistent_low_income_children",
+            title_nb="Barn i husholdninger med vedvarende lavinntekt",
+            title_en="Children in households with persistent low income",
+            definition_nb=(
+                "Andel barn 0–17 år i husholdninger med inntekt under 60 % av medianinntekten "
+                "(EU-skala) i gjennomsnitt over tre år."
+            ),
+            definition_en=(
+                "Share of children 0–17 in households whose income averaged over three years "
+                "is below 60 % of the median (EU scale)."
+            ),
+            theme="economy",
+            high_is_bad=True,
+            source_nb=_FHI,
+            source_en=_FHI_EN,
+            default_ages=("0-17",),
+        ),
+        Indicator(
+            id="child_welfare",
+            title_nb="Barn med barnevernstiltak",
+            title_en="Children receiving child welfare measures",
+            definition_nb="Andel barn 0–17 år som mottar tiltak fra barnevernet i løpet av året.",
+            definition_en=(
+                "Share of children 0–17 receiving child welfare measures during the year."
+            ),
+            theme="economy",
+            high_is_bad=True,
+            source_nb=_FHI,
+            source_en=_FHI_EN,
+            default_ages=("0-17",),
+        ),
+        Indicator(
+            id="crowded_housing_children",
+            title_nb="Barn som bor trangt",
+            title_en="Children in crowded housing",
+            definition_nb=(
+                "Andel barn 0–17 år som bor i en trangbodd husholdning (for få rom eller "
+                "for lite areal per person)."
+            ),
+            definition_en=(
+                "Share of children 0–17 living in a crowded household (too few rooms or too "
+                "little floor space per person)."
+            ),
+            theme="economy",
+            high_is_bad=True,
+            source_nb=_FHI,
+            source_en=_FHI_EN,
+            default_ages=("0-17",),
+        ),
+        Indicator(
+            id="school_wellbeing",
+            title_nb="Trives på skolen (Elevundersøkelsen)",
+            title_en="Thrives at school (Pupil Survey)",
+            definition_nb=(
+                "Andel elever som svarer at de trives godt eller svært godt på skolen, "
+                "Elevundersøkelsen, standardisert."
+            ),
+            definition_en=(
+                "Share of pupils who say they thrive well or very well at school, Pupil "
+                "Survey, standardised."
+            ),
+            theme="mental_health",
+            high_is_bad=False,
+            source_nb=_FHI_SCHOOL,
+            source_en=_FHI_SCHOOL_EN,
+            default_ages=("10 trinn",),
+        ),
+        Indicator(
+            id="bullied",
+            title_nb="Mobbet på skolen (Elevundersøkelsen)",
+            title_en="Bullied at school (Pupil Survey)",
+            definition_nb=(
+                "Andel elever som svarer at de blir mobbet på skolen to til tre ganger i "
+                "måneden eller oftere, Elevundersøkelsen, standardisert."
+            ),
+            definition_en=(
+                "Share of pupils who say they are bullied at school two or three times a "
+                "month or more often, Pupil Survey, standardised."
+            ),
+            theme="participation",
+            high_is_bad=True,
+            source_nb=_FHI_SCHOOL,
+            source_en=_FHI_SCHOOL_EN,
+            default_ages=("7 trinn",),
+        ),
+        Indicator(
+            id="mental_health_primary_care",
+            title_nb="Psykiske symptomer og lidelser, fastlege og legevakt",
+            title_en="Psychological symptoms and disorders, GP and emergency care",
+            definition_nb=(
+                "Brukere av fastlege og legevakt med psykiske symptomer eller lidelser "
+                "(ICPC-2, kapittel P), per 1000 innbyggere 15–24 år, standardisert."
+            ),
+            definition_en=(
+                "Users of GP and emergency care with psychological symptoms or disorders "
+                "(ICPC-2, chapter P), per 1,000 residents aged 15–24, standardised."
+            ),
+            theme="mental_health",
+            high_is_bad=True,
+            source_nb=_FHI,
+            source_en=_FHI_EN,
+            default_ages=("15-24",),
+            unit_nb="per 1000",
+            unit_en="per 1,000",
         ),
     )
 }

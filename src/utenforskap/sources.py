@@ -9,40 +9,57 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.texts import text
 
-__all__ = ["SOURCE", "SOURCE_COLUMNS", "credit_line", "credited", "source_table"]
+__all__ = [
+    "MEASURE",
+    "SOURCE",
+    "SOURCE_COLUMNS",
+    "credit_line",
+    "credited",
+    "measures",
+    "source_table",
+]
 
 #: Column of a source table holding the credit text, e.g. ``"SSB, tabell 13563"``.
 SOURCE = "source"
-#: Columns of a source table: one row per indicator × region × source.
-SOURCE_COLUMNS: tuple[str, ...] = (F.INDICATOR, F.REGION, SOURCE)
+#: Column of a source table holding the publisher's measure label of published
+#: rates, e.g. ``"andel (prosent, standardisert)"``; ``""`` for counted rows.
+MEASURE = "measure"
+#: Columns of a source table: one row per indicator × region × source, with the measure.
+SOURCE_COLUMNS: tuple[str, ...] = (F.INDICATOR, F.REGION, SOURCE, MEASURE)
 
 
-def source_table(records: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
-    """Build a source table from ``(indicator, region, source)`` records.
+def source_table(
+    records: Iterable[tuple[str, str, str] | tuple[str, str, str, str]],
+) -> pd.DataFrame:
+    """Build a source table from ``(indicator, region, source[, measure])`` records.
 
     A run records, for every input, which indicator × region rows it gave
     (regions rolled up from an input's districts carry that input's source).
     Figures, tables and pages then credit exactly the sources of the rows they
-    show (:func:`credited`).
+    show (:func:`credited`), and say what a published rate measures
+    (:func:`measures`).
 
     Parameters
     ----------
     records
-        ``(indicator, region, source)`` triples; repeats are dropped.
+        ``(indicator, region, source)`` triples, or with a fourth item, the
+        publisher's measure label of a published rate; repeats are dropped.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SOURCE_COLUMNS`, one row per distinct triple, in order of
-        first appearance.
+        Columns :data:`SOURCE_COLUMNS` (``measure`` ``""`` when not given), one
+        row per distinct record, in order of first appearance.
 
     Examples
     --------
-    >>> source_table([("neet", "0", "SSB, tabell 13563"), ("neet", "0", "SSB, tabell 13563")])
-      indicator region             source
-    0      neet      0  SSB, tabell 13563
+    >>> ssb = ("neet", "0", "SSB, tabell 13563")
+    >>> table = source_table([ssb, ssb])
+    >>> table.values.tolist()
+    [['neet', '0', 'SSB, tabell 13563', '']]
     """
-    frame = pd.DataFrame(list(records), columns=list(SOURCE_COLUMNS), dtype=object)
+    rows = [(*r[:3], r[3] if len(r) > 3 else "") for r in records]
+    frame = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS), dtype=object)
     return frame.drop_duplicates().reset_index(drop=True)
 
 
@@ -76,6 +93,39 @@ def credited(data: pd.DataFrame, sources: pd.DataFrame | None) -> tuple[str, ...
     shown = data[[F.INDICATOR, F.REGION]].drop_duplicates()
     hit = sources.merge(shown, on=[F.INDICATOR, F.REGION], how="inner")
     return tuple(dict.fromkeys(map(str, hit[SOURCE])))
+
+
+def measures(data: pd.DataFrame, sources: pd.DataFrame | None) -> tuple[str, ...]:
+    """The publishers' measure labels of the rows in ``data`` ("andel (prosent, standardisert)").
+
+    A figure of published rates says what they measure, and "standardisert"
+    where the publisher standardised them; counted rows have no label.
+
+    Parameters
+    ----------
+    data
+        Rows about to be shown (with ``indicator`` and ``region``).
+    sources
+        A source table (:func:`source_table`), or None.
+
+    Returns
+    -------
+    tuple of str
+        Distinct non-empty measure labels of the rows shown, in the table's order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = source_table(
+    ...     [("school_wellbeing", "4003", "FHI", "andel (prosent, standardisert)")])
+    >>> measures(pd.DataFrame({"indicator": ["school_wellbeing"], "region": ["4003"]}), table)
+    ('andel (prosent, standardisert)',)
+    """
+    if sources is None or sources.empty or data.empty or MEASURE not in sources.columns:
+        return ()
+    shown = data[[F.INDICATOR, F.REGION]].drop_duplicates()
+    hit = sources.merge(shown, on=[F.INDICATOR, F.REGION], how="inner")
+    return tuple(m for m in dict.fromkeys(map(str, hit[MEASURE])) if m)
 
 
 def credit_line(sources: Sequence[str], *, lang: str = "nb") -> str:

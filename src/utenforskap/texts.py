@@ -39,6 +39,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "group.rest_of_population": ("befolkningen ellers", "rest of the population"),
     "group.unknown": ("ukjent gruppe", "group not known"),
+    "group.population_except_immigrants": (
+        "befolkningen unntatt innvandrere",
+        "population except immigrants",
+    ),
+    # the comparator of a group (utenforskap.indicators.compare_groups)
+    "group.except": ("befolkningen utenom {group}", "the population except {group}"),
     "period": ("Periode", "Period"),
     "district": ("Område", "District"),
     "denominator": ("Antall personer i gruppen (nevner)", "Persons in the group (denominator)"),
@@ -75,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "for mange med ukjent bydel eller delområde",
         "too many people with unknown district",
     ),
+    "reason.publisher": ("prikket av utgiveren", "suppressed by the publisher"),
     "note.lead": ("Prikket", "Suppressed"),
     "note.count": (
         "færre enn {k} personer i telleren eller resten av gruppen",

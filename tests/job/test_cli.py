@@ -161,15 +161,20 @@ def test_bad_input_exits_2_and_leaves_outputs(demo_copy: Path, case: str) -> Non
     broken = make(demo_copy)
     register = 'format = "microdata"\npath = "data/raw/demo/register.csv"\n'
     if broken.name == "counts.csv":
-        # A counts file has no source columns to name: the microdata keys go.
-        register += (
-            'indicators = ["neet", "upper_secondary_completed", "low_income_children"]\n'
-            'region = "district"\nperiod = "year"\nage = "age"\nsex = "sex"\n'
-        )
+        # A counts file has no source columns to name: the register inputs' microdata
+        # keys go (each block runs to the next blank line).
+        text = demo_config_path().read_text(encoding="utf-8")
+        blocks = []
+        start = text.find(register)
+        while start >= 0:
+            end = text.index("\n\n", start) + 1
+            blocks.append(text[start:end])
+            start = text.find(register, end)
         replacement = 'format = "counts"\npath = "data/raw/counts.csv"\n'
+        config = _config(demo_copy, **dict.fromkeys(blocks, replacement))
     else:
         replacement = f'format = "microdata"\npath = "data/raw/{broken.name}"\n'
-    config = _config(demo_copy, **{register: replacement})
+        config = _config(demo_copy, **{register: replacement})
     before = _snapshot(demo_copy / "data" / "processed")
     result = run_cli("run", "--config", str(config), cwd=demo_copy)
     assert result.returncode == 2, result.stderr

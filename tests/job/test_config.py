@@ -59,6 +59,7 @@ def test_demo_config_parses() -> None:
         "jsonstat",
         "table",
         "counts",
+        "microdata",
     ]
     assert cfg.inputs[0].path == BASE / "data/raw/demo/register.csv"
     assert cfg.output == BASE / "data/processed"

@@ -10,7 +10,10 @@ control must act.
 
 Every number is synthetic. The NEET share for 16–25 year olds is calibrated to
 about 11 % for the kommune in the latest year (as reported for Asker), districts
-range roughly 5–20 %, and the share rises over 2015–2024.
+range roughly 5–20 %, and the share rises over 2015–2024. The register holds
+SSB's immigrant category of each person (about 15–17 % immigrants and 5–8 %
+Norwegian-born to immigrant parents among 16–25 year olds, as in an Oslo-area
+kommune), with more NEET and much more low income among immigrants.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ YEARS = tuple(range(2015, 2025))
 SURVEY_YEARS = tuple(range(2019, 2025))
 SCHOOL_LEVELS = ("8. trinn", "9. trinn", "10. trinn", "VG1", "VG2", "VG3")
 UNKNOWN_DISTRICT = "990199"
+# Log-odds intercepts, set so that the whole kommune keeps the calibrated
+# shares (NEET 16-25 about 11 % in 2024) with the immigrant-category effects.
+NEET_INTERCEPT = -1.58
+LOW_INCOME_INTERCEPT = -2.47
+DROPOUT_INTERCEPT = -1.45
 
 REGISTER_FILE = "register.csv"
 UNGDATA_FILE = "ungdata.csv"
@@ -89,6 +97,22 @@ _FHI_REGIONS: tuple[tuple[str, str, int, int, float, int], ...] = (
 )
 
 
+# SSB's immigrant categories (register variable innvandringskategori): A born in
+# Norway to two Norwegian-born parents, B immigrants, C Norwegian-born to
+# immigrant parents, E/F/G the smaller mixed categories. Shares are of the
+# order SSB reports for an Oslo-area kommune: among 16-25 year olds about
+# 15 % immigrants and 5-7 % Norwegian-born to immigrant parents, among
+# children fewer immigrants and more Norwegian-born to immigrant parents.
+_CATEGORIES = np.array(["A", "B", "C", "E", "F", "G"], dtype=object)
+# Effects on the log-odds of NEET, low income and not completing upper
+# secondary, by category (immigrants' households have far more low income).
+_CATEGORY_EFFECTS: dict[str, dict[str, float]] = {
+    "neet": {"B": 0.50, "C": 0.20},
+    "low_income": {"B": 1.40, "C": 1.00},
+    "dropout": {"B": 0.40, "C": 0.15},
+}
+
+
 @dataclass(frozen=True)
 class _District:
     code: str
@@ -124,7 +148,9 @@ bytes. Every number is synthetic: no real person is described.
   its districts `990101`-`990110`, and `990199` for an unknown district.
   `99xx` codes are not used by SSB for any kommune (`9999` means "uoppgitt").
 - `register.csv`: one row per person and year, {first}-{last}, ages 0-29:
-  `year, person_id, district, age, sex`, `neet` (1/0 for ages 15-29: not in
+  `year, person_id, district, age, sex`, `innvkat` (SSB's immigrant category:
+  A born in Norway to Norwegian-born parents, B immigrants, C Norwegian-born
+  to immigrant parents, E/F/G the mixed categories), `neet` (1/0 for ages 15-29: not in
   employment, education or training), `low_income` (1/0 for ages 0-17: living
   in a household below 60 % of the median equivalised income, EU-60),
   `upper_secondary` (1/0 at age 21: completed upper secondary education).
@@ -136,7 +162,8 @@ bytes. Every number is synthetic: no real person is described.
   merged into Fjordvik `9903` in 2020 (fictional); `demo_crosswalk.csv` maps the
   old codes, so the run harmonises them.
 - `land_referanse.csv`: national reference counts for the Ungdata indicators
-  and upper secondary completion, in the CountFrame layout (`format = "counts"`).
+  and upper secondary completion, and NEET and low-income children by SSB's
+  three immigrant groups, in the CountFrame layout (`format = "counts"`).
 - `ungdata.csv`: one row per respondent in the Ungdata-like surveys
   {survey_first}-{survey_last}, pupils in 8.-10. trinn and VG1-VG3:
   `lonely` and `dep1`-`dep6` (1 = ikke plaget i det hele tatt, 2 = litt plaget,
@@ -159,8 +186,41 @@ def _as_int_text(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return text
 
 
-def _persons(rng: np.random.Generator) -> pd.DataFrame:
-    """One row per person: birth year, district, sex and a persistent frailty."""
+def _categories(seed: int, birth: np.ndarray, district_index: np.ndarray) -> np.ndarray:
+    """Each person's immigrant category, from a stream of its own (the other draws are unchanged).
+
+    Older cohorts hold more immigrants (many arrive as young adults), younger
+    ones more Norwegian-born to immigrant parents; districts with much low
+    income hold more of both.
+    """
+    rng = np.random.default_rng([seed, 14])
+    older = np.clip((YEARS[-1] - birth - 5) / 20.0, 0.0, 1.0)
+    spread = np.exp(0.8 * np.array([d.low_income_logit for d in _DISTRICTS]))[district_index]
+    shares = np.column_stack(
+        [
+            np.zeros(len(birth)),
+            (0.05 + 0.13 * older) * spread,
+            (0.11 - 0.06 * older) * spread,
+            np.full(len(birth), 0.010),
+            np.full(len(birth), 0.030),
+            np.full(len(birth), 0.005),
+        ]
+    )
+    shares[:, 0] = 1.0 - shares[:, 1:].sum(axis=1)
+    drawn = (rng.random(len(birth))[:, None] > np.cumsum(shares, axis=1)).sum(axis=1)
+    return _CATEGORIES[np.minimum(drawn, len(_CATEGORIES) - 1)]
+
+
+def _effect(category: np.ndarray, outcome: str) -> np.ndarray:
+    """The immigrant-category effect of each person on an outcome's log-odds."""
+    effects = _CATEGORY_EFFECTS[outcome]
+    return np.array([effects.get(c, 0.0) for c in _CATEGORIES])[
+        np.searchsorted(_CATEGORIES.astype(str), category.astype(str))
+    ]
+
+
+def _persons(rng: np.random.Generator, seed: int = DEMO_SEED) -> pd.DataFrame:
+    """One row per person: birth year, district, sex, immigrant category, a persistent frailty."""
     birth_years = np.arange(YEARS[0] - 29, YEARS[-1] + 1)
     sizes = np.array([d.persons_per_birth_year for d in _DISTRICTS])
     cohort = rng.poisson(np.broadcast_to(sizes, (len(birth_years), len(sizes))))
@@ -175,6 +235,7 @@ def _persons(rng: np.random.Generator) -> pd.DataFrame:
             "female": rng.random(n) < 0.49,
             "frailty": rng.normal(0.0, 0.9, n),
             "household": rng.normal(0.0, 1.0, n),
+            "innvkat": _categories(seed, birth, district_index),
         }
     )
 
@@ -191,12 +252,14 @@ def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     income_effect = np.array([x.low_income_logit for x in _DISTRICTS])[d]
     dropout_effect = np.array([x.dropout_logit for x in _DISTRICTS])[d]
     female = frame["female"].to_numpy()
+    category = frame["innvkat"].to_numpy(dtype=object)
     trend = (year - YEARS[-1]) / (YEARS[-1] - YEARS[0])  # -1 … 0
 
     # NEET rises steeply from 16 to the early twenties, as in SSB's NEET statistics.
     age_effect = np.interp(age, [15, 16, 19, 22, 25, 29], [-2.6, -2.3, -1.2, -0.45, -0.35, -0.3])
     neet_logit = (
-        -1.45
+        NEET_INTERCEPT
+        + _effect(category, "neet")
         + age_effect
         + neet_effect
         + 0.35 * trend
@@ -206,12 +269,24 @@ def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     in_neet_age = (age >= 15) & (age <= 29)
     neet = rng.random(len(age)) < _expit(neet_logit)
 
-    income_logit = -2.15 + income_effect - 0.35 * trend + 0.9 * frame["household"].to_numpy()
+    income_logit = (
+        LOW_INCOME_INTERCEPT
+        + _effect(category, "low_income")
+        + income_effect
+        - 0.35 * trend
+        + 0.9 * frame["household"].to_numpy()
+    )
     in_child_age = age <= 17
     low_income = rng.random(len(age)) < _expit(income_logit)
 
     at_21 = age == 21
-    dropout_logit = -1.35 + dropout_effect + np.where(female, -0.35, 0.25) - 0.3 * trend
+    dropout_logit = (
+        DROPOUT_INTERCEPT
+        + _effect(category, "dropout")
+        + dropout_effect
+        + np.where(female, -0.35, 0.25)
+        - 0.3 * trend
+    )
     dropout_logit += 0.5 * frame["frailty"].to_numpy()
     completed = rng.random(len(age)) >= _expit(dropout_logit)
 
@@ -223,6 +298,7 @@ def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
             "district": codes[d],
             "age": age,
             "sex": np.where(female, "female", "male"),
+            "innvkat": category,
             "neet": _as_int_text(neet, in_neet_age),
             "low_income": _as_int_text(low_income, in_child_age),
             "upper_secondary": _as_int_text(completed, at_21),
@@ -330,7 +406,7 @@ def _write_fhi(rng: np.random.Generator, path: Path) -> None:
     table.to_csv(path, sep=";", index=False, lineterminator="\n", encoding="utf-8-sig")
 
 
-def _write_national(rng: np.random.Generator, path: Path) -> None:
+def _write_national(rng: np.random.Generator, path: Path, seed: int = DEMO_SEED) -> None:
     """National reference counts in the CountFrame layout (the ``counts`` input format)."""
     pieces = []
     for indicator, bands in _NATIONAL.items():
@@ -356,12 +432,73 @@ def _write_national(rng: np.random.Generator, path: Path) -> None:
     keys = ["indicator", "period", "age"]
     total = table.groupby(keys, sort=False)[["numerator", "denominator"]].sum().reset_index()
     table = pd.concat([table, total.assign(sex="total")], ignore_index=True)
+    table = pd.concat([table.assign(group="total"), _national_groups(seed)], ignore_index=True)
     table = table.assign(region="0", region_name="Hele landet", status="")
-    columns = ["indicator", "region", "region_name", "period", "age", "sex"]
+    columns = ["indicator", "region", "region_name", "period", "age", "sex", "group"]
     table = table.sort_values(columns, kind="mergesort")
     table[[*columns, "numerator", "denominator", "status"]].to_csv(
         path, index=False, lineterminator="\n", encoding="utf-8"
     )
+
+
+# The country's NEET and low-income children by SSB's three published groups
+# (synthetic, of the order SSB reports): group → (persons per one-year cohort,
+# NEET share at 16-19, at 20-25, low-income share at 0-17).
+_NATIONAL_GROUPS: dict[str, tuple[int, float, float, float]] = {
+    "immigrants": (17_000, 0.080, 0.220, 0.36),
+    "norwegian_born_to_immigrant_parents": (6_500, 0.060, 0.150, 0.30),
+    "rest_of_population": (106_000, 0.040, 0.105, 0.075),
+}
+
+
+def _national_groups(seed: int) -> pd.DataFrame:
+    """National counts by immigrant group: NEET by age band and sex, low income 0-17.
+
+    Drawn from a stream of their own, so the whole-population rows keep their values.
+    """
+    rng = np.random.default_rng([seed, 18])
+    pieces = []
+    for group, (cohort, young, older, low_income) in _NATIONAL_GROUPS.items():
+        years = np.array(YEARS)
+        for band, width, share in (("16-19", 4, young), ("20-25", 6, older)):
+            for sex, weight in (("female", 0.49), ("male", 0.51)):
+                n = rng.poisson(cohort * width * weight, len(years))
+                pieces.append(
+                    pd.DataFrame(
+                        {
+                            "indicator": "neet",
+                            "period": years.astype(str),
+                            "age": band,
+                            "sex": sex,
+                            "group": group,
+                            "numerator": rng.binomial(n, share * (1.1 if sex == "male" else 0.9)),
+                            "denominator": n,
+                        }
+                    )
+                )
+        n = rng.poisson(cohort * 18 * 0.85, len(years))
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "indicator": "low_income_children",
+                    "period": years.astype(str),
+                    "age": "0-17",
+                    "sex": "total",
+                    "group": group,
+                    "numerator": rng.binomial(n, low_income),
+                    "denominator": n,
+                }
+            )
+        )
+    neet = pd.concat([p for p in pieces if p["indicator"].iat[0] == "neet"], ignore_index=True)
+    keys = ["indicator", "period", "group"]
+    wide = neet.groupby([*keys, "sex"], sort=False)[["numerator", "denominator"]].sum()
+    wide = wide.reset_index().assign(age="16-25")
+    both = pd.concat([neet, wide], ignore_index=True)
+    sexes = both.groupby([*keys, "age"], sort=False)[["numerator", "denominator"]].sum()
+    both = pd.concat([both, sexes.reset_index().assign(sex="total")], ignore_index=True)
+    low = [p for p in pieces if p["indicator"].iat[0] == "low_income_children"]
+    return pd.concat([both, *low], ignore_index=True)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -394,7 +531,7 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    persons = _persons(rng)
+    persons = _persons(rng, seed)
     register = _register(rng, persons)
     ungdata = _ungdata(rng, persons)
 
@@ -404,7 +541,7 @@ def write_demo_data(directory: str | Path = DEMO_DIR, *, seed: int = DEMO_SEED) 
     _write_csv(register, target / REGISTER_FILE)
     _write_csv(ungdata, target / UNGDATA_FILE)
     _write_fhi(rng, target / FHI_FILE)
-    _write_national(rng, target / NATIONAL_FILE)
+    _write_national(rng, target / NATIONAL_FILE, seed)
     (target / README_FILE).write_text(
         _README.format(
             seed=seed,

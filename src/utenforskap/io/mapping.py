@@ -13,7 +13,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.counts import part_counts, sum_status
-from utenforskap.errors import ConfigError, DataError
+from utenforskap.errors import ConfigError, DataError, choice_problem
 from utenforskap.io.cube import STATUS, VALUE
 
 __all__ = ["ObservationMapping", "observations_to_counts"]
@@ -72,8 +72,11 @@ class ObservationMapping:
         The age band and sex of every row when ``age``/``sex`` is None.
     group, group_map, default_group
         Column of population groups (e.g. ``InnvandrKat``), its code → our
-        label map (rows of codes not in a given map are left out), and the
-        group of every row without such a column (``"total"``).
+        label map (rows of codes not in a given map are left out; in
+        :meth:`from_dict` also a standard map by name, e.g.
+        ``"ssb_statbank_immigrant_category"``, see
+        :data:`~utenforskap.microdata.TABLE_GROUP_MAPS`), and the group of
+        every row without such a column (``"total"``).
     """
 
     indicator: str
@@ -160,6 +163,7 @@ class ObservationMapping:
         for name in _TEXT_FIELDS:
             if name in spec and not isinstance(spec[name], str):
                 raise ConfigError("must be a text", key=f"{key}.{name}", value=spec[name])
+        spec = _named_group_map(spec, key)
         for name in ("age_map", "sex_map", "group_map"):
             given = spec.get(name, {})
             if not isinstance(given, Mapping) or not all(
@@ -329,6 +333,24 @@ def observations_to_counts(
     )[list(F.COUNT_COLUMNS)]
     out = F.sort_frame(out)
     return F.validate_counts(out, source=name)
+
+
+def _named_group_map(spec: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``group_map = "fhi_innvkat"``: a standard map by name (see ``microdata.groups``)."""
+    given = spec.get("group_map")
+    if not isinstance(given, str):
+        return spec
+    from utenforskap.errors import ParameterError
+    from utenforskap.microdata.groups import TABLE_GROUP_MAPS, table_group_map
+
+    try:
+        return {**spec, "group_map": table_group_map(given)}
+    except ParameterError:
+        raise ConfigError(
+            choice_problem(given, TABLE_GROUP_MAPS) + " (or a table code → group label)",
+            key=f"{key}.group_map",
+            value=given,
+        ) from None
 
 
 def _text(column: pd.Series) -> pd.Series:

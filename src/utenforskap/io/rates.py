@@ -22,8 +22,8 @@ __all__ = [
     "observations_to_rates",
 ]
 
-#: ``ci_method`` of a rate taken as its publisher gave it.
-PUBLISHED = "published"
+#: ``ci_method`` of a rate taken as its publisher gave it (see :mod:`~utenforskap.frames`).
+PUBLISHED = F.PUBLISHED
 #: Column of the publisher's measure label ("andel (prosent, standardisert)").
 MEASURE = "measure"
 #: Columns of a published-rate frame, in order: the CountFrame keys, the
@@ -149,6 +149,9 @@ class RateMapping:
         for name in ("indicator", "region", "period"):
             if name not in spec:
                 raise ConfigError("missing key", key=f"{key}.{name}")
+        from utenforskap.io.mapping import _named_group_map
+
+        spec = _named_group_map(spec, key)
         for name, given in spec.items():
             if name.endswith("_map"):
                 if not isinstance(given, Mapping) or not all(

@@ -1,4 +1,4 @@
-"""Command layer: run, demo-data, indicators, validate, with documented exit codes."""
+"""Command layer: run, demo-data, indicators, validate, init, fetch, with documented exit codes."""
 
 from __future__ import annotations
 
@@ -100,6 +100,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--config", type=Path, required=True)
     _logging_options(val, top=False)
+
+    init = sub.add_parser(
+        "init", help="write a ready configuration for a real kommune (SSB and FHI tables)"
+    )
+    init.add_argument("--kommune", required=True, help='kommune code, e.g. "3203"')
+    init.add_argument(
+        "--year", type=int, default=2024, help="year whose kommune codes are used (default 2024)"
+    )
+    init.add_argument(
+        "--no-neighbours",
+        dest="neighbours",
+        action="store_false",
+        help="leave out the neighbour kommuner",
+    )
+    init.add_argument(
+        "--out",
+        type=Path,
+        default=Path("utenforskap.toml"),
+        help="file to write (default utenforskap.toml; '-' prints it); never overwritten",
+    )
+    _logging_options(init, top=False)
+
+    fetch = sub.add_parser(
+        "fetch", help="fill the cache of every SSB and FHI input, so runs work offline"
+    )
+    fetch.add_argument("--config", type=Path, required=True)
+    fetch.add_argument("--refresh", action="store_true", help="ask again even when cached")
+    fetch.add_argument(
+        "--offline", action="store_true", help="only check that every answer is cached"
+    )
+    _logging_options(fetch, top=False)
     return parser
 
 
@@ -205,6 +236,53 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from utenforskap.errors import ConfigError
+    from utenforskap.job.init import init_config
+
+    text = init_config(args.kommune, year=args.year, neighbours=args.neighbours)
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        with open(args.out, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ConfigError(
+            "the file exists; choose another --out or remove it first", file=args.out
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write: {exc.strerror or exc}", file=args.out) from None
+    _say(
+        args,
+        f"wrote {args.out}; next: utenforskap fetch --config {args.out}",
+        event="init.written",
+        output=str(args.out),
+    )
+    return EXIT_OK
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from utenforskap.job.config import load_config
+    from utenforskap.job.fetch import fetch_all
+
+    load_config(args.config)  # a configuration the run would refuse is refused here too
+    records = fetch_all(args.config, refresh=args.refresh, offline=args.offline)
+    for record in records:
+        print(
+            f"{record.input}: {record.agency.upper()} table {record.table}, {record.rows} rows "
+            f"({', '.join(str(f) for f in record.files)})"
+        )
+    _say(
+        args,
+        f"{len(records)} tables {'checked in' if args.offline else 'in'} the cache; "
+        f"run: utenforskap run --config {args.config}",
+        event="fetch.done",
+        tables=len(records),
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``utenforskap`` command.
 
@@ -234,6 +312,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         "demo-data": _demo,
         "indicators": _indicators,
         "validate": _validate,
+        "init": _init,
+        "fetch": _fetch,
     }
     try:
         return commands[args.command](args)

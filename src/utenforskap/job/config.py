@@ -9,16 +9,25 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from utenforskap import frames as F
-from utenforskap.errors import ConfigError, choice_problem
+from utenforskap.ages import age_label
+from utenforskap.errors import ConfigError, DataError, ParameterError, choice_problem
 from utenforskap.geo.harmonise import ON_SPLIT
+from utenforskap.io.fhi import FHI_SOURCES, fhi_query
 from utenforskap.io.ssb import SSB_LANGS
+from utenforskap.io.tables import DIALECTS
 from utenforskap.registry import INDICATORS
 from utenforskap.texts import LANGS
 
+if TYPE_CHECKING:
+    from utenforskap.risk.config import RiskSettings
+
 __all__ = [
+    "FETCHED_FORMATS",
+    "INPUT_FORMATS",
+    "MAPPED_FORMATS",
     "FiguresConfig",
     "GeographyConfig",
     "IndicatorConfig",
@@ -30,11 +39,16 @@ __all__ = [
     "parse_config",
 ]
 
-INPUT_FORMATS = ("microdata", "counts", "jsonstat", "px", "table", "ssb")
-#: Formats whose observations are mapped to counts by an ``[inputs.mapping]`` table.
-MAPPED_FORMATS = ("jsonstat", "px", "table", "ssb")
+INPUT_FORMATS = ("microdata", "counts", "jsonstat", "px", "table", "xlsx", "ssb", "fhi")
+#: Formats whose observations are mapped by an ``[inputs.mapping]`` table (to
+#: counts) or an ``[inputs.rate]`` table (to published rates).
+MAPPED_FORMATS = ("jsonstat", "px", "table", "xlsx", "ssb", "fhi")
+#: Formats fetched from an agency's API through a response cache.
+FETCHED_FORMATS = ("ssb", "fhi")
 #: Where SSB responses are cached, relative to the configuration's folder.
 SSB_CACHE = Path("data") / "raw" / "ssb"
+#: Where FHI responses are cached, relative to the configuration's folder.
+FHI_CACHE = Path("data") / "raw" / "fhi"
 
 
 @dataclass(frozen=True)
@@ -48,28 +62,52 @@ class InputConfig:
     format
         ``microdata`` (one row per person or respondent), ``counts`` (a CSV in
         the CountFrame layout), an official-statistics file: ``jsonstat``,
-        ``px``, ``table``, or ``ssb`` (a table fetched from SSB's API).
+        ``px``, ``table`` (CSV/semicolon export), ``xlsx``, or a table fetched
+        from an agency's API: ``ssb`` (PxWebApi v2), ``fhi`` (FHI's statistikkbank).
     path
         The file, resolved against the configuration's folder; for ``ssb``
-        the response cache folder (default ``data/raw/ssb``).
+        and ``fhi`` the response cache folder (default ``data/raw/ssb``,
+        ``data/raw/fhi``).
+    source
+        The credit for the numbers this input gives, e.g. ``"SSB, tabell 13563"``
+        (see :mod:`utenforskap.sources`); ``""`` when not given (``ssb`` and
+        ``fhi`` inputs get their agency and table by default).
     indicators
         Registry ids this input gives (microdata).
     region, period, age, sex
         Source column names (microdata).
     sex_codes
-        Source value → ``male`` / ``female`` (microdata).
+        Source value → ``male`` / ``female`` / ``unknown`` (microdata).
     age_groups
         Band label → codes of the age column, e.g. school levels (microdata).
+    engine, spark_master, memory_limit, person_id, group, group_codes, items, answers
+        How microdata are counted: the arguments ``engine``, ``spark``,
+        ``memory_limit``, ``id``, ``group``, ``group_codes``, ``items`` and
+        ``answers`` of :func:`utenforskap.microdata.aggregate`.
     mapping
-        Observation → count mapping for official statistics (see :mod:`utenforskap.io`).
+        Observation → count mapping for official statistics (see
+        :class:`~utenforskap.io.ObservationMapping`); empty for a rate input.
+    rate
+        Observation → published rate mapping (see :class:`~utenforskap.io.RateMapping`);
+        empty for a counts input.
     table, selection, lang, offline, refresh, codelist, output_values
         The SSB request (``ssb``), as the arguments of
-        :func:`~utenforskap.io.fetch_ssb`.
+        :func:`~utenforskap.io.fetch_ssb`; ``table``, ``offline`` and
+        ``refresh`` also for ``fhi``.
+    source_api, dimensions
+        The FHI request (``fhi``): the API's source (``nokkel``) and the
+        dimension selection, as :func:`~utenforskap.io.fetch_fhi_table`.
+    dialect, names_year, within, ignore_columns
+        How a ``table`` file is read (:func:`~utenforskap.io.read_table`);
+        ``names_year``, ``within`` and ``ignore_columns`` also for ``xlsx``.
+    sheet, header_row
+        Which sheet and header row of an ``xlsx`` file (:func:`~utenforskap.io.read_xlsx`).
     """
 
     id: str
     format: str
     path: Path
+    source: str = ""
     indicators: tuple[str, ...] = ()
     region: str = "district"
     period: str = "year"
@@ -77,7 +115,16 @@ class InputConfig:
     sex: str = "sex"
     sex_codes: Mapping[str, str] | None = None
     age_groups: Mapping[str, tuple[str, ...]] | None = None
+    engine: str = "auto"
+    spark_master: str | None = None
+    memory_limit: str | None = None
+    person_id: str | None = None
+    group: str | None = None
+    group_codes: str | Mapping[str, str] | None = None
+    items: Mapping[str, str] = field(default_factory=dict)
+    answers: str = "code"
     mapping: Mapping[str, Any] = field(default_factory=dict)
+    rate: Mapping[str, Any] = field(default_factory=dict)
     table: str = ""
     selection: Mapping[str, Any] = field(default_factory=dict)
     lang: str = "no"
@@ -85,6 +132,24 @@ class InputConfig:
     refresh: bool = False
     codelist: Mapping[str, str] = field(default_factory=dict)
     output_values: Mapping[str, str] = field(default_factory=dict)
+    source_api: str = "nokkel"
+    dimensions: Mapping[str, Any] = field(default_factory=dict)
+    dialect: str = "auto"
+    names_year: int | None = None
+    within: str | None = None
+    ignore_columns: tuple[str, ...] = ()
+    sheet: str | int | None = None
+    header_row: int | None = None
+
+    @property
+    def fetched(self) -> bool:
+        """Whether the input is fetched from an agency's API (``ssb``, ``fhi``)."""
+        return self.format in FETCHED_FORMATS
+
+    @property
+    def publishes_rates(self) -> bool:
+        """Whether the input gives published rates (an ``[inputs.rate]`` table)."""
+        return bool(self.rate)
 
 
 @dataclass(frozen=True)
@@ -218,6 +283,9 @@ class RunConfig:
         The sections above.
     disclosure
         The ``[disclosure]`` table as given (read by :mod:`utenforskap.disclosure`).
+    risk
+        The ``[risk]`` settings (:func:`~utenforskap.risk.config.risk_from_config`),
+        or None when the configuration has no ``[risk]`` table.
     source
         The configuration file, or None for an in-memory configuration.
     base
@@ -232,6 +300,7 @@ class RunConfig:
     statistics: StatisticsConfig = StatisticsConfig()
     figures: FiguresConfig = FiguresConfig()
     disclosure: Mapping[str, Any] = field(default_factory=dict)
+    risk: RiskSettings | None = None
     source: Path | None = None
     base: Path | None = None
 
@@ -298,21 +367,46 @@ _TOP = (
     "statistics",
     "figures",
     "disclosure",
+    "risk",
 )
-_INPUT_COMMON = ("id", "format", "path")
-_INPUT_MICRODATA = ("indicators", "region", "period", "age", "sex", "sex_codes", "age_groups")
+_INPUT_COMMON = ("id", "format", "path", "source")
+_INPUT_MICRODATA = (
+    "indicators",
+    "region",
+    "period",
+    "age",
+    "sex",
+    "sex_codes",
+    "age_groups",
+    "engine",
+    "spark_master",
+    "memory_limit",
+    "person_id",
+    "group",
+    "group_codes",
+    "items",
+    "answers",
+)
 _INPUT_SSB = ("table", "selection", "lang", "offline", "refresh", "codelist", "output_values")
-_INPUT = (*_INPUT_COMMON, *_INPUT_MICRODATA, "mapping", *_INPUT_SSB)
-#: Keys each input format uses, beyond ``id``, ``format`` and ``path``.
+_INPUT_FHI = ("table", "source_api", "dimensions", "offline", "refresh")
+_INPUT_NAMES = ("names_year", "within", "ignore_columns")
+_MAPPED = ("mapping", "rate")
+#: Keys each input format uses, beyond ``id``, ``format``, ``path`` and ``source``.
 _INPUT_KEYS: dict[str, tuple[str, ...]] = {
     "microdata": _INPUT_MICRODATA,
     "counts": (),
-    "jsonstat": ("mapping",),
-    "px": ("mapping",),
-    "table": ("mapping",),
-    "ssb": ("mapping", *_INPUT_SSB),
+    "jsonstat": _MAPPED,
+    "px": _MAPPED,
+    "table": (*_MAPPED, "dialect", *_INPUT_NAMES),
+    "xlsx": (*_MAPPED, "sheet", "header_row", *_INPUT_NAMES),
+    "ssb": (*_MAPPED, *_INPUT_SSB),
+    "fhi": (*_MAPPED, *_INPUT_FHI),
 }
+_INPUT = tuple(dict.fromkeys([*_INPUT_COMMON, *(k for keys in _INPUT_KEYS.values() for k in keys)]))
 _TABLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_FHI_TABLE = re.compile(r"^\d{1,6}$")
+# DuckDB's memory sizes: a number and a unit ("2GB", "512MiB", "1.5 GB").
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)
 
 
 def _check_format_keys(r: _Reader, t: Mapping[str, Any], fmt: str, key: str) -> None:
@@ -326,26 +420,67 @@ def _check_format_keys(r: _Reader, t: Mapping[str, Any], fmt: str, key: str) -> 
         )
 
 
-def _mapping(r: _Reader, raw: Any, key: str) -> dict[str, Any]:
-    from utenforskap.io import ObservationMapping
+def _canonical_ages(r: _Reader, spec: dict[str, Any], key: str) -> dict[str, Any]:
+    """Age labels of a mapping in the package's one form (``"16 til 25"`` → ``"16-25"``)."""
+    out = dict(spec)
+    if isinstance(spec.get("default_age"), str):
+        out["default_age"] = _age(r, spec["default_age"], f"{key}.default_age")
+    if isinstance(spec.get("age_map"), dict):
+        out["age_map"] = {
+            code: _age(r, label, f"{key}.age_map.{code}") if isinstance(label, str) else label
+            for code, label in spec["age_map"].items()
+        }
+    return out
 
-    if not isinstance(raw, dict) or not raw:
-        raise r.fail("expected an [inputs.mapping] table for this format", key, raw or None)
+
+def _age(r: _Reader, label: str, key: str) -> str:
     try:
-        spec = ObservationMapping.from_dict(raw, key=key)
+        return age_label(label)
+    except DataError as exc:
+        raise r.fail(exc.problem, key, label) from None
+
+
+def _observation_spec(r: _Reader, raw: Any, key: str, kind: str) -> dict[str, Any]:
+    """Validate an ``[inputs.mapping]`` (``kind="mapping"``) or ``[inputs.rate]`` table."""
+    from utenforskap.io import ObservationMapping, RateMapping
+
+    cls: type[ObservationMapping] | type[RateMapping] = (
+        ObservationMapping if kind == "mapping" else RateMapping
+    )
+    if not isinstance(raw, dict) or not raw:
+        raise r.fail(f"expected an [inputs.{kind}] table", key, raw or None)
+    known = [f.name for f in dataclasses.fields(cls)]
+    for name in raw:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed keys: {known}"
+            raise r.fail(f"unknown key{hint}", f"{key}.{name}")
+    spec = _canonical_ages(r, raw, key)
+    try:
+        parsed = cls.from_dict(spec, key=key)
     except ConfigError as exc:
-        problem = exc.problem
-        if problem.startswith("unknown key") and exc.key:
-            known = [f.name for f in dataclasses.fields(ObservationMapping)]
-            close = difflib.get_close_matches(exc.key.rsplit(".", 1)[-1], known, n=1)
-            if close:
-                problem = f"unknown key; did you mean {close[0]!r}?"
-        raise r.fail(problem, exc.key or key, exc.value) from None
-    if spec.indicator not in INDICATORS:
+        raise r.fail(exc.problem, exc.key or key, exc.value) from None
+    if parsed.indicator not in INDICATORS:
         raise r.fail(
-            f"unknown indicator; known: {sorted(INDICATORS)}", f"{key}.indicator", spec.indicator
+            f"unknown indicator; known: {sorted(INDICATORS)}", f"{key}.indicator", parsed.indicator
         )
-    return raw
+    if isinstance(spec.get("group_map"), str):
+        # A standard map by name, kept resolved: the run reads the codes it names.
+        spec = {**spec, "group_map": dict(parsed.group_map)}
+    return spec
+
+
+def _mapped(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
+    has = [name for name in _MAPPED if name in t]
+    if len(has) != 1:
+        raise r.fail(
+            "expected either an [inputs.mapping] table (observations → counts) or an "
+            "[inputs.rate] table (published rates without counts)"
+            + (", not both" if len(has) == 2 else ""),
+            f"{key}.{has[-1] if has else 'mapping'}",
+        )
+    kind = has[0]
+    return {kind: _observation_spec(r, t[kind], f"{key}.{kind}", kind)}
 
 
 def _text_table(r: _Reader, raw: Any, key: str) -> dict[str, str]:
@@ -357,6 +492,15 @@ def _text_table(r: _Reader, raw: Any, key: str) -> dict[str, str]:
         if not isinstance(value, str) or not value:
             raise r.fail("expected a non-empty text", f"{key}.{name}", value)
     return dict(raw)
+
+
+def _flags(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, bool]:
+    flags = {}
+    for name in ("offline", "refresh"):
+        flags[name] = t.get(name, False)
+        if not isinstance(flags[name], bool):
+            raise r.fail("expected true or false", f"{key}.{name}", flags[name])
+    return flags
 
 
 def _ssb(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -382,19 +526,191 @@ def _ssb(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
                 value,
             )
     lang = r.choice(t.get("lang", "no"), f"{key}.lang", SSB_LANGS)
-    flags = {}
-    for name in ("offline", "refresh"):
-        flags[name] = t.get(name, False)
-        if not isinstance(flags[name], bool):
-            raise r.fail("expected true or false", f"{key}.{name}", flags[name])
     return {
         "table": table,
         "selection": selection,
         "lang": lang,
-        **flags,
+        **_flags(r, t, key),
         "codelist": _text_table(r, t.get("codelist"), f"{key}.codelist"),
         "output_values": _text_table(r, t.get("output_values"), f"{key}.output_values"),
     }
+
+
+def _fhi(r: _Reader, t: Mapping[str, Any], key: str) -> dict[str, Any]:
+    table = t.get("table")
+    if not isinstance(table, str) or not _FHI_TABLE.match(table):
+        raise r.fail('expected an FHI table number as text, e.g. "403"', f"{key}.table", table)
+    source_api = r.choice(t.get("source_api", "nokkel"), f"{key}.source_api", FHI_SOURCES)
+    dimensions = t.get("dimensions")
+    if not isinstance(dimensions, dict) or not dimensions:
+        raise r.fail(
+            'expected a table dimension → codes, e.g. GEO = ["3203", "0"], AAR = "bottom(5)"',
+            f"{key}.dimensions",
+            dimensions,
+        )
+    try:
+        fhi_query(dimensions)
+    except ConfigError as exc:
+        raise r.fail(exc.problem, f"{key}.{exc.key or 'dimensions'}", exc.value) from None
+    return {
+        "table": table,
+        "source_api": source_api,
+        "dimensions": dimensions,
+        **_flags(r, t, key),
+    }
+
+
+def _reading(r: _Reader, t: Mapping[str, Any], fmt: str, key: str) -> dict[str, Any]:
+    """How a ``table`` or ``xlsx`` file is read."""
+    out: dict[str, Any] = {}
+    if fmt == "table":
+        out["dialect"] = r.choice(t.get("dialect", "auto"), f"{key}.dialect", DIALECTS)
+    if fmt == "xlsx":
+        sheet = t.get("sheet")
+        if sheet is not None and not (
+            (isinstance(sheet, str) and sheet)
+            or (isinstance(sheet, int) and not isinstance(sheet, bool) and sheet >= 0)
+        ):
+            raise r.fail(
+                "expected a sheet name, or its position counted from 0", f"{key}.sheet", sheet
+            )
+        header = t.get("header_row")
+        if header is not None and (
+            not isinstance(header, int) or isinstance(header, bool) or header < 1
+        ):
+            raise r.fail(
+                "expected the header's row number as Excel shows it (1 or more)",
+                f"{key}.header_row",
+                header,
+            )
+        out.update(sheet=sheet, header_row=header)
+    year = t.get("names_year")
+    if year is not None and (
+        not isinstance(year, int) or isinstance(year, bool) or not 1838 <= year <= 2100
+    ):
+        raise r.fail("expected a year, e.g. 2024", f"{key}.names_year", year)
+    within = t.get("within")
+    if within is not None and (not isinstance(within, str) or not within):
+        raise r.fail('expected a fylke code or name as text, e.g. "40"', f"{key}.within", within)
+    out.update(
+        names_year=year,
+        within=within,
+        ignore_columns=r.strings(t, "ignore_columns", key),
+    )
+    return out
+
+
+def _microdata(
+    r: _Reader, t: Mapping[str, Any], key: str, indicators: tuple[str, ...]
+) -> dict[str, Any]:
+    from utenforskap.microdata import ANSWERS, ENGINES, GROUP_MAPS, group_map
+
+    for j, ind in enumerate(indicators):
+        if INDICATORS[ind].rule is None:
+            raise r.fail(
+                "a published-rate indicator has no microdata rule; read it with an "
+                "[inputs.rate] table",
+                f"{key}.indicators[{j}]",
+                ind,
+            )
+    groups = t.get("age_groups")
+    if groups is not None:
+        groups = r.table(
+            groups, f"{key}.age_groups", tuple(groups) if isinstance(groups, dict) else ()
+        )
+        groups = {
+            _age(r, band, f"{key}.age_groups.{band}"): r.strings(groups, band, f"{key}.age_groups")
+            for band in groups
+        }
+    sex_codes = t.get("sex_codes")
+    if sex_codes is not None:
+        sex_codes = r.table(
+            sex_codes,
+            f"{key}.sex_codes",
+            tuple(sex_codes) if isinstance(sex_codes, dict) else (),
+        )
+        for code, sex in sex_codes.items():
+            r.choice(sex, f"{key}.sex_codes.{code}", [s for s in F.SEXES if s != "total"])
+    engine = r.choice(t.get("engine", "auto"), f"{key}.engine", ENGINES)
+    spark_master = t.get("spark_master")
+    if spark_master is not None:
+        spark_master = r.string(t, "spark_master", key)
+        if engine != "spark":
+            raise r.fail('spark_master is used only with engine = "spark"', f"{key}.spark_master")
+    memory_limit = t.get("memory_limit")
+    if memory_limit is not None:
+        if not isinstance(memory_limit, str) or not _MEMORY.match(memory_limit.strip()):
+            raise r.fail(
+                'expected a size with its unit, e.g. "2GB" or "512MB"',
+                f"{key}.memory_limit",
+                memory_limit,
+            )
+        if engine not in ("auto", "duckdb"):
+            raise r.fail(
+                'memory_limit is DuckDB\'s; it is used only with engine = "auto" or "duckdb"',
+                f"{key}.memory_limit",
+            )
+    group = r.string(t, "group", key) if "group" in t else None
+    codes = t.get("group_codes")
+    if codes is not None:
+        if group is None:
+            raise r.fail("group_codes needs group (the column)", f"{key}.group_codes")
+        if isinstance(codes, str):
+            r.choice(codes, f"{key}.group_codes", GROUP_MAPS)
+        elif isinstance(codes, dict):
+            try:
+                group_map(codes)
+            except ParameterError as exc:
+                raise r.fail(str(exc), f"{key}.group_codes", exc.value) from None
+        else:
+            raise r.fail(
+                f"expected a standard map name ({', '.join(map(repr, GROUP_MAPS))}) or a table "
+                "code → group label",
+                f"{key}.group_codes",
+                codes,
+            )
+    elif group is not None:
+        raise r.fail(
+            'group needs group_codes: a standard map such as "ssb_immigrant_category" or a '
+            "table code → group label",
+            f"{key}.group",
+            group,
+        )
+    items = _text_table(r, t.get("items"), f"{key}.items")
+    rule_items = {item for ind in indicators for item in INDICATORS[ind].rule.items}  # type: ignore[union-attr]
+    for item in items:
+        if item not in rule_items:
+            raise r.fail(
+                f"not an item of this input's indicators' rules; their items are "
+                f"{sorted(rule_items)}",
+                f"{key}.items.{item}",
+            )
+    answers = r.choice(t.get("answers", "code"), f"{key}.answers", ANSWERS)
+    return {
+        "region": r.string(t, "region", key, "district"),
+        "period": r.string(t, "period", key, "year"),
+        "age": r.string(t, "age", key, "age"),
+        "sex": r.string(t, "sex", key, "sex"),
+        "sex_codes": sex_codes,
+        "age_groups": groups,
+        "engine": engine,
+        "spark_master": spark_master,
+        "memory_limit": memory_limit,
+        "person_id": r.string(t, "person_id", key) if "person_id" in t else None,
+        "group": group,
+        "group_codes": codes,
+        "items": items,
+        "answers": answers,
+    }
+
+
+def _default_source(fmt: str, extra: Mapping[str, Any]) -> str:
+    """The credit of an agency's table when the input names none."""
+    if fmt == "ssb":
+        return f"SSB, tabell {extra['table']}"
+    if fmt == "fhi":
+        return f"FHI, Kommunehelsa statistikkbank, tabell {extra['table']}"
+    return ""
 
 
 def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
@@ -415,41 +731,30 @@ def _inputs(r: _Reader, raw: Any) -> tuple[InputConfig, ...]:
                 raise r.fail(
                     f"unknown indicator; known: {sorted(INDICATORS)}", f"{key}.indicators[{j}]", ind
                 )
-        groups = t.get("age_groups")
-        if groups is not None:
-            groups = r.table(
-                groups, f"{key}.age_groups", tuple(groups) if isinstance(groups, dict) else ()
-            )
-            groups = {k: r.strings(groups, k, f"{key}.age_groups") for k in groups}
-        sex_codes = t.get("sex_codes")
-        if sex_codes is not None:
-            sex_codes = r.table(
-                sex_codes,
-                f"{key}.sex_codes",
-                tuple(sex_codes) if isinstance(sex_codes, dict) else (),
-            )
-            for code, sex in sex_codes.items():
-                r.choice(sex, f"{key}.sex_codes.{code}", [s for s in F.SEXES if s != "total"])
-        mapping = _mapping(r, t.get("mapping"), f"{key}.mapping") if fmt in MAPPED_FORMATS else {}
-        ssb = _ssb(r, t, key) if fmt == "ssb" else {}
+        extra: dict[str, Any] = {}
+        if fmt == "microdata":
+            extra.update(_microdata(r, t, key, indicators))
+        if fmt in MAPPED_FORMATS:
+            extra.update(_mapped(r, t, key))
         if fmt == "ssb":
-            path = r.path(t, "path", key) if "path" in t else r.base / SSB_CACHE
-        else:
+            extra.update(_ssb(r, t, key))
+        if fmt == "fhi":
+            extra.update(_fhi(r, t, key))
+        if fmt in ("table", "xlsx"):
+            extra.update(_reading(r, t, fmt, key))
+        if "path" in t or fmt not in FETCHED_FORMATS:
             path = r.path(t, "path", key)
+        else:
+            path = r.base / (SSB_CACHE if fmt == "ssb" else FHI_CACHE)
+        source = r.string(t, "source", key) if "source" in t else _default_source(fmt, extra)
         out.append(
             InputConfig(
                 id=r.string(t, "id", key),
                 format=fmt,
                 path=path,
+                source=source,
                 indicators=indicators,
-                region=r.string(t, "region", key, "district"),
-                period=r.string(t, "period", key, "year"),
-                age=r.string(t, "age", key, "age"),
-                sex=r.string(t, "sex", key, "sex"),
-                sex_codes=sex_codes,
-                age_groups=groups,
-                mapping=mapping,
-                **ssb,
+                **extra,
             )
         )
     ids = [x.id for x in out]
@@ -465,12 +770,34 @@ def _indicators(r: _Reader, raw: Any) -> tuple[IndicatorConfig, ...]:
     for ind_id, item in t.items():
         key = f"indicators.{ind_id}"
         spec = r.table(item, key, ("ages", "pool"))
-        ages = r.strings(spec, "ages", key) or INDICATORS[ind_id].default_ages
+        given = r.strings(spec, "ages", key)
+        # The one age parser: "16 til 25" is "16-25" here as in every file.
+        ages = [_age(r, label, f"{key}.ages[{j}]") for j, label in enumerate(given)]
+        ages = ages or list(INDICATORS[ind_id].default_ages)
+        twice = [a for j, a in enumerate(ages) if a in ages[:j]]
+        if twice:
+            raise r.fail("the same age band twice", f"{key}.ages", twice[0])
         pool = spec.get("pool", 1)
         if not isinstance(pool, int) or isinstance(pool, bool) or pool < 1:
             raise r.fail("expected a whole number of years ≥ 1", f"{key}.pool", pool)
         out.append(IndicatorConfig(id=ind_id, ages=tuple(ages), pool=pool))
     return tuple(out)
+
+
+def _check_pools(
+    r: _Reader, inputs: tuple[InputConfig, ...], indicators: tuple[IndicatorConfig, ...]
+) -> None:
+    """A published rate keeps the publisher's periods: it cannot be pooled (no counts to sum)."""
+    pooled = {ic.id: ic.pool for ic in indicators if ic.pool > 1}
+    for i, inp in enumerate(inputs):
+        ind = inp.rate.get("indicator") if inp.rate else None
+        if ind in pooled:
+            raise r.fail(
+                f"inputs[{i}] gives {ind!r} as published rates, which cannot be pooled (there "
+                "are no counts to sum); remove pool, the publisher's periods are kept",
+                f"indicators.{ind}.pool",
+                pooled[ind],
+            )
 
 
 def _statistics(r: _Reader, raw: Any) -> StatisticsConfig:
@@ -630,15 +957,23 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     indicators = _indicators(r, t.get("indicators", {}))
     if not indicators:
         raise r.fail("expected at least one indicator under [indicators]", "indicators")
+    inputs = _inputs(r, t.get("inputs"))
+    _check_pools(r, inputs, indicators)
+    risk = None
+    if "risk" in t:
+        from utenforskap.risk.config import risk_from_config
+
+        risk = risk_from_config(t["risk"], file=file, known=[ic.id for ic in indicators])
     return RunConfig(
         title=r.string(t, "title", "", "utenforskap"),
         output=r.path(t, "output", "") if "output" in t else base / "data" / "processed",
-        inputs=_inputs(r, t.get("inputs")),
+        inputs=inputs,
         geography=geography,
         indicators=indicators,
         statistics=_statistics(r, t.get("statistics", {})),
         figures=_figures(r, t.get("figures", {})),
         disclosure=disclosure,
+        risk=risk,
         source=file,
         base=base,
     )
@@ -693,8 +1028,8 @@ def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:
 def missing_files(config: RunConfig) -> list[ConfigError]:
     """Check that every local file a configuration names exists.
 
-    SSB inputs are checked only when ``offline`` (their cache folder must
-    then exist); otherwise they are fetched at run time.
+    SSB and FHI inputs are checked only when ``offline`` (their cache folder
+    must then exist); otherwise they are fetched at run time.
 
     Parameters
     ----------
@@ -709,7 +1044,7 @@ def missing_files(config: RunConfig) -> list[ConfigError]:
     keys: list[tuple[str, Path]] = [
         (f"inputs[{i}].path", inp.path)
         for i, inp in enumerate(config.inputs)
-        if inp.format != "ssb" or inp.offline
+        if not inp.fetched or inp.offline
     ]
     geo = config.geography
     for name in ("regions", "crosswalk", "split_weights", "levekarssone_map", "boundaries"):

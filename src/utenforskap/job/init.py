@@ -27,6 +27,12 @@ def _list(items: Sequence[str]) -> str:
     return "[" + ", ".join(_q(i) for i in items) + "]"
 
 
+def _fhi_credit(table: str) -> str:
+    """The credit of an FHI table; the Pupil Survey's tables name Udir, who runs the survey."""
+    credit = f"FHI, Kommunehelsa statistikkbank, tabell {table}"
+    return f"Udir, Elevundersøkelsen; {credit}" if table in ("805", "806") else credit
+
+
 def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = True) -> str:
     """Return a ready TOML configuration for a real kommune.
 
@@ -40,7 +46,8 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
       (``K-xxxx``; the prefix is stripped when mapped) [seen, sex inferred];
     - SSB 08764, children under 18 in low-income households (EU60), a
       published share [reported];
-    - SSB 07459, population by sex and one-year age (``Personer1``) [seen];
+    - SSB 07459, population by sex and one-year age, is named in a comment
+      only: no indicator reads a population table yet;
     - FHI Kommunehelsa (``nokkel``): 403 persistent low income 0–17
       (``MAAL=ant_eu60``), 337 child welfare 0–17, 795 crowded housing,
       805 school wellbeing (10th grade), 806 bullying (7th grade), 370
@@ -61,10 +68,10 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
     Returns
     -------
     str
-        The TOML text. New keys the run configuration must accept:
-        ``source`` (the input's credit line), ``format = "fhi"`` with
-        ``table``, ``source_api`` and ``[inputs.dimensions]``, and
-        ``[inputs.rate]`` (a :class:`~utenforskap.io.rates.RateMapping`).
+        The TOML text, a configuration ``utenforskap validate`` accepts:
+        ``source`` credits each input, FHI's tables are ``format = "fhi"``
+        inputs read as published rates (``[inputs.rate]``), and
+        ``[indicators]`` lists every indicator the inputs give.
 
     Raises
     ------
@@ -136,6 +143,8 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
         'age = "Alder"',
         'sex = "Kjonn"',
         'group = "InnvandrKat"',
+        "# A-G (all) [seen]; B immigrants, C Norwegian-born to immigrant parents [inferred].",
+        'group_map = "ssb_statbank_immigrant_category"',
         "[inputs.mapping.age_map]",
         '"15-29" = "15-29"',
         "[inputs.mapping.sex_map]",
@@ -163,20 +172,8 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
         'value = "EUskala60"',
         'default_age = "0-17"',
         "",
-        "# SSB 07459: population by sex and one-year age, 1 January [seen].",
-        "[[inputs]]",
-        'id = "ssb_07459_population"',
-        'format = "ssb"',
-        'table = "07459"',
-        'source = "SSB, tabell 07459"',
-        'path = "data/raw/ssb"',
-        'role = "population"',
-        "[inputs.selection]",
-        f"Region = {_list([kommune, *near])}",
-        'Kjonn = ["1", "2"]',
-        'Alder = "*"',
-        'ContentsCode = ["Personer1"]',
-        'Tid = "top(5)"',
+        "# SSB 07459 (population by sex and one-year age, 1 January) [seen] is not",
+        "# fetched: no indicator of the run reads a population table yet.",
         "",
     ]
     fhi: list[tuple[str, str, str, dict[str, str | list[str]], str, str]] = [
@@ -184,9 +181,14 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
             "403",
             "persistent_low_income_children",
             "vedvarende lavinntekt",
-            {"ALDER": ["0_17"], "INNVKAT": ["0"], "MAAL": ["ant_eu60"], "MEASURE_TYPE": ["RATE"]},
+            {
+                "ALDER": ["0_17"],
+                "INNVKAT": ["0", "2", "3", "20"],
+                "MAAL": ["ant_eu60"],
+                "MEASURE_TYPE": ["RATE"],
+            },
             "0-17",
-            "[seen]",
+            "[seen; INNVKAT meanings inferred]",
         ),
         (
             "337",
@@ -200,7 +202,12 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
             "795",
             "crowded_housing_children",
             "bor trangt",
-            {"ALDER": ["0_17"], "INNVKAT": ["0"], "BODD": ["trangt"], "MEASURE_TYPE": ["RATE"]},
+            {
+                "ALDER": ["0_17"],
+                "INNVKAT": ["0", "2", "3", "20"],
+                "BODD": ["trangt"],
+                "MEASURE_TYPE": ["RATE"],
+            },
             "0-17",
             "[seen; ALDER 0_17 inferred]",
         ),
@@ -230,6 +237,7 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
         ),
     ]
     for table, indicator, topic, dims, age, tag in fhi:
+        by_group = dims.get("INNVKAT") not in (None, ["0"])
         lines += [
             f"# FHI Kommunehelsa {table}: {topic} {tag}; a published rate, FHI's 2024 borders.",
             "[[inputs]]",
@@ -237,7 +245,7 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
             'format = "fhi"',
             f"table = {_q(table)}",
             'source_api = "nokkel"',
-            'source = "FHI, Kommunehelsa statistikkbank"',
+            f"source = {_q(_fhi_credit(table))}",
             'path = "data/raw/fhi"',
             "[inputs.dimensions]",
             f"GEO = {_list(regions)}",
@@ -253,6 +261,22 @@ def init_config(kommune: str = "3203", *, year: int = 2024, neighbours: bool = T
             'region_name = "GEO_label"',
             'period = "AAR"',
             f"default_age = {_q(age)}",
-            "",
         ]
+        if by_group:
+            lines += [
+                "# INNVKAT 0 all [seen]; 2, 3, 20 [inferred], see utenforskap.microdata.groups.",
+                'group = "INNVKAT"',
+                'group_map = "fhi_innvkat"',
+            ]
+        lines.append("")
+    lines += [
+        "# Indicators and age bands; every published rate keeps the publisher's periods.",
+        "[indicators.neet]",
+        'ages = ["15-29"]',
+        "[indicators.low_income_children]",
+        'ages = ["0-17"]',
+    ]
+    for _table, indicator, _topic, _dims, age, _tag in fhi:
+        lines += [f"[indicators.{indicator}]", f"ages = [{_q(age)}]"]
+    lines.append("")
     return "\n".join(lines)

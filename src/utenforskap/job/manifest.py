@@ -72,6 +72,18 @@ def file_record(path: Path, *, name: str | None = None) -> dict[str, Any]:
     return {"path": str(path) if name is None else name, "sha256": digest.hexdigest(), "size": size}
 
 
+def _plain(value: Any) -> Any:
+    """Dataclasses as dicts, any mapping as a dict, sequences as lists (as ``asdict``,
+    but also for read-only mappings such as the risk settings' weights)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def config_digest(config: RunConfig) -> str:
     """Return the SHA-256 of a configuration's settings, independent of its layout and comments.
 
@@ -90,7 +102,7 @@ def config_digest(config: RunConfig) -> str:
     str
         Hex digest of the settings as canonical JSON.
     """
-    settings = dataclasses.asdict(config)
+    settings = _plain(config)
     for name in ("output", "source", "base"):
         settings.pop(name, None)
     anchor = Path.cwd() if config.base is None else config.base
@@ -116,12 +128,10 @@ def config_files(config: RunConfig) -> list[tuple[str, Path]]:
     -------
     list of (str, pathlib.Path)
         ``(key, path)``, e.g. ``("inputs[0]", Path("data/raw/register.csv"))``,
-        ``("geography.crosswalk", ...)``. SSB inputs are not listed: their
-        files are the cached responses, known after fetching.
+        ``("geography.crosswalk", ...)``. SSB and FHI inputs are not listed:
+        their files are the cached responses, known after fetching.
     """
-    files = [
-        (f"inputs[{i}]", inp.path) for i, inp in enumerate(config.inputs) if inp.format != "ssb"
-    ]
+    files = [(f"inputs[{i}]", inp.path) for i, inp in enumerate(config.inputs) if not inp.fetched]
     geo = config.geography
     for name in ("regions", "crosswalk", "split_weights", "levekarssone_map", "boundaries"):
         path = getattr(geo, name)

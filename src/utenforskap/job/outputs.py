@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+
+from utenforskap import frames as F
 from utenforskap.errors import UtenforskapError
 from utenforskap.job.plan import RunPlan
 from utenforskap.job.results import Computed
@@ -43,10 +49,11 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
     layout, settings = plan.layout, plan.figures
     fig = settings.figures
     frame = computed.indicators
+    credit = {"sources": computed.sources}
     steps.start("writing tables")
-    write_csv(frame, layout.path(layout.csv, work))
-    write_parquet(frame, layout.path(layout.parquet, work))
-    write_xlsx(frame, layout.path(layout.xlsx, work))
+    write_csv(frame, layout.path(layout.csv, work), **_accepted(write_csv, credit))
+    write_parquet(frame, layout.path(layout.parquet, work), **_accepted(write_parquet, credit))
+    write_xlsx(frame, layout.path(layout.xlsx, work), **_accepted(write_xlsx, credit))
     steps.start("drawing figures")
     boundaries = None
     if settings.boundaries is not None:
@@ -56,8 +63,11 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
             settings.boundaries, code_property=settings.boundary_code_property
         )
     folder = layout.path(layout.figures, work)
+    extra = _accepted(
+        write_figure_pack, {**credit, "risk": settings.risk, "groups": computed.groups}
+    )
     figures = write_figure_pack(
-        frame,
+        _figure_rows(frame, write_figure_pack),
         folder,
         trend_regions=fig.trend_regions,
         formats=layout.figure_formats,
@@ -68,12 +78,43 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         boundaries=boundaries,
         size=fig.size,
         district_trends=fig.district_trends,
+        **extra,
     )
     index = write_index(
-        figures, folder, title=settings.title, lang=fig.lang, synthetic=fig.synthetic
+        figures,
+        folder,
+        title=settings.title,
+        lang=fig.lang,
+        synthetic=fig.synthetic,
+        **_accepted(write_index, credit),
     )
     if index != layout.path(layout.index, work):
         raise RuntimeError(f"the index page was written to {index}, not where the layout says")
+
+
+def _accepted(writer: Callable[..., Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword options a publishing function accepts (``sources=``, ``risk=``).
+
+    The run passes the source table to every writer as ``sources=`` (a
+    :func:`utenforskap.sources.source_table`, or None), and to the figure
+    pack the ``[risk]`` settings as ``risk=`` and the group comparisons as
+    ``groups=``; a writer that does not take a keyword yet is called without it.
+    """
+    names = inspect.signature(writer).parameters
+    return {name: value for name, value in options.items() if name in names}
+
+
+def _figure_rows(frame: pd.DataFrame, pack: Callable[..., Any]) -> pd.DataFrame:
+    """The rows the figure pack draws: population groups only for a pack that draws them.
+
+    A pack that takes ``groups=`` (the groups compared with the rest of the
+    population, :func:`utenforskap.indicators.compare_groups`) draws group
+    rows itself; one that does not would draw a group's bar on top of the
+    whole population's, so it gets the ``total`` group only.
+    """
+    if "groups" in inspect.signature(pack).parameters:
+        return frame
+    return frame[frame[F.GROUP].to_numpy(dtype=object) == F.GROUP_TOTAL]
 
 
 def check_layout(plan: RunPlan, work: Path) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.errors import ConfigError
+from utenforskap.errors import DataError
 from utenforskap.geo import (
     Crosswalk,
     HarmoniseReport,
@@ -22,21 +22,21 @@ from utenforskap.geo import (
     read_crosswalk,
     rollup_levels,
 )
+from utenforskap.geo.crosswalk import FROM_CODE, TO_CODE
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
-from utenforskap.indicators import compute_indicators
-from utenforskap.io import ObservationMapping, observations_to_counts, read_official_counts
+from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
 from utenforskap.job.atomic import atomic_folder, recover
-from utenforskap.job.config import GeographyConfig, InputConfig, RunConfig
+from utenforskap.job.config import GeographyConfig, RunConfig
+from utenforskap.job.inputs import read_inputs, source_records
 from utenforskap.job.lock import run_lock
 from utenforskap.job.logs import Progress
 from utenforskap.job.manifest import RunClock, build_manifest, run_warnings, write_manifest
 from utenforskap.job.outputs import OutputError, check_layout, write_outputs
-from utenforskap.job.plan import RunPlan, demo_config, fetch_input, plan_run, resolve_config
+from utenforskap.job.plan import RunPlan, demo_config, plan_run, resolve_config
 from utenforskap.job.results import WARNING_ATTR, Computed, RunResult, RunWarning
 from utenforskap.job.steps import Steps
-from utenforskap.microdata import aggregate, read_counts, read_microdata
+from utenforskap.microdata import read_microdata
 from utenforskap.periods import pool_periods
-from utenforskap.registry import INDICATORS
 
 __all__ = [
     "OutputError",
@@ -49,121 +49,51 @@ __all__ = [
 log = logging.getLogger("utenforskap")
 
 
-def _registry(geo: GeographyConfig, crosswalk: Crosswalk | None) -> RegionRegistry | None:
-    """Known regions: the configured list, plus the crosswalk's and levekårssone maps' codes."""
+def _registry(geo: GeographyConfig, crosswalk: Crosswalk | None) -> RegionRegistry:
+    """Known regions: the configured list, the crosswalk's and levekårssone maps' codes, and
+    Norway's built-in regions of ``to_year`` (so every region has a name); the user's names win."""
     registry = RegionRegistry.from_csv(geo.regions) if geo.regions is not None else None
     extra = []
     if crosswalk is not None:
         extra.append(RegionRegistry.from_crosswalk(crosswalk))
     if geo.levekarssone_map is not None:
         extra.append(RegionRegistry.from_levekarssone_csv(geo.levekarssone_map))
-    if not extra:
-        return registry
-    combined = extra[0].combine(*extra[1:])
-    return combined if registry is None else registry.combine(combined, on_conflict="first")
+    if extra:
+        combined = extra[0].combine(*extra[1:])
+        registry = combined if registry is None else registry.combine(combined, on_conflict="first")
+    if registry is None:
+        return RegionRegistry.builtin(geo.to_year)
+    return registry.with_builtin(geo.to_year)
 
 
-def _counts_from_microdata(
-    inp: InputConfig, config: RunConfig, registry: RegionRegistry | None
-) -> list[pd.DataFrame]:
-    micro = read_microdata(inp.path, required=(inp.region, inp.period, inp.age, inp.sex))
-    if registry is not None:
-        registry.check(micro[inp.region], source=inp.path, column=inp.region)
-    bands = {ic.id: ic.ages for ic in config.indicators}
-    pieces = []
-    for ind_id in inp.indicators:
-        if ind_id not in bands:
-            continue
-        rule = INDICATORS[ind_id].rule
-        if rule is None:
-            raise ConfigError(
-                "the indicator has no microdata rule",
-                file=config.source,
-                key=f"inputs.{inp.id}.indicators",
-                value=ind_id,
+def _check_rate_regions(
+    rates: pd.DataFrame, crosswalk: Crosswalk | None, registry: RegionRegistry
+) -> pd.DataFrame:
+    """Published rates cannot be harmonised (no counts to sum): their codes are ``to_year``'s."""
+    if rates.empty:
+        return rates
+    if crosswalk is not None:
+        table = crosswalk.table
+        moved = table.loc[table[FROM_CODE] != table[TO_CODE], FROM_CODE]
+        old = rates[F.REGION].isin(set(moved)).to_numpy()
+        if old.any():
+            row = rates.loc[old].iloc[0]
+            raise DataError(
+                f"a published rate of {row[F.INDICATOR]!r} is given for a kommune code that "
+                f"changed by {crosswalk.to_year}; rates cannot be summed into the new "
+                "kommune, so give them on the new borders (FHI's API does)",
+                column=F.REGION,
+                value=row[F.REGION],
             )
-        log.info("counting %s from %s", ind_id, inp.path)
-        pieces.append(
-            aggregate(
-                micro,
-                indicator=ind_id,
-                rule=rule,
-                bands=bands[ind_id],
-                region=inp.region,
-                period=inp.period,
-                age=inp.age,
-                sex=inp.sex,
-                sex_codes=inp.sex_codes,
-                age_groups=inp.age_groups,
-                source=inp.path,
-            )
-        )
-    return pieces
-
-
-def _ssb_counts(inp: InputConfig, index: int) -> pd.DataFrame:
-    key = f"inputs[{index}].mapping"
-    table = fetch_input(inp)
-    spec = ObservationMapping.from_dict(inp.mapping, key=key)
-    return observations_to_counts(table.frame, spec, source=f"SSB table {inp.table}")
-
-
-def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> pd.DataFrame:
-    """Read every input of a run into one CountFrame (before harmonisation and roll-up).
-
-    Parameters
-    ----------
-    config
-        The run configuration.
-    registry
-        Known regions; microdata region codes are checked against it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The CountFrame rows of the configured indicators, from every input.
-
-    Raises
-    ------
-    ConfigError
-        No input gives any configured indicator.
-
-    Examples
-    --------
-    >>> from utenforskap.datasets import ensure_demo_data
-    >>> _ = ensure_demo_data()
-    >>> counts = read_inputs(demo_config())
-    >>> sorted(counts["indicator"].unique())[:2]
-    ['low_income_children', 'neet']
-    """
-    wanted = {ic.id for ic in config.indicators}
-    pieces: list[pd.DataFrame] = []
-    for i, inp in enumerate(config.inputs):
-        if inp.format == "microdata":
-            pieces += _counts_from_microdata(inp, config, registry)
-            continue
-        if inp.format == "counts":
-            counts = read_counts(inp.path)
-        elif inp.format == "ssb":
-            counts = _ssb_counts(inp, i)
-        else:
-            log.info("reading %s (%s)", inp.path, inp.format)
-            counts = read_official_counts(
-                inp.path, format=inp.format, mapping=inp.mapping, key=f"inputs[{i}].mapping"
-            )
-        pieces.append(counts[counts[F.INDICATOR].isin(wanted)])
-    if not pieces or all(p.empty for p in pieces):
-        raise ConfigError(
-            "no input gives any configured indicator", file=config.source, key="inputs"
-        )
-    return pd.concat(pieces, ignore_index=True)
+    registry.check(rates[F.REGION], source="published rates")
+    return registry.fill_names(rates)
 
 
 def _harmonised(
     counts: pd.DataFrame,
     config: RunConfig,
     crosswalk: Crosswalk | None,
-    registry: RegionRegistry | None,
+    registry: RegionRegistry,
 ) -> tuple[pd.DataFrame, HarmoniseReport | None]:
     geo = config.geography
     if crosswalk is None:
@@ -205,13 +135,17 @@ def _python_warning(caught: warnings.WarningMessage) -> RunWarning:
 def compute(config: RunConfig | str | Path | None = None) -> Computed:
     """Compute the published IndicatorFrame of a run, without writing anything.
 
-    Steps: read inputs → harmonise kommune codes to the target year →
-    roll districts up to their kommune (unknown district included) → pool
-    years where configured → values, intervals and comparisons → disclosure
-    control, whose coverage rule uses the roll-up's coverage table. The
+    Steps: read inputs (counts and published rates) → harmonise kommune
+    codes to the target year → roll districts up to their kommune (unknown
+    district included) → pool years where configured → values, intervals and
+    comparisons, published rates joined as the publisher gave them →
+    disclosure control, whose coverage rule uses the roll-up's coverage
+    table → each population group compared with the rest of its region →
+    the source of every indicator × region. Every region is named from the
+    configured regions and Norway's built-in regions of ``to_year``. The
     crosswalk is read once. Every warning (harmonised codes, split kommuner
-    left out, pooled cells missing a year, and any Python warning raised on
-    the way) is logged once and returned.
+    left out, pooled cells missing a year, inputs without a source, and any
+    Python warning raised on the way) is logged once and returned.
 
     Parameters
     ----------
@@ -223,7 +157,9 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     -------
     Computed
         ``indicators`` (the published IndicatorFrame), ``counts``,
-        ``coverage`` and ``warnings`` (:class:`~utenforskap.job.results.RunWarning`).
+        ``coverage``, ``warnings`` (:class:`~utenforskap.job.results.RunWarning`),
+        ``sources`` (the source table) and ``groups`` (groups against the rest
+        of the population).
 
     Raises
     ------
@@ -238,6 +174,8 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     ['0']
     >>> [w.kind for w in computed.warnings]
     ['harmonise.changed', 'pool.missing_years']
+    >>> computed.sources.query("indicator == 'neet' and region == '9901'")["source"].tolist()
+    ['Eksempelkommune, syntetiske registerdata']
     """
     cfg = resolve_config(config, generate=True)
     geo, stats = cfg.geography, cfg.statistics
@@ -248,9 +186,10 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             else None
         )
         registry = _registry(geo, crosswalk)
-        counts, report = _harmonised(read_inputs(cfg, registry), cfg, crosswalk, registry)
-        if registry is not None:
-            registry.check(counts[F.REGION], source="inputs (after harmonisation)")
+        inputs = read_inputs(cfg, registry)
+        counts, report = _harmonised(inputs.counts, cfg, crosswalk, registry)
+        rates = _check_rate_regions(inputs.rates, crosswalk, registry)
+        registry.check(counts[F.REGION], source="inputs (after harmonisation)")
         counts, coverage = rollup_levels(counts, to="kommune", registry=registry, source=cfg.source)
         counts = F.validate_counts(counts)
         windows = {ic.id: ic.pool for ic in cfg.indicators if ic.pool > 1}
@@ -267,12 +206,28 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             reference=stats.reference,
             holm=stats.holm,
         )
+        indicators = add_published_rates(
+            indicators, rates, reference=stats.reference, level=stats.level, holm=stats.holm
+        )
         rules = rules_from_config(cfg.disclosure, file=cfg.source)
         published = suppress(indicators, rules, coverage=coverage)
-    found = [*map(_python_warning, caught), *run_warnings(report, pool_coverage)]
+        groups = compare_groups(
+            published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
+        )
+        sources = source_records(
+            inputs.origins,
+            shown=published,
+            moved=None if report is None else report.changed,
+            registry=registry,
+        )
+    found = [
+        *map(_python_warning, caught),
+        *run_warnings(report, pool_coverage),
+        *inputs.warnings,
+    ]
     for warning in found:
         warning.log(log)
-    return Computed(published, counts, coverage, tuple(found))
+    return Computed(published, counts, coverage, tuple(found), sources=sources, groups=groups)
 
 
 class _LoggedWarnings(logging.Handler):

@@ -7,14 +7,14 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from utenforskap import __version__
 from utenforskap.datasets.demo import demo_config_path, demo_data_dir, demo_project_dir
 from utenforskap.errors import ConfigError, FetchError
-from utenforskap.io.ssb import SsbTable, fetch_ssb_table
 from utenforskap.job.atomic import current_version, versions_dir
-from utenforskap.job.config import FiguresConfig, InputConfig, RunConfig, load_config
+from utenforskap.job.config import FiguresConfig, RunConfig, load_config
+from utenforskap.job.inputs import fetch_input, response_files
 from utenforskap.job.layout import OutputLayout, output_layout
 from utenforskap.job.lock import lock_holder, lock_path
 from utenforskap.job.manifest import (
@@ -37,6 +37,9 @@ __all__ = [
     "plan_run",
     "resolve_config",
 ]
+
+if TYPE_CHECKING:
+    from utenforskap.risk.config import RiskSettings
 
 log = logging.getLogger("utenforskap.job.plan")
 
@@ -211,12 +214,16 @@ class FigureSettings:
         GeoJSON of district polygons for maps, or None (tile maps).
     boundary_code_property
         The GeoJSON property holding each feature's region code.
+    risk
+        The ``[risk]`` settings (risk figures drawn from the published
+        table), or None when the configuration has no ``[risk]`` table.
     """
 
     figures: FiguresConfig
     title: str
     boundaries: Path | None = None
     boundary_code_property: str = "code"
+    risk: RiskSettings | None = None
 
     def describe(self) -> str:
         """One line for a person.
@@ -235,6 +242,8 @@ class FigureSettings:
             parts.append("a trend chart per district")
         if fig.synthetic:
             parts.append('marked "Syntetiske data"')
+        if self.risk is not None:
+            parts.append(f"risk ({self.risk.method})" if self.risk.figures else "no risk figures")
         parts.append(
             "tile maps (no boundaries)"
             if self.boundaries is None
@@ -259,7 +268,8 @@ class RunPlan:
         SHA-256 of the configuration file's bytes; None for an in-memory
         configuration.
     inputs
-        Every file the run reads, with its hash or why it is not ready.
+        Every file the run reads (for SSB and FHI inputs: their cached
+        answers), with its hash or why it is not ready.
     reasons
         Why the run recomputes; empty when nothing changed.
     force
@@ -427,50 +437,15 @@ def _local_input(key: str, path: Path, *, demo: bool) -> PlannedInput:
     return PlannedInput(key, path, "present", record["sha256"], record["size"])
 
 
-def fetch_input(inp: InputConfig, *, offline: bool | None = None) -> SsbTable:
-    """Fetch an ``ssb`` input's table through its cache, naming the requests and cache files.
-
-    Parameters
-    ----------
-    inp
-        An input with ``format = "ssb"``.
-    offline
-        Override the input's ``offline`` (True: the cache only, never SSB).
-
-    Returns
-    -------
-    SsbTable
-        As :func:`~utenforskap.io.fetch_ssb_table` with ``naming="both"``;
-        its ``files`` are under ``inp.path``.
-
-    Raises
-    ------
-    FetchError
-        SSB could not be asked, or (offline) a response is not cached.
-    """
-    offline = inp.offline if offline is None else offline
-    log.info("fetching SSB table %s (cache %s)", inp.table, inp.path)
-    return fetch_ssb_table(
-        inp.table,
-        inp.selection,
-        lang=inp.lang,
-        codelist=inp.codelist or None,
-        output_values=inp.output_values or None,
-        naming="both",
-        cache_dir=inp.path,
-        offline=offline,
-        refresh=inp.refresh and not offline,
-    )
-
-
-def _ssb_inputs(cfg: RunConfig, *, fetch: bool) -> tuple[RunConfig, list[PlannedInput]]:
-    """Look up (or, with ``fetch``, fetch) every SSB input; switch those found to their cache."""
+def _fetched_inputs(cfg: RunConfig, *, fetch: bool) -> tuple[RunConfig, list[PlannedInput]]:
+    """Look up (with ``fetch``: fetch) each SSB and FHI input; switch those found to the cache."""
     planned: list[PlannedInput] = []
     inputs = list(cfg.inputs)
     for i, inp in enumerate(inputs):
-        if inp.format != "ssb":
+        if not inp.fetched:
             continue
-        key, source = f"inputs[{i}]", f"SSB table {inp.table}"
+        agency = "SSB" if inp.format == "ssb" else "FHI"
+        key, source = f"inputs[{i}]", f"{agency} table {inp.table}"
         if not fetch and inp.refresh and not inp.offline:
             planned.append(
                 PlannedInput(
@@ -486,7 +461,7 @@ def _ssb_inputs(cfg: RunConfig, *, fetch: bool) -> tuple[RunConfig, list[Planned
             problem = "not cached and offline: the run would fail" if inp.offline else "not cached"
             planned.append(PlannedInput(key, inp.path, "to fetch", source=source, problem=problem))
             continue
-        for j, path in enumerate(table.files):
+        for j, path in enumerate(response_files(table)):
             record = file_record(path)
             planned.append(
                 PlannedInput(
@@ -507,7 +482,7 @@ def plan_run(
 ) -> RunPlan:
     """Decide what a run would do, without writing, locking or generating anything.
 
-    Every input is hashed (SSB inputs: their cached responses), the current
+    Every input is hashed (SSB and FHI inputs: their cached responses), the current
     outputs' manifest is compared with them, the configuration's digest and
     the package version, and the lock is looked at. A run
     (:func:`~utenforskap.job.pipeline.run`) makes this plan while holding the
@@ -522,7 +497,7 @@ def plan_run(
     force
         Recompute even when nothing changed.
     fetch
-        Ask SSB for inputs not in the cache (and those with ``refresh = true``);
+        Ask SSB and FHI for inputs not in the cache (and those with ``refresh = true``);
         False (a dry run): look in the cache only, and mark the others "to fetch".
 
     Returns
@@ -536,7 +511,8 @@ def plan_run(
         The configuration is missing or invalid, or an SSB selection names an
         unknown code.
     FetchError
-        With ``fetch``: SSB could not be asked, or an ``offline`` input is not cached.
+        With ``fetch``: SSB or FHI could not be asked, or an ``offline`` input
+        is not cached.
 
     Examples
     --------
@@ -550,8 +526,8 @@ def plan_run(
     settings = config_digest(cfg)
     demo = cfg.source is not None and cfg.source == demo_config_path()
     planned = [_local_input(key, path, demo=demo) for key, path in config_files(cfg)]
-    resolved, ssb = _ssb_inputs(cfg, fetch=fetch)
-    planned += ssb
+    resolved, fetched = _fetched_inputs(cfg, fetch=fetch)
+    planned += fetched
     target = Path(out) if out is not None else cfg.output
     current = current_version(target)
     previous = read_manifest(current)
@@ -589,6 +565,7 @@ def plan_run(
             title=cfg.title,
             boundaries=geo.boundaries,
             boundary_code_property=geo.boundary_code_property,
+            risk=cfg.risk,
         ),
         current=current,
         previous=previous,

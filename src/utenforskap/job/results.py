@@ -120,12 +120,23 @@ class Computed:
         level × indicator × period × age × sex with district rows.
     warnings
         What was partial or changed, in the order found.
+    sources
+        The source table (:func:`utenforskap.sources.source_table`): the
+        credit of every indicator × region of ``indicators`` (regions rolled
+        up or harmonised from an input's cells carry its source), with the
+        publisher's measure label of published rates; None when not known.
+    groups
+        Each population group compared with the rest of its region's
+        population (:func:`utenforskap.indicators.compare_groups`, from the
+        published cells); None when not computed.
     """
 
     indicators: pd.DataFrame = field(repr=False)
     counts: pd.DataFrame = field(repr=False)
     coverage: pd.DataFrame = field(repr=False)
     warnings: tuple[RunWarning, ...] = ()
+    sources: pd.DataFrame | None = field(default=None, repr=False)
+    groups: pd.DataFrame | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return (

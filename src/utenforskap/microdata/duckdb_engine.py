@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -26,6 +27,14 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 _VIEW = "__micro"
 
 
+def _no_progress_bar(con: Any) -> None:
+    """Turn DuckDB's progress bar off; in Jupyter without ipywidgets DuckDB refuses even that."""
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):  # there it cannot draw one either
+        con.execute("SET enable_progress_bar = false")
+
+
 @contextmanager
 def _connection(memory_limit: str | None) -> Iterator[Any]:
     import duckdb
@@ -35,7 +44,7 @@ def _connection(memory_limit: str | None) -> Iterator[Any]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET temp_directory = {DUCKDB.lit(spill)}")
-        con.execute("SET enable_progress_bar = false")
+        _no_progress_bar(con)
         limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
         con.execute(f"SET memory_limit = {DUCKDB.lit(limit)}")
         yield con
