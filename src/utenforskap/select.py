@@ -7,6 +7,7 @@ caption written beside it always describe the same cells.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -303,10 +304,14 @@ def _names(codes: np.ndarray, data: pd.DataFrame | None, lang: str) -> list[str]
 
     names = np.full(len(codes), "", dtype=object)
     if data is not None and F.REGION_NAME in data.columns and len(data):
-        known = data[[F.REGION, F.REGION_NAME]]
-        known = known[known[F.REGION_NAME].fillna("").astype(str) != ""]
-        lookup = known.drop_duplicates(F.REGION).set_index(F.REGION)[F.REGION_NAME]
-        names = lookup.reindex(pd.Index(codes)).fillna("").astype(str).to_numpy(dtype=object)
+        # Only the rows of the codes asked for: a chart passes the whole frame.
+        regions = data[F.REGION].to_numpy(dtype=object)
+        wanted = np.isin(regions, codes)
+        given = data[F.REGION_NAME].to_numpy(dtype=object)[wanted]
+        named = np.array([isinstance(v, str) and v != "" for v in given], dtype=bool)
+        lookup = pd.Series(given[named], index=regions[wanted][named], dtype=object)
+        lookup = lookup[~lookup.index.duplicated(keep="first")]
+        names = lookup.reindex(pd.Index(codes)).fillna("").to_numpy(dtype=object, copy=True)
     # The country by the catalogue in the language drawn, whatever the frame says.
     fill = (names == "") | (codes == "0")
     if fill.any():
@@ -453,12 +458,7 @@ def context_references(
     """
     codes = data[F.REGION].astype(str).to_numpy(dtype=object)
     own = data[codes == region]
-    candidates: list[str] = []
-    parent = str(region)
-    while parent:
-        parent = str(parent_code([parent])[0]) if parent != "0" else ""
-        if parent:
-            candidates.append(parent)
+    candidates = list(_ancestors(str(region)))
     given = own[F.REFERENCE].fillna("").astype(str) if not own.empty else pd.Series([], dtype=str)
     own_ref = str(given.iloc[0]) if len(given) else ""
     if own_ref and own_ref not in candidates and own_ref != region:
@@ -479,6 +479,17 @@ def context_references(
             )
     # Smallest first: a longer code is a smaller region.
     return sorted(found, key=lambda r: -len(r.code))
+
+
+@functools.cache
+def _ancestors(code: str) -> tuple[str, ...]:
+    """The regions containing ``code`` by its digits, smallest first (e.g. fylke, land)."""
+    found: list[str] = []
+    while code and code != "0":
+        code = str(parent_code([code])[0])
+        if code:
+            found.append(code)
+    return tuple(found)
 
 
 def _pick(names: pd.DataFrame | None, data: pd.DataFrame) -> pd.DataFrame:

@@ -191,9 +191,7 @@ def funnel_plot(
                 linewidth=width,
                 gid=f"limit-{side}-{control:g}",
             )
-        percent = format_number(
-            100 * control, decimals=1 if 100 * control % 1 else 0, lang=lang
-        )
+        percent = format_number(100 * control, decimals=1 if 100 * control % 1 else 0, lang=lang)
         handles.append(
             Line2D(
                 [],

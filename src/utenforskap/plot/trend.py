@@ -82,7 +82,8 @@ def trend_lines(
 
     rows = select_rows(data, indicator=indicator, age=age, sex=sex, group=group)
     gate(rows, "trend_lines")
-    absent = [code for code in regions if code not in set(rows[F.REGION])]
+    codes = rows[F.REGION].to_numpy(dtype=object)
+    absent = [code for code in regions if not (codes == code).any()]
     if absent:
         names = [region_label(code, data=data, lang=lang) for code in absent]
         warnings.warn(
@@ -94,34 +95,40 @@ def trend_lines(
     single_value(rows, F.AGE)
     periods = sort_periods(rows[F.PERIOD])
     x = np.arange(len(periods), dtype=float)
+    # One array per column, hidden cells blanked once: no value of a hidden cell
+    # (ours, or the publisher's) is drawn, nor its interval.
+    slot = rows[F.PERIOD].map({p: i for i, p in enumerate(periods)}).to_numpy(dtype=int)
+    hidden_all = hidden_cells(rows)
+    columns = {
+        c: np.where(hidden_all, np.nan, rows[c].to_numpy(dtype=float))
+        for c in (F.VALUE, F.CI_LOWER, F.CI_UPPER)
+    }
     if ax is None:
         _, ax = plt.subplots()
     any_hidden = False
     for i, code in enumerate(regions):
-        series = rows[rows[F.REGION] == code].set_index(F.PERIOD).reindex(periods)
-        if series[F.INDICATOR].isna().all():
+        mine = codes == code
+        if not mine.any():
             continue
+        series = {c: np.full(len(periods), np.nan) for c in columns}
+        for c, values in columns.items():
+            series[c][slot[mine]] = values[mine]
+        any_hidden |= bool(hidden_all[mine].any())
         colour = COLOURS[_SERIES[i % len(_SERIES)]]
-        name = region_label(code, data=data, lang=lang)
-        present = series[F.INDICATOR].notna().to_numpy(dtype=bool)
-        hidden = np.zeros(len(series), dtype=bool)
-        hidden[present] = hidden_cells(series[present])
-        value = np.where(hidden, np.nan, series[F.VALUE].to_numpy(dtype=float))
-        any_hidden |= bool(hidden.any())
         ax.plot(
             x,
-            value,
+            series[F.VALUE],
             color=colour,
             marker="o",
             markersize=3.5,
             linewidth=1.8 if i == 0 else 1.4,
-            label=name,
+            label=region_label(code, data=data, lang=lang),
             gid=f"line-{code}",
         )
         ax.fill_between(
             x,
-            np.where(hidden, np.nan, series[F.CI_LOWER].to_numpy(dtype=float)),
-            np.where(hidden, np.nan, series[F.CI_UPPER].to_numpy(dtype=float)),
+            series[F.CI_LOWER],
+            series[F.CI_UPPER],
             color=colour,
             alpha=0.15,
             linewidth=0,
