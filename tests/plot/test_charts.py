@@ -204,6 +204,8 @@ def test_district_profile_marks_reference_and_hidden() -> None:
     assert sorted(reference.get_offsets()[:, 0]) == pytest.approx(sorted(own[F.REFERENCE_VALUE]))
 
 
+# A hidden kommune leaves no reference line; the warning saying so is expected here.
+@pytest.mark.filterwarnings("ignore::utenforskap.select.ChartWarning")
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(
