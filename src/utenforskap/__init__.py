@@ -61,8 +61,16 @@ _LAZY: dict[str, str] = {
     "validate_counts": "utenforskap.frames",
     "validate_indicators": "utenforskap.frames",
     "write_demo_data": "utenforskap.datasets",
-    # charts
+    # finished figures (title, subtitle, sources, notes): for reports and slides
+    "chart_figure": "utenforskap.plot",
+    "barometer_figure": "utenforskap.plot",
+    "district_profile": "utenforskap.plot",
+    "neighbour_figure": "utenforskap.plot",
+    "group_figure": "utenforskap.plot",
+    # charts on an Axes, for composing figures
     "district_bars": "utenforskap.plot",
+    "neighbour_bars": "utenforskap.plot",
+    "group_profile": "utenforskap.plot",
     "trend_lines": "utenforskap.plot",
     "funnel_plot": "utenforskap.plot",
     "barometer": "utenforskap.plot",

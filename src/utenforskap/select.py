@@ -7,6 +7,9 @@ caption written beside it always describe the same cells.
 
 from __future__ import annotations
 
+import functools
+import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -15,25 +18,57 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
+from utenforskap.counts import HIDDEN
 from utenforskap.errors import DataError
-from utenforskap.geo.codes import is_unknown_district
+from utenforskap.geo.codes import is_unknown_district, parent_code
 from utenforskap.registry import INDICATORS
+from utenforskap.texts import TEXTS, text
 
 __all__ = [
+    "GROUP_ORDER",
+    "ChartWarning",
     "Reference",
+    "age_in_title",
     "barometer_cells",
+    "context_references",
     "display_names",
     "district_rows",
+    "group_label",
+    "group_order",
+    "hidden_cells",
     "indicator_title",
     "indicator_unit",
     "is_high_bad",
+    "is_standardised",
     "latest_period",
     "reference_of",
+    "region_label",
     "select_rows",
     "single_value",
     "sort_periods",
     "widest_ages",
 ]
+
+#: Population groups in the order charts list them (SSB's immigrant categories
+#: first, the unknown group last); other labels follow in alphabetical order.
+GROUP_ORDER: tuple[str, ...] = (
+    F.GROUP_TOTAL,
+    "immigrants",
+    "norwegian_born_to_immigrant_parents",
+    "immigrants_and_descendants",
+    "rest_of_population",
+    "unknown",
+)
+
+
+class ChartWarning(UserWarning):
+    """A chart left something out or could not name it; the message says what and why.
+
+    Raised (as a warning) for trend or neighbour regions without rows, a
+    reference that cannot be drawn, regions that have neither a name in the
+    frame nor in the region catalogue, levels mixed in one funnel, and rates
+    without counts left out of a funnel.
+    """
 
 
 class Reference(NamedTuple):
@@ -63,7 +98,9 @@ def select_rows(data: pd.DataFrame, **criteria: object) -> pd.DataFrame:
     data
         An IndicatorFrame (or any frame with the columns named).
     **criteria
-        Column name → wanted value; ``None`` skips the column.
+        Column name → wanted value; ``None`` skips the column. A frame
+        without a ``group`` column matches ``group="total"`` (it covers the
+        whole population).
 
     Returns
     -------
@@ -92,6 +129,9 @@ available: ['2020', '2021', '2022', '2023', '2024']
     mask = pd.Series(True, index=data.index)
     for column, wanted in criteria.items():
         if wanted is None:
+            continue
+        if column == F.GROUP and column not in data.columns and wanted == F.GROUP_TOTAL:
+            # Frames written before population groups existed cover everybody.
             continue
         if column not in data.columns:
             raise DataError(f"missing column; have {list(data.columns)}", column=column)
@@ -225,20 +265,121 @@ def indicator_title(indicator: str, *, lang: str = "nb") -> str:
     return INDICATORS[indicator].title(lang) if indicator in INDICATORS else indicator
 
 
-def reference_of(data: pd.DataFrame) -> Reference:
+def region_label(code: str, *, data: pd.DataFrame | None = None, lang: str = "nb") -> str:
+    """The name a person reads for one region code.
+
+    The whole country is always "Hele landet" (``nb``) or "Norway" (``en``);
+    other regions take the first non-blank ``region_name`` of their rows in
+    ``data``, else the name in the built-in region catalogue
+    (:func:`utenforskap.geo.catalogue.region_name`), else the code itself.
+
+    Parameters
+    ----------
+    code
+        A region code.
+    data
+        Rows whose ``region_name`` may name the code (e.g. the whole frame a
+        chart was given); None: the catalogue only.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The name; the code when nobody knows a name.
+
+    Examples
+    --------
+    >>> region_label("0"), region_label("0", lang="en"), region_label("32")
+    ('Hele landet', 'Norway', 'Akershus')
+    >>> from utenforskap.datasets import demo_indicators
+    >>> region_label("9901", data=demo_indicators())
+    'Eksempelkommune'
+    """
+    return _names(np.array([str(code)], dtype=object), data, lang)[0]
+
+
+def _names(codes: np.ndarray, data: pd.DataFrame | None, lang: str) -> list[str]:
+    from utenforskap.geo.catalogue import region_names
+
+    names = np.full(len(codes), "", dtype=object)
+    if data is not None and F.REGION_NAME in data.columns and len(data):
+        # Only the rows of the codes asked for: a chart passes the whole frame.
+        regions = data[F.REGION].to_numpy(dtype=object)
+        wanted = np.isin(regions, codes)
+        given = data[F.REGION_NAME].to_numpy(dtype=object)[wanted]
+        named = np.array([isinstance(v, str) and v != "" for v in given], dtype=bool)
+        lookup = pd.Series(given[named], index=regions[wanted][named], dtype=object)
+        lookup = lookup[~lookup.index.duplicated(keep="first")]
+        names = lookup.reindex(pd.Index(codes)).fillna("").to_numpy(dtype=object, copy=True)
+    # The country by the catalogue in the language drawn, whatever the frame says.
+    fill = (names == "") | (codes == "0")
+    if fill.any():
+        names[fill] = region_names(codes[fill], lang=lang)
+    return [str(n) if n else str(c) for n, c in zip(names, codes, strict=True)]
+
+
+def display_names(data: pd.DataFrame, *, lang: str = "nb") -> list[str]:
+    """The name a person reads for each row's region (see :func:`region_label`).
+
+    ``region_name`` when it is given (the whole country always by the
+    catalogue, in ``lang``), else the catalogue's name; a code nobody can
+    name is shown as the code, with a :class:`ChartWarning`.
+
+    Parameters
+    ----------
+    data
+        Rows with ``region`` and (optionally) ``region_name``.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One name per row, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"region": ["990101", "0301", "0"], "region_name": ["Sentrum", "", ""]})
+    >>> display_names(rows), display_names(rows, lang="en")[-1]
+    (['Sentrum', 'Oslo', 'Hele landet'], 'Norway')
+    """
+    codes = data[F.REGION].astype(str).to_numpy(dtype=object)
+    unique, inverse = np.unique(codes, return_inverse=True) if len(codes) else (codes, codes)
+    names = _names(unique.astype(object), data, lang)
+    bare = [c for c, n in zip(unique, names, strict=True) if n == c]
+    if bare:
+        warnings.warn(
+            f"no name for region code(s) {bare[:10]} in region_name or the region catalogue; "
+            "they are shown as codes (fill region_name)",
+            ChartWarning,
+            stacklevel=2,
+        )
+    return [names[i] for i in np.asarray(inverse, dtype=int)]
+
+
+def reference_of(
+    data: pd.DataFrame, *, lang: str = "nb", names: pd.DataFrame | None = None
+) -> Reference:
     """The reference shared by most rows: its code, value and display name.
 
     Parameters
     ----------
     data
         IndicatorFrame rows of one indicator, period, age band and sex.
+    lang
+        Language of the name (the whole country is "Hele landet" / "Norway").
+    names
+        Rows that may name the reference when ``data`` does not hold its row
+        (e.g. the whole frame); the region catalogue is asked last.
 
     Returns
     -------
     Reference
         ``code`` (``""`` when the rows name no reference), ``value`` (the
         reference's own published value, else its ``reference_value``, else
-        NaN) and ``name``.
+        NaN) and ``name`` (see :func:`region_label`).
 
     Examples
     --------
@@ -248,20 +389,221 @@ def reference_of(data: pd.DataFrame) -> Reference:
     >>> ref = reference_of(rows[rows["sex"] == "total"])
     >>> ref.code, ref.name
     ('9901', 'Eksempelkommune')
+    >>> kommune = rows[(rows["region"] == "9901") & (rows["sex"] == "total")]
+    >>> reference_of(kommune, lang="en").name  # the country's row is not in these rows
+    'Norway'
     """
     refs = data[F.REFERENCE][data[F.REFERENCE].fillna("") != ""]
     if refs.empty:
         return Reference("", float("nan"), "")
     code = str(refs.value_counts(sort=True).index[0])
     own = data[data[F.REGION] == code]
-    if not own.empty and not bool(own[F.SUPPRESSED].iloc[0]):
+    if not own.empty and not bool(hidden_cells(own)[0]) and np.isfinite(own[F.VALUE].iloc[0]):
         value = float(own[F.VALUE].iloc[0])
-        name = str(own[F.REGION_NAME].iloc[0]) or code
     else:
         finite = data.loc[data[F.REFERENCE] == code, F.REFERENCE_VALUE].dropna()
         value = float(finite.iloc[0]) if not finite.empty else float("nan")
-        name = str(own[F.REGION_NAME].iloc[0]) if not own.empty else code
-    return Reference(code, value, name or code)
+    name = region_label(code, data=_pick(names, data), lang=lang)
+    if name == code:
+        warnings.warn(
+            f"no name for the reference region code(s) [{code!r}] in region_name or the region "
+            "catalogue; it is shown as a code (pass its row, or fill region_name)",
+            ChartWarning,
+            stacklevel=2,
+        )
+    return Reference(code, value, name)
+
+
+def context_references(
+    data: pd.DataFrame,
+    region: str,
+    *,
+    lang: str = "nb",
+    names: pd.DataFrame | None = None,
+) -> list[Reference]:
+    """The larger regions a region is seen against: its fylke and the whole country.
+
+    A region's ancestors (by its code: bydel → kommune → fylke → land) and
+    its own ``reference`` are candidates; each is kept when its value is known:
+    from its own published row in ``data``, or (for the region's own
+    reference) the region's ``reference_value``. So the country is drawn even
+    when its row is not in the frame, as long as the kommune was compared with it.
+
+    Parameters
+    ----------
+    data
+        IndicatorFrame rows of one indicator, period, age band, sex and group.
+    region
+        The region whose context is wanted (e.g. the kommune).
+    lang
+        Language of the names.
+    names
+        Rows that may name regions ``data`` does not hold (e.g. the whole frame).
+
+    Returns
+    -------
+    list of Reference
+        From the smallest to the largest region (fylke before the country),
+        without ``region`` itself; hidden or unknown values are left out.
+
+    Examples
+    --------
+    >>> from utenforskap.datasets import demo_indicators
+    >>> frame = demo_indicators()
+    >>> rows = frame.query(
+    ...     "indicator == 'neet' and period == '2024' and age == '16-25' and sex == 'total'"
+    ... )
+    >>> [(r.code, r.name, round(r.value, 1)) for r in context_references(rows, "9901")]
+    [('0', 'Hele landet', 10.0)]
+    """
+    codes = data[F.REGION].astype(str).to_numpy(dtype=object)
+    own = data[codes == region]
+    candidates = list(_ancestors(str(region)))
+    given = own[F.REFERENCE].fillna("").astype(str) if not own.empty else pd.Series([], dtype=str)
+    own_ref = str(given.iloc[0]) if len(given) else ""
+    if own_ref and own_ref not in candidates and own_ref != region:
+        candidates.append(own_ref)
+    hidden = hidden_cells(data)
+    values = data[F.VALUE].to_numpy(dtype=float)
+    found: list[Reference] = []
+    for code in candidates:
+        at = np.flatnonzero(codes == code)
+        value = float("nan")
+        if at.size and not hidden[at[0]]:
+            value = float(values[at[0]])
+        elif code == own_ref and not own.empty:
+            value = float(own[F.REFERENCE_VALUE].iloc[0])
+        if np.isfinite(value):
+            found.append(
+                Reference(code, value, region_label(code, data=_pick(names, data), lang=lang))
+            )
+    # Smallest first: a longer code is a smaller region.
+    return sorted(found, key=lambda r: -len(r.code))
+
+
+@functools.cache
+def _ancestors(code: str) -> tuple[str, ...]:
+    """The regions containing ``code`` by its digits, smallest first (e.g. fylke, land)."""
+    found: list[str] = []
+    while code and code != "0":
+        code = str(parent_code([code])[0])
+        if code:
+            found.append(code)
+    return tuple(found)
+
+
+def _pick(names: pd.DataFrame | None, data: pd.DataFrame) -> pd.DataFrame:
+    return names if names is not None else data
+
+
+def hidden_cells(data: pd.DataFrame) -> np.ndarray:
+    """Whether each row's value must not be shown: suppressed here, or hidden by its publisher.
+
+    Parameters
+    ----------
+    data
+        IndicatorFrame rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array: ``suppressed`` is true, or ``status`` is ``:`` (the
+        publisher hid the value; drawn as "prikket" even if a value was kept).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"suppressed": [False, True, False], "status": ["", "", ":"]})
+    >>> hidden_cells(rows).tolist()
+    [False, True, True]
+    """
+    hidden = data[F.SUPPRESSED].fillna(True).to_numpy(dtype=bool)
+    if F.STATUS in data.columns:
+        hidden = hidden | (data[F.STATUS].fillna("").to_numpy(dtype=object) == HIDDEN)
+    return np.asarray(hidden, dtype=bool)
+
+
+def group_label(group: str, *, lang: str = "nb") -> str:
+    """The label of a population group as a figure prints it.
+
+    Parameters
+    ----------
+    group
+        A ``group`` value (``immigrants``, ``rest_of_population`` …, see
+        :mod:`utenforskap.microdata.groups`); a user's own label is returned as is.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. "innvandrere".
+
+    Examples
+    --------
+    >>> group_label("immigrants"), group_label("unknown", lang="en"), group_label("own")
+    ('innvandrere', 'group not known', 'own')
+    """
+    key = f"group.{group}"
+    return text(key, lang) if key in TEXTS else str(group)
+
+
+def group_order(groups: Iterable[object]) -> list[str]:
+    """Groups in the order charts list them: :data:`GROUP_ORDER`, then others by name.
+
+    Examples
+    --------
+    >>> group_order(["unknown", "immigrants", "parents_higher_education", "total"])
+    ['total', 'immigrants', 'parents_higher_education', 'unknown']
+    """
+    unique = list(dict.fromkeys(map(str, groups)))
+    known = [g for g in GROUP_ORDER if g in unique and g != "unknown"]
+    other = sorted(g for g in unique if g not in GROUP_ORDER)
+    return known + other + (["unknown"] if "unknown" in unique else [])
+
+
+def age_in_title(indicator: str, age: str, *, lang: str = "nb") -> bool:
+    """Whether an indicator's title already states the age band (e.g. "ved 21 år" and ``21``).
+
+    Figures leave such a band out of subtitles and column heads, so the age
+    is not printed twice.
+
+    Examples
+    --------
+    >>> age_in_title("upper_secondary_completed", "21"), age_in_title("neet", "16-25")
+    (True, False)
+    """
+    title = indicator_title(indicator, lang=lang)
+    numbers = re.findall(r"\d+", age)
+    return bool(numbers) and all(re.search(rf"\b{n}\b", title) for n in numbers)
+
+
+def is_standardised(data: pd.DataFrame, measure: str | None = None) -> bool:
+    """Whether the values shown are standardised rates (as FHI publishes many).
+
+    Parameters
+    ----------
+    data
+        Rows shown; a ``measure`` column (the publisher's measure label, e.g.
+        ``"andel (prosent, standardisert)"``) is read when present.
+    measure
+        The measure label given by the caller; overrides the column.
+
+    Returns
+    -------
+    bool
+        True when the label says "standardisert" / "standardised".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_standardised(pd.DataFrame(), "andel (prosent, standardisert)")
+    True
+    """
+    labels: list[str] = [measure] if measure is not None else []
+    if measure is None and "measure" in data.columns:
+        labels = [str(v) for v in data["measure"].dropna().unique()]
+    return any(re.search(r"standardi[sz]", label, re.IGNORECASE) for label in labels)
 
 
 def district_rows(data: pd.DataFrame, *, reference: str) -> pd.DataFrame:
@@ -295,31 +637,6 @@ def district_rows(data: pd.DataFrame, *, reference: str) -> pd.DataFrame:
     if reference:
         keep &= data[F.REFERENCE].to_numpy(dtype=object) == reference
     return data.loc[np.asarray(keep, dtype=bool)]
-
-
-def display_names(data: pd.DataFrame) -> list[str]:
-    """Region name, or the code where the name is empty, for each row.
-
-    Parameters
-    ----------
-    data
-        Rows with ``region`` and ``region_name``.
-
-    Returns
-    -------
-    list of str
-        One name per row, in order.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> rows = pd.DataFrame({"region": ["990101", "990102"], "region_name": ["Sentrum", ""]})
-    >>> display_names(rows)
-    ['Sentrum', '990102']
-    """
-    names = data[F.REGION_NAME].fillna("").astype(str).to_numpy(dtype=object)
-    codes = data[F.REGION].astype(str).to_numpy(dtype=object)
-    return [str(v) for v in np.where(names != "", names, codes)]
 
 
 def sort_periods(periods: Iterable[object]) -> list[str]:
@@ -428,8 +745,10 @@ def barometer_cells(
     ages: Mapping[str, str],
     period: str | None = None,
     sex: str = "total",
+    groups: Sequence[str] = (F.GROUP_TOTAL,),
+    context: bool = False,
 ) -> pd.DataFrame:
-    """The cells a barometer shows: one row per region × indicator, the reference first.
+    """The cells a barometer shows: one row per region (× group) × indicator, the reference first.
 
     Parameters
     ----------
@@ -443,21 +762,30 @@ def barometer_cells(
         end in another year than register data).
     sex
         ``total``, ``male`` or ``female``.
+    groups
+        Population groups shown, one barometer row per region and group, in
+        this order; default the whole population only.
+    context
+        Also show the reference region's fylke and the whole country (where
+        the frame has their rows) above the reference region.
 
     Returns
     -------
     pandas.DataFrame
-        The IndicatorFrame rows of the reference region and its districts,
-        plus ``judgement`` (``worse``, ``better``, ``similar``,
-        ``not_tested``, or ``suppressed``, in the indicator's direction),
-        ``row`` (0 for the reference region, then the districts by code) and
-        ``column`` (position in ``ages``); sorted by row and column. The
-        disclosure record of ``data`` is kept.
+        The IndicatorFrame rows of the context regions (with ``context``),
+        the reference region and its districts, plus ``judgement``
+        (``worse``, ``better``, ``similar``, ``not_tested``, or
+        ``suppressed``, in the indicator's direction), ``role``
+        (``context``, ``reference`` or ``district``), ``row`` (0 for the
+        first row: the country, then the fylke with ``context``, else the
+        reference region; then the districts by code; groups within a
+        region in the order given) and ``column`` (position in ``ages``);
+        sorted by row and column. The disclosure record of ``data`` is kept.
 
     Raises
     ------
     DataError
-        No rows for the sex, or an indicator / age band not in ``data``.
+        No rows for the sex or groups, or an indicator / age band not in ``data``.
 
     Examples
     --------
@@ -469,6 +797,9 @@ def barometer_cells(
 ['9901', 'ungdata_loneliness', '2022-2024']]
     >>> sorted(cells["judgement"].unique())
     ['better', 'similar', 'suppressed', 'worse']
+    >>> with_country = barometer_cells(frame, ages=widest_ages(frame), context=True)
+    >>> with_country.drop_duplicates("row")["region"].tolist()[:3]
+    ['0', '9901', '990101']
     """
     wanted = pd.DataFrame({F.INDICATOR: list(ages), F.AGE: list(ages.values())})
     wanted["column"] = np.arange(len(wanted))
@@ -485,21 +816,58 @@ def barometer_cells(
     base = data[data[F.SEX] == sex]
     if base.empty:
         raise DataError(f"no rows for sex {sex!r}", column=F.SEX)
+    group_list = [str(g) for g in groups]
     plain = base.copy()
     plain.attrs = {}
+    if F.GROUP not in plain.columns:
+        plain[F.GROUP] = F.GROUP_TOTAL
+    unknown = sorted(set(group_list) - set(plain[F.GROUP]))
+    if unknown:
+        raise DataError(
+            f"no rows for group(s) {unknown}; the data have {group_order(plain[F.GROUP].unique())}",
+            column=F.GROUP,
+        )
     cells = plain.merge(wanted, on=[F.INDICATOR, F.AGE, F.PERIOD], how="inner")
     missing = sorted(set(ages) - set(cells[F.INDICATOR]))
     if missing:
         raise DataError(
             f"no rows for indicator(s) {missing} at the age band given", column=F.INDICATOR
         )
-    ref_code = reference_of(cells).code
-    # Index-based, not pd.concat: concat compares attrs, which may hold frames.
-    own = cells.index[cells[F.REGION] == ref_code]
-    keep = cells.loc[own.append(district_rows(cells, reference=ref_code).index)]
-    codes = sorted(set(keep[F.REGION]) - {ref_code})
-    order = {ref_code: 0, **{c: i + 1 for i, c in enumerate(codes)}}
-    keep = keep.assign(row=keep[F.REGION].map(order).astype(int))
+    # Which regions are shown is decided on the whole population's rows, so a
+    # barometer of groups has the same rows as the plain one.
+    anchor = cells[cells[F.GROUP] == F.GROUP_TOTAL]
+    if anchor.empty:
+        anchor = cells[cells[F.GROUP] == group_list[0]]
+    ref_code = reference_of(anchor).code
+    district_codes = sorted(set(district_rows(anchor, reference=ref_code)[F.REGION]))
+    above: list[str] = []
+    if context:
+        present = set(anchor[F.REGION])
+        seen: dict[str, None] = {}
+        for ind in dict.fromkeys(anchor[F.INDICATOR]):
+            part = anchor[anchor[F.INDICATOR] == ind]
+            for ref in context_references(part, ref_code):
+                if ref.code in present:
+                    seen.setdefault(ref.code)
+        # The country first, then the fylke: larger regions above smaller ones.
+        above = sorted(seen, key=len)
+    order_codes = [*above, ref_code, *district_codes]
+    chosen = cells[F.REGION].isin(order_codes) & cells[F.GROUP].isin(group_list)
+    keep = cells.loc[chosen.to_numpy(dtype=bool)]
+    region_pos = {c: i for i, c in enumerate(order_codes)}
+    group_pos = {g: i for i, g in enumerate(group_list)}
+    pairs = keep[[F.REGION, F.GROUP]].drop_duplicates()
+    pairs = pairs.assign(
+        _r=pairs[F.REGION].map(region_pos), _g=pairs[F.GROUP].map(group_pos)
+    ).sort_values(["_r", "_g"], kind="mergesort")
+    pairs["row"] = np.arange(len(pairs))
+    keep = keep.merge(pairs[[F.REGION, F.GROUP, "row"]], on=[F.REGION, F.GROUP], how="left")
+    keep["row"] = keep["row"].astype(int)
+    codes = keep[F.REGION].to_numpy(dtype=object)
+    role = np.where(
+        np.isin(codes, above), "context", np.where(codes == ref_code, "reference", "district")
+    ).astype(object)
+    keep = keep.assign(role=role)
     direction = keep[F.INDICATOR].map({i: is_high_bad(i) for i in ages})
     comparison = keep[F.COMPARISON].fillna("not_tested").astype(str).to_numpy()
     higher_bad = direction.to_numpy(dtype=bool)
@@ -512,7 +880,7 @@ def barometer_cells(
         ],
         default="not_tested",
     ).astype(object)
-    judgement[keep[F.SUPPRESSED].to_numpy(dtype=bool)] = "suppressed"
+    judgement[hidden_cells(keep)] = "suppressed"
     keep = keep.assign(judgement=judgement)
     result = keep.sort_values(["row", "column"], kind="mergesort").reset_index(drop=True)
     # merge and concat drop attrs; keep the disclosure record for the legend note.

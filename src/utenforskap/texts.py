@@ -97,6 +97,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The colour shows whether the district is clearly better or worse than {ref} "
         "(grey: {similar}). Values in percent.",
     ),
+    # charts (utenforskap.plot): school levels, standardised rates, neighbours,
+    # population groups, maps and labels
+    "age.grades": ("{low}.\u2013{high}. trinn", "grades {low}\u2013{high}"),
+    "age.grade": ("{grade}. trinn", "grade {grade}"),
+    "standardised": ("standardisert", "standardised"),
+    "neighbours": ("Nabokommuner", "Neighbouring municipalities"),
+    "neighbours.subtitle": ("{name} og nabokommunene", "{name} and its neighbours"),
+    "groups": ("Befolkningsgrupper", "Population groups"),
+    "groups.subtitle": ("etter befolkningsgruppe", "by population group"),
+    "no_data_count": ("ingen data ({n})", "no data ({n})"),
+    "outside_unlabelled": ("Også utenfor grensene: {names}", "Also outside the limits: {names}"),
+    "alt.neighbours": (
+        "Stolpediagram: {title} for {name} og nabokommunene ({names}), {when}; linjer for {refs}.",
+        "Bar chart: {title} for {name} and its neighbours ({names}), {when}; lines for {refs}.",
+    ),
+    "alt.groups": (
+        "Stolpediagram: {title} etter befolkningsgruppe ({groups}) for {regions}, {when}; "
+        "en linje viser hele befolkningen.",
+        "Bar chart: {title} by population group ({groups}) for {regions}, {when}; "
+        "a line shows the whole population.",
+    ),
     # captions and alternative texts of the figure pack
     "caption.barometer": (
         "{overview}, {when}: alle indikatorer per område, "

@@ -18,10 +18,14 @@ CHARTS = [
     plot.district_bars,
     plot.district_profile,
     plot.funnel_plot,
+    plot.group_figure,
+    plot.group_profile,
+    plot.neighbour_bars,
+    plot.neighbour_figure,
     plot.tile_map,
     plot.trend_lines,
 ]
-SHARED = ("data", "lang", "ax", "indicator", "period", "age", "sex")
+SHARED = ("data", "lang", "ax", "indicator", "period", "age", "sex", "group")
 
 
 def _indented(entry: str) -> str:
@@ -38,6 +42,8 @@ def test_chart_docstrings_use_the_shared_descriptions(func) -> None:
         plot.barometer_figure,
         plot.district_profile,
         plot.barometer,
+        plot.neighbour_figure,
+        plot.group_figure,
     )
     for name in SHARED:
         if name not in inspect.signature(func).parameters:
@@ -45,6 +51,9 @@ def test_chart_docstrings_use_the_shared_descriptions(func) -> None:
         if figure_level and name in ("indicator", "period", "age"):
             continue
         assert _indented(PARAMS.lookup(f"core.{name}")) in doc, (func.__name__, name)
+    for name in ("sources", "measure", "synthetic"):
+        if name in inspect.signature(func).parameters:
+            assert _indented(PARAMS.lookup(f"figure.{name}")) in doc, (func.__name__, name)
 
 
 def test_fill_docstring_indents_each_line_and_fails_on_unknown_keys() -> None:

@@ -91,6 +91,13 @@ PARAMS = DocstringComponents(
                     sex
                         ``"total"``, ``"male"`` or ``"female"``.
                 """,
+                "group": """
+                    group
+                        Population group drawn (``"total"``, the whole population, by
+                        default; e.g. ``"immigrants"``): a frame with group breakdowns
+                        draws as one without them. A frame without a ``group`` column
+                        is the whole population.
+                """,
             }
         ),
         "figure": DocstringComponents(
@@ -102,7 +109,23 @@ PARAMS = DocstringComponents(
                 """,
                 "synthetic": """
                     synthetic
-                        Mark the figure "Syntetiske data".
+                        Mark the figure "Syntetiske data" (only then: real data never
+                        carry the mark).
+                """,
+                "sources": """
+                    sources
+                        A source table (:func:`utenforskap.sources.source_table`, one
+                        row per indicator × region × source): the figure credits exactly
+                        the sources of the rows it shows ("Kilde: SSB, tabell 13563;
+                        beregninger: utenforskap"). None: only the computation is
+                        credited.
+                """,
+                "measure": """
+                    measure
+                        The publisher's measure label (e.g. ``"andel (prosent,
+                        standardisert)"``); a standardised measure makes the subtitle
+                        say "standardisert". None: read from a ``measure`` column when
+                        the frame has one.
                 """,
                 "ages": """
                     ages

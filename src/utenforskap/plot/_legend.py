@@ -121,7 +121,17 @@ def legend_below(
         longest = max((len(str(h.get_label())) for h in handles), default=10)
         # Legend text is 8 pt; a glyph is about 0.56 em wide, plus the swatch.
         column_in = (longest * 0.56 * 8.0 + 34.0) / 72.0
-        usable_in = figure_width(ax) * 0.78
+        # The legend starts at the axes' left edge, right of the y tick labels:
+        # names set as fixed labels are measured, numbers take about five glyphs.
+        from matplotlib.ticker import FixedFormatter
+
+        formatter = ax.yaxis.get_major_formatter()
+        ticks = [str(t) for t in formatter.seq] if isinstance(formatter, FixedFormatter) else []
+        size = 8.5
+        if ticks and ax.yaxis.get_majorticklabels():
+            size = float(ax.yaxis.get_majorticklabels()[0].get_fontsize())
+        widest = max((len(line) for t in ticks for line in t.split("\n")), default=5)
+        usable_in = figure_width(ax) * 0.96 - (widest * 0.56 * size + 12.0) / 72.0
         ncol = max(1, min(len(handles), int(usable_in // column_in)))
     shift = ScaledTranslation(0.0, -offset_pt / 72.0, ax.figure.dpi_scale_trans)
     return ax.legend(

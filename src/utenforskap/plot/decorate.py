@@ -6,11 +6,12 @@ import warnings
 from typing import TYPE_CHECKING
 
 from utenforskap.plot.labels import age_label, text, wrap
+from utenforskap.select import age_in_title
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["decorate", "subtitle"]
+__all__ = ["decorate", "fit_axes", "frame_texts", "subtitle"]
 
 _TITLE_PT = 12.0
 _SUBTITLE_PT = 9.5
@@ -22,21 +23,33 @@ _LINE = 1.3
 _PAD_IN = 0.1
 
 
-def subtitle(*, unit: str, age: str, period: str, sex: str = "total", lang: str = "nb") -> str:
+def subtitle(
+    *,
+    unit: str,
+    age: str,
+    period: str,
+    sex: str = "total",
+    lang: str = "nb",
+    indicator: str | None = None,
+) -> str:
     """Subtitle with unit, age band, period and sex, e.g. ``"prosent · 16-25 år · 2024"``.
 
     Parameters
     ----------
     unit
-        Unit of the values.
+        Unit of the values (``"prosent, standardisert"`` for standardised rates).
     age
-        Age band label; ``""`` leaves it out (e.g. a chart over age bands).
+        Age band label, written out as a reader writes it (``8.–10. trinn``);
+        ``""`` leaves it out (e.g. a chart over age bands).
     period
         Period label (a year or a pooled span).
     sex
         ``total``, ``male`` or ``female``; ``""`` leaves it out.
     lang
         ``"nb"`` or ``"en"``.
+    indicator
+        The indicator shown: when its title states the age band ("ved 21
+        år"), the band is left out, so the age is not printed twice.
 
     Returns
     -------
@@ -47,7 +60,13 @@ def subtitle(*, unit: str, age: str, period: str, sex: str = "total", lang: str 
     --------
     >>> subtitle(unit="prosent", age="16-25", period="2024")
     'prosent · 16-25 år · 2024 · begge kjønn'
+    >>> subtitle(unit="prosent", age="8-10 trinn", period="2022-2024", sex="")
+    'prosent · 8.–10. trinn · 2022-2024'
+    >>> subtitle(unit="prosent", age="21", period="2024", indicator="upper_secondary_completed")
+    'prosent · 2024 · begge kjønn'
     """
+    if indicator is not None and age and age_in_title(indicator, age, lang=lang):
+        age = ""
     parts = [unit, age_label(age, lang=lang), period, text(sex, lang) if sex else ""]
     return " · ".join(p for p in parts if p)
 
@@ -61,7 +80,7 @@ def decorate(
     *,
     title: str,
     subtitle: str,
-    source: str,
+    credit: str,
     lang: str = "nb",
     suppressed: str = "",
     synthetic: bool = False,
@@ -79,8 +98,9 @@ def decorate(
         The figure, with its charts drawn.
     title, subtitle
         Top lines.
-    source
-        Text after "Kilde:"; "beregninger: utenforskap" is appended.
+    credit
+        The credit line, as :func:`utenforskap.sources.credit_line` writes it
+        ("Kilde: SSB, tabell 13563; beregninger: utenforskap").
     lang
         ``"nb"`` or ``"en"``.
     suppressed
@@ -98,14 +118,64 @@ def decorate(
     matplotlib.figure.Figure
         ``fig``.
     """
+    rect = frame_texts(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        credit=credit,
+        lang=lang,
+        suppressed=suppressed,
+        synthetic=synthetic,
+        notes=notes,
+    )
+    if layout:
+        fit_axes(fig, rect)
+    return fig
+
+
+def fit_axes(fig: Figure, rect: tuple[float, float, float, float]) -> None:
+    """Lay the axes out within ``rect`` (figure fractions), between header and footer.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    rect
+        ``(left, bottom, right, top)`` as :func:`frame_texts` returns it.
+    """
+    if not fig.axes:
+        return
+    with warnings.catch_warnings():
+        # Axes that hold only a legend or a table cannot be fitted; the rest are.
+        warnings.filterwarnings("ignore", message=".*tight_layout.*", category=UserWarning)
+        fig.tight_layout(rect=rect, pad=0.3, h_pad=0.8, w_pad=0.8)
+
+
+def frame_texts(
+    fig: Figure,
+    *,
+    title: str,
+    subtitle: str,
+    credit: str,
+    lang: str = "nb",
+    suppressed: str = "",
+    synthetic: bool = False,
+    notes: tuple[str, ...] = (),
+) -> tuple[float, float, float, float]:
+    """Write the header and footer texts of :func:`decorate`; return the space left for the axes.
+
+    Returns
+    -------
+    tuple of float
+        ``(left, bottom, right, top)`` in figure fractions, for :func:`fit_axes`.
+    """
     width_in, height_in = (float(v) for v in fig.get_size_inches())
     usable = width_in - 2 * _PAD_IN
     title_text = wrap(title, _chars(usable, _TITLE_PT, "bold"))
     sub_text = wrap(subtitle, _chars(usable, _SUBTITLE_PT, "normal"))
     foot_chars = _chars(usable, _FOOT_PT, "normal")
-    foot = [wrap(line, foot_chars) for line in (*notes, suppressed) if line]
-    foot.append(wrap(f"{text('source', lang)}: {source}; {text('computed', lang)}", foot_chars))
-    foot_text = "\n".join(foot)
+    foot_text = "\n".join(wrap(line, foot_chars) for line in (*notes, suppressed) if line)
+    credit_text = wrap(credit, foot_chars)
     x0 = _PAD_IN / width_in
     y = 1.0 - _PAD_IN / height_in
     fig.text(x0, y, title_text, ha="left", va="top", fontsize=_TITLE_PT, fontweight="bold")
@@ -114,11 +184,13 @@ def decorate(
     fig.text(x0, y, sub_text, ha="left", va="top", fontsize=_SUBTITLE_PT, color="#444444")
     y -= (sub_text.count("\n") + 1) * _SUBTITLE_PT * _LINE / 72.0 / height_in
     top = y - 0.08 / height_in
-    bottom_y = _PAD_IN * 0.6 / height_in
+    # From the bottom up: the synthetic mark, the credit line, the notes.
+    foot_line = _FOOT_PT * _LINE / 72.0 / height_in
+    y_credit = _PAD_IN * 0.6 / height_in
     if synthetic:
         fig.text(
             x0,
-            bottom_y,
+            y_credit,
             text("synthetic", lang),
             ha="left",
             va="bottom",
@@ -127,13 +199,31 @@ def decorate(
             fontweight="bold",
             gid="synthetic",
         )
-        bottom_y += 8.5 * _LINE / 72.0 / height_in
-    fig.text(x0, bottom_y, foot_text, ha="left", va="bottom", fontsize=_FOOT_PT, color="#444444")
-    bottom = bottom_y + (foot_text.count("\n") + 1) * _FOOT_PT * _LINE / 72.0 / height_in
+        y_credit += 8.5 * _LINE / 72.0 / height_in
+    y_notes = y_credit + (credit_text.count("\n") + 1) * foot_line
+    bottom = y_notes
+    if foot_text:
+        fig.text(
+            x0,
+            y_notes,
+            foot_text,
+            ha="left",
+            va="bottom",
+            fontsize=_FOOT_PT,
+            color="#444444",
+            gid="notes",
+        )
+        bottom += (foot_text.count("\n") + 1) * foot_line
+    # The credit line is the figure's last text: the sources of exactly what is shown.
+    fig.text(
+        x0,
+        y_credit,
+        credit_text,
+        ha="left",
+        va="bottom",
+        fontsize=_FOOT_PT,
+        color="#444444",
+        gid="credit",
+    )
     bottom += 0.06 / height_in
-    if layout and fig.axes:
-        with warnings.catch_warnings():
-            # Axes that hold only a legend or a table cannot be fitted; the rest are.
-            warnings.filterwarnings("ignore", message=".*tight_layout.*", category=UserWarning)
-            fig.tight_layout(rect=(0.0, bottom, 1.0, top), pad=0.3, h_pad=0.8, w_pad=0.8)
-    return fig
+    return (0.0, bottom, 1.0, top)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -10,11 +11,15 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.errors import DataError, check_choice
+from utenforskap.geo.codes import LEVELS, levels_of
+from utenforskap.plot._common import cell_states, gate
 from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
+from utenforskap.plot._place import LABEL_GID, place_labels
 from utenforskap.plot.labels import format_number, format_value, text, tick_formatter
 from utenforskap.plot.style import COLOURS
 from utenforskap.select import (
+    ChartWarning,
     display_names,
     district_rows,
     indicator_unit,
@@ -39,7 +44,7 @@ def _baseline(rows: pd.DataFrame, ref_code: str, districts: pd.DataFrame) -> tup
     own = rows[rows[F.REGION] == ref_code]
     pool = own if not own.empty and np.isfinite(own[F.NUMERATOR].to_numpy(float)).all() else None
     if pool is None:
-        pool = districts[~districts[F.SUPPRESSED].to_numpy(dtype=bool)]
+        pool = districts[cell_states(districts).shown]
     x = pool[F.NUMERATOR].to_numpy(dtype=float)
     n = pool[F.DENOMINATOR].to_numpy(dtype=float)
     v = pool[F.VALUE].to_numpy(dtype=float)
@@ -59,10 +64,12 @@ def funnel_plot(
     period: str | None = None,
     age: str | None = None,
     sex: str = "total",
+    group: str = "total",
     levels: Sequence[float] = FUNNEL_LEVELS,
     method: str = "exact",
     high_is_bad: bool | None = None,
     label: str = "outside",
+    level: str | None = None,
     lang: str = "nb",
     ax: Axes | None = None,
 ) -> Axes:
@@ -80,6 +87,7 @@ def funnel_plot(
     {core.period}
     {core.age}
     {core.sex}
+    {core.group}
     levels
         Two control levels, default 95 % and 99.8 %.
     method
@@ -88,7 +96,14 @@ def funnel_plot(
         Direction for colouring; default from the registry.
     label
         ``"outside"``: name the districts outside the inner limits; ``"all"``;
-        ``"none"``.
+        ``"none"``. Labels are placed where they overlap no other label and
+        no point (:func:`utenforskap.plot.place_labels`).
+    level
+        The level of the regions compared (``"kommune"``, ``"bydel"`` …);
+        default the most common one: regions of other levels compared with
+        the same reference (fylker beside kommuner) are then left out with a
+        :class:`~utenforskap.select.ChartWarning`, since one funnel compares
+        like with like (no warning when the level is given).
     {core.lang}
     {core.ax}
 
@@ -99,8 +114,13 @@ def funnel_plot(
         worse / better when outside the widest-but-one limit (in the
         indicator's direction), grey within; the reference as a solid
         horizontal line (gid ``reference``); the limits as lines
-        ``limit-lower-0.95``, ``limit-upper-0.95`` …; hidden districts are not
-        drawn and are named above the plot ("Prikket (ikke vist): …").
+        ``limit-lower-0.95``, ``limit-upper-0.95`` …; names (gid
+        ``point-label``) that overlap neither each other nor a point, those
+        without a free spot listed above the plot on the right; hidden
+        districts are not drawn and are named above the plot ("Prikket (ikke
+        vist): …"). Rates without counts (published rates) cannot be placed
+        in a funnel: they are left out with a
+        :class:`~utenforskap.select.ChartWarning`.
 
     References
     ----------
@@ -119,15 +139,29 @@ def funnel_plot(
     from matplotlib.lines import Line2D
 
     check_choice("label", label, ("outside", "all", "none"))
-    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex)
+    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex, group=group)
+    gate(rows, "funnel_plot")
     ind_id = single_value(rows, F.INDICATOR)
     single_value(rows, F.PERIOD)
     single_value(rows, F.AGE)
     bad = is_high_bad(ind_id, high_is_bad)
-    ref_code, _, ref_name = reference_of(rows)
-    districts = district_rows(rows, reference=ref_code)
-    hidden_mask = districts[F.SUPPRESSED].to_numpy(dtype=bool)
-    shown = districts[~hidden_mask].sort_values(F.REGION, kind="mergesort")
+    ref_code, _, ref_name = reference_of(rows, lang=lang, names=data)
+    districts = _one_level(district_rows(rows, reference=ref_code), level, lang)
+    states = cell_states(districts)
+    hidden_mask = states.hidden
+    counted = np.isfinite(districts[F.NUMERATOR].to_numpy(dtype=float)) & np.isfinite(
+        districts[F.DENOMINATOR].to_numpy(dtype=float)
+    )
+    rates = states.shown & ~counted
+    if rates.any():
+        names = display_names(districts[rates], lang=lang)
+        warnings.warn(
+            f"{len(names)} region(s) have a rate without counts (a published rate) and are "
+            f"left out of the funnel: {names[:10]}",
+            ChartWarning,
+            stacklevel=2,
+        )
+    shown = districts[states.shown & counted].sort_values(F.REGION, kind="mergesort")
     base, multiplier = _baseline(rows, ref_code, districts)
     x = shown[F.NUMERATOR].to_numpy(dtype=float)
     n = shown[F.DENOMINATOR].to_numpy(dtype=float)
@@ -145,8 +179,8 @@ def funnel_plot(
     grid = np.unique(np.round(np.geomspace(max(np.nanmin(n) * 0.6, 5.0), n_max * 1.25, 160)))
     limits = funnel_limits(grid, base, levels=ordered_levels, method=method, multiplier=multiplier)
     handles: list[Artist] = []
-    for i, level in enumerate(ordered_levels):
-        part = limits[limits["level"] == level]
+    for i, control in enumerate(ordered_levels):
+        part = limits[limits["level"] == control]
         style, width = _LIMIT_STYLE.get(i, ("-.", 1.0))
         for side in ("lower", "upper"):
             ax.plot(
@@ -155,9 +189,9 @@ def funnel_plot(
                 color=COLOURS["muted"],
                 linestyle=style,
                 linewidth=width,
-                gid=f"limit-{side}-{level:g}",
+                gid=f"limit-{side}-{control:g}",
             )
-        percent = format_number(100 * level, decimals=1 if 100 * level % 1 else 0, lang=lang)
+        percent = format_number(100 * control, decimals=1 if 100 * control % 1 else 0, lang=lang)
         handles.append(
             Line2D(
                 [],
@@ -211,14 +245,28 @@ def funnel_plot(
                     label=f"{key_label} ({percent_inner} %)" if key != "within" else key_label,
                 )
             )
-    names = display_names(shown)
+    names = display_names(shown, lang=lang)
     outside = (classes != "within").to_numpy(dtype=bool)
     for xi, yi, name, out in zip(n, values, names, outside, strict=True):
         if label == "all" or (label == "outside" and out):
-            ax.annotate(name, (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=7)
+            ax.annotate(
+                name,
+                (xi, yi),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=7,
+                gid=LABEL_GID,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#777777",
+                    "linewidth": 0.5,
+                    "shrinkA": 0.0,
+                    "shrinkB": 2.5,
+                },
+            )
     if hidden_mask.any():
         # Above the plot, not in the legend: a long list would squeeze the legend columns.
-        hidden_names = ", ".join(sorted(display_names(districts[hidden_mask])))
+        hidden_names = ", ".join(sorted(display_names(districts[hidden_mask], lang=lang)))
         ax.set_title(
             text("hidden_list", lang, names=hidden_names),
             loc="left",
@@ -239,4 +287,31 @@ def funnel_plot(
     ax.yaxis.set_major_formatter(fmt)
     ax.grid(color=COLOURS["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
+    place_labels(ax, lang=lang)
     return ax
+
+
+def _one_level(districts: pd.DataFrame, level: str | None, lang: str) -> pd.DataFrame:
+    """The districts of one level; others are left out with a warning naming them."""
+    found = levels_of(districts[F.REGION].astype(str).to_numpy(dtype=object))
+    chosen = level is not None
+    if level is None:
+        if not len(found):
+            return districts
+        counts = pd.Series(found).value_counts(sort=True)
+        # The most common level; on a tie the finer one (longer codes).
+        order = {name: length for length, name in LEVELS.items()}
+        top = counts[counts == counts.iloc[0]].index
+        level = str(max(top, key=lambda name: order.get(str(name), 0)))
+    else:
+        check_choice("level", level, tuple(LEVELS.values()))
+    keep = found == level
+    if (~keep).any() and not chosen:
+        other = display_names(districts[~keep], lang=lang)
+        warnings.warn(
+            f"the funnel compares one level ({level}); {len(other)} region(s) of other levels "
+            f"compared with the same reference are left out: {other[:10]}",
+            ChartWarning,
+            stacklevel=3,
+        )
+    return districts[keep]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -167,7 +168,11 @@ def period_span(first: str, last: str, *, lang: str = "nb") -> str:
 
 
 def age_label(band: str, *, lang: str = "nb") -> str:
-    """An age band as a person reads it: ``"16-25 år"``; school levels and ``""`` as they are.
+    """An age band as a person reads it: ``"16-25 år"``, ``"8.–10. trinn"``, ``"VG1–VG3"``.
+
+    The data keep their labels (``8-10 trinn``, ``VG1-VG3``); figures print
+    school levels as a Norwegian reader writes them (ordinal points and an en
+    dash; in English "grades 8–10").
 
     Parameters
     ----------
@@ -179,14 +184,30 @@ def age_label(band: str, *, lang: str = "nb") -> str:
     Returns
     -------
     str
-        The band with the word for years after it when it starts with a number
-        and is not a school level.
+        The band with the word for years after it when it is an age band;
+        school levels written out; ``""`` and other labels as they are.
 
     Examples
     --------
     >>> age_label("16-25"), age_label("21", lang="en"), age_label("8-10 trinn")
-    ('16-25 år', '21 years', '8-10 trinn')
+    ('16-25 år', '21 years', '8.–10. trinn')
+    >>> age_label("VG1-VG3"), age_label("10 trinn", lang="en"), age_label("8-10 trinn", lang="en")
+    ('VG1–VG3', 'grade 10', 'grades 8–10')
     """
-    if not band[:1].isdigit() or "trinn" in band:
+    grades = _GRADES.fullmatch(band.strip())
+    if grades:
+        low, high = grades.group("low"), grades.group("high")
+        if high is None:
+            return text("age.grade", lang, grade=low)
+        return text("age.grades", lang, low=low, high=high)
+    upper = _UPPER.fullmatch(band.strip())
+    if upper:
+        return f"VG{upper.group('low')}\u2013VG{upper.group('high')}"
+    if not band[:1].isdigit():
         return band
     return f"{band} {text('years', lang)}"
+
+
+# "8-10 trinn", "8 - 10. trinn", "10 trinn"; "VG1-VG3".
+_GRADES = re.compile(r"(?P<low>\d+)\.?(?:\s*[-\u2013]\s*(?P<high>\d+)\.?)?\s*trinn", re.IGNORECASE)
+_UPPER = re.compile(r"VG(?P<low>\d)\s*[-\u2013]\s*VG(?P<high>\d)", re.IGNORECASE)

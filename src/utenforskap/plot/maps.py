@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from os import PathLike
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import check_choice
+from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.boundaries import Boundaries, read_boundaries
-from utenforskap.geo.codes import is_unknown_district
+from utenforskap.geo.codes import GeoWarning, is_unknown_district, levels_of
+from utenforskap.plot._common import gate
 from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import HATCH, hidden_handle
 from utenforskap.plot.labels import format_number, text, wrap
@@ -21,8 +23,10 @@ from utenforskap.plot.style import COLOURS, SEQUENTIAL
 from utenforskap.select import (
     display_names,
     district_rows,
+    hidden_cells,
     indicator_unit,
     reference_of,
+    region_label,
     select_rows,
     single_value,
 )
@@ -118,8 +122,11 @@ def _cells(
     period: str | None,
     age: str | None,
     sex: str,
+    group: str,
+    chart: str,
 ) -> tuple[str, pd.DataFrame]:
-    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex)
+    rows = select_rows(data, indicator=indicator, period=period, age=age, sex=sex, group=group)
+    gate(rows, chart)
     ind_id = single_value(rows, F.INDICATOR)
     single_value(rows, F.PERIOD)
     single_value(rows, F.AGE)
@@ -134,7 +141,7 @@ def _legend(
     *,
     unit: str,
     hidden: bool,
-    no_data: bool,
+    no_data: int,
     any_value: bool,
     lang: str,
 ) -> None:
@@ -147,7 +154,10 @@ def _legend(
     if no_data:
         handles.append(
             Patch(
-                facecolor=_NO_DATA, edgecolor="#999999", linewidth=0.4, label=text("no_data", lang)
+                facecolor=_NO_DATA,
+                edgecolor="#999999",
+                linewidth=0.4,
+                label=text("no_data_count", lang, n=format_number(no_data, decimals=0, lang=lang)),
             )
         )
     ax.legend(
@@ -170,9 +180,11 @@ def choropleth(
     period: str | None = None,
     age: str | None = None,
     sex: str = "total",
+    group: str = "total",
     classes: int = 5,
     scheme: str = "quantiles",
     labels: bool = False,
+    area: str | None = None,
     code_property: str = "code",
     lang: str = "nb",
     ax: Axes | None = None,
@@ -190,10 +202,18 @@ def choropleth(
     {core.period}
     {core.age}
     {core.sex}
+    {core.group}
     classes, scheme
         Class count (3–7) and :func:`class_breaks` scheme.
     labels
-        Print each region's name at its centre.
+        Print the name of each region with data at its centre (regions
+        without data stay unnamed).
+    area
+        The area the map covers: ``"0"`` (the whole country) or a fylke or
+        kommune code; only the boundaries inside it are drawn, and its regions
+        without data are expected (light grey, counted in the legend, no
+        warning). None: the whole boundary file, and regions without data
+        give a :class:`~utenforskap.geo.codes.GeoWarning`.
     code_property
         Feature property with the code, when ``boundaries`` is a path.
     {core.lang}
@@ -203,10 +223,14 @@ def choropleth(
     -------
     matplotlib.axes.Axes
         A collection of region shapes (gid ``regions``, in the boundaries'
-        code order) filled by class; hidden regions white with hatching (gid
-        ``suppressed``); regions without data light grey; longitude scaled
+        code order) filled by class; hidden regions (ours or the publisher's)
+        white with hatching (gid ``suppressed``); regions without data light
+        grey and counted in the legend ("ingen data (12)"); longitude scaled
         by the cosine of the mean latitude; the legend (classes, "prikket",
-        "ingen data") to the right.
+        "ingen data") to the right. Data for regions of the map's level that
+        have no boundary are named in a
+        :class:`~utenforskap.geo.codes.GeoWarning` (e.g. a fylke file on
+        older codes than the data).
 
     Examples
     --------
@@ -230,12 +254,14 @@ def choropleth(
 
     if not isinstance(boundaries, Boundaries):
         boundaries = read_boundaries(boundaries, code_property=code_property)
-    ind_id, rows = _cells(data, indicator, period, age, sex)
-    codes = list(boundaries.codes)
+    ind_id, rows = _cells(data, indicator, period, age, sex, group, "choropleth")
+    codes = _area_codes(boundaries, area)
+    _check_codes(rows, codes, boundaries, area, data, lang)
     by_code = rows.drop_duplicates(F.REGION).set_index(F.REGION).reindex(codes)
-    values = by_code[F.VALUE].to_numpy(dtype=float)
-    hidden = by_code[F.SUPPRESSED].fillna(False).to_numpy(dtype=bool)
     present = by_code[F.INDICATOR].notna().to_numpy(dtype=bool)
+    hidden = np.zeros(len(codes), dtype=bool)
+    hidden[present] = hidden_cells(by_code[present])
+    values = np.where(hidden, np.nan, by_code[F.VALUE].to_numpy(dtype=float))
     edges = class_breaks(values[~hidden], classes=classes, scheme=scheme)
     palette = _palette(edges)
     index = _classify(np.where(hidden, np.nan, values), edges)
@@ -265,23 +291,25 @@ def choropleth(
                 gid="suppressed",
             )
         )
-    xmin, ymin, xmax, ymax = boundaries.bounds()
+    xmin, ymin, xmax, ymax = _bounds(boundaries, codes)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect(1.0 / np.cos(np.radians((ymin + ymax) / 2.0)))
     ax.set_axis_off()
     if labels:
-        names = dict(zip(rows[F.REGION], display_names(rows), strict=True))
-        for code in codes:
+        with_data = [c for c, p in zip(codes, present, strict=True) if p]
+        named = rows.drop_duplicates(F.REGION).set_index(F.REGION).loc[with_data].reset_index()
+        for code, name in zip(with_data, display_names(named, lang=lang), strict=True):
             cx, cy = _centre(boundaries, code)
             ax.text(
                 cx,
                 cy,
-                names.get(code, code),
+                name,
                 ha="center",
                 va="center",
                 fontsize=6.5,
                 color="#111111",
+                gid="region-label",
             )
     _legend(
         ax,
@@ -289,11 +317,76 @@ def choropleth(
         palette,
         unit=indicator_unit(ind_id, lang=lang),
         hidden=bool(hidden.any()),
-        no_data=bool((~present).any()),
+        no_data=int((~present).sum()),
         any_value=bool((index >= 0).any()),
         lang=lang,
     )
     return ax
+
+
+def _area_codes(boundaries: Boundaries, area: str | None) -> list[str]:
+    """Boundary codes inside ``area`` (all when None), in code order."""
+    codes = list(boundaries.codes)
+    if area is None or area == "0":
+        return codes
+    inside = [c for c in codes if c.startswith(area) and len(c) > len(area)]
+    if not inside:
+        raise DataError(
+            f"no boundary lies inside area {area!r}; the boundaries have "
+            f"{boundaries.level} codes {codes[:5]}…",
+            file=boundaries.source,
+            value=area,
+        )
+    return inside
+
+
+def _bounds(boundaries: Boundaries, codes: list[str]) -> tuple[float, float, float, float]:
+    rings = [r for code in codes for polygon in boundaries.shapes[code] for r in polygon]
+    allv = np.concatenate(rings, axis=0)
+    return (
+        float(allv[:, 0].min()),
+        float(allv[:, 1].min()),
+        float(allv[:, 0].max()),
+        float(allv[:, 1].max()),
+    )
+
+
+def _check_codes(
+    rows: pd.DataFrame,
+    codes: list[str],
+    boundaries: Boundaries,
+    area: str | None,
+    data: pd.DataFrame,
+    lang: str,
+) -> None:
+    """Warn about data with no boundary, and (without ``area``) boundaries with no data."""
+    level = boundaries.level
+    have = rows[F.REGION].astype(str).to_numpy(dtype=object)
+    at_level = have[levels_of(have) == level] if level != "mixed" else have
+    if area not in (None, "0"):
+        at_level = at_level[[str(c).startswith(str(area)) for c in at_level]]
+    drawn = set(codes)
+    orphans = sorted(set(at_level) - drawn)
+    where = f" in {boundaries.source}" if boundaries.source else ""
+    if orphans:
+        names = [f"{region_label(c, data=data, lang=lang)} ({c})" for c in orphans]
+        warnings.warn(
+            f"{len(orphans)} region(s) with data have no boundary{where} and are not drawn: "
+            f"{names[:10]} (are the boundaries and the data on the same year's codes?)",
+            GeoWarning,
+            stacklevel=3,
+        )
+    if area is None:
+        empty = sorted(drawn - set(have))
+        if empty:
+            names = [f"{region_label(c, lang=lang)} ({c})" for c in empty]
+            warnings.warn(
+                f"{len(empty)} region(s) of the boundaries{where} have no data and are drawn "
+                f"light grey: {names[:10]} (pass area= to map a whole country or fylke "
+                "without this warning)",
+                GeoWarning,
+                stacklevel=3,
+            )
 
 
 def _centre(boundaries: Boundaries, code: str) -> tuple[float, float]:
@@ -324,6 +417,7 @@ def tile_map(
     period: str | None = None,
     age: str | None = None,
     sex: str = "total",
+    group: str = "total",
     classes: int = 5,
     scheme: str = "quantiles",
     columns: int | None = None,
@@ -340,6 +434,7 @@ def tile_map(
     {core.period}
     {core.age}
     {core.sex}
+    {core.group}
     classes, scheme
         Class count (3–7) and :func:`class_breaks` scheme.
     columns
@@ -356,7 +451,8 @@ def tile_map(
     matplotlib.axes.Axes
         One square per district (gid ``tiles``) filled by class, hidden ones
         white and hatched (gid ``suppressed``), each with its name and value
-        (or "prikket"); the classed legend to the right.
+        (or "prikket", or "ingen data" where the value is not known); the
+        classed legend to the right.
 
     Examples
     --------
@@ -370,7 +466,7 @@ def tile_map(
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
-    ind_id, rows = _cells(data, indicator, period, age, sex)
+    ind_id, rows = _cells(data, indicator, period, age, sex, group, "tile_map")
     ref_code = reference if reference is not None else reference_of(rows).code
     tiles = district_rows(rows, reference=ref_code).sort_values(F.REGION, kind="mergesort")
     count = len(tiles)
@@ -378,8 +474,8 @@ def tile_map(
     col = np.arange(count) % ncol
     row = np.arange(count) // ncol
     nrow = int(row.max()) + 1 if count else 1
-    values = tiles[F.VALUE].to_numpy(dtype=float)
-    hidden = tiles[F.SUPPRESSED].to_numpy(dtype=bool)
+    hidden = hidden_cells(tiles)
+    values = np.where(hidden, np.nan, tiles[F.VALUE].to_numpy(dtype=float))
     edges = class_breaks(values[~hidden], classes=classes, scheme=scheme)
     palette = _palette(edges)
     index = _classify(np.where(hidden, np.nan, values), edges)
@@ -406,13 +502,20 @@ def tile_map(
             )
         )
     dark = index >= max(len(palette) - 2, 1)
-    names = display_names(tiles)
+    names = display_names(tiles, lang=lang)
     for c, r, name, value, hid, on_dark in zip(col, y, names, values, hidden, dark, strict=True):
         shade = "white" if on_dark and not hid else "#111111"
         ax.text(
             c + 0.5, r + 0.62, wrap(name, 12), ha="center", va="center", fontsize=7, color=shade
         )
-        label = text("suppressed", lang) if hid else format_number(value, lang=lang)
+        unknown = not hid and not np.isfinite(value)
+        label = (
+            text("suppressed", lang)
+            if hid
+            else text("no_data", lang)
+            if unknown
+            else format_number(value, lang=lang)
+        )
         ax.text(
             c + 0.5,
             r + 0.3,
@@ -435,7 +538,7 @@ def tile_map(
         palette,
         unit=indicator_unit(ind_id, lang=lang),
         hidden=bool(hidden.any()),
-        no_data=False,
+        no_data=0,
         any_value=bool((index >= 0).any()),
         lang=lang,
     )

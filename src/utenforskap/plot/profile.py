@@ -11,11 +11,18 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.errors import DataError
+from utenforskap.plot._common import gate
 from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
 from utenforskap.plot.labels import age_label, text, tick_formatter
 from utenforskap.plot.style import COLOURS
-from utenforskap.select import display_names, indicator_unit, select_rows, single_value
+from utenforskap.select import (
+    hidden_cells,
+    indicator_unit,
+    region_label,
+    select_rows,
+    single_value,
+)
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -60,6 +67,7 @@ def age_sex_profile(
     indicator: str | None = None,
     period: str | None = None,
     sexes: Sequence[str] = ("female", "male", "total"),
+    group: str = "total",
     lang: str = "nb",
     ax: Axes | None = None,
 ) -> Axes:
@@ -74,6 +82,7 @@ def age_sex_profile(
     {core.period}
     sexes
         Sexes drawn side by side within each age band.
+    {core.group}
     {core.lang}
     {core.ax}
 
@@ -82,9 +91,10 @@ def age_sex_profile(
     matplotlib.axes.Axes
         Per sex an error bar container (gid ``profile-<sex>``) with y =
         ``value`` and whiskers to ``ci_lower`` / ``ci_upper``, age bands on
-        the x axis in :func:`age_order`; the region's reference (its
-        ``reference_value`` for the whole group) as short black dashes (gid
-        ``reference``); hidden cells as a grey "prikket" label at the base.
+        the x axis in :func:`age_order` (school levels as ``8.–10. trinn``);
+        the region's reference (its ``reference_value`` for the whole group)
+        as short black dashes (gid ``reference``), named in the legend; hidden
+        cells as a grey "prikket" label at the base.
 
     Examples
     --------
@@ -97,7 +107,8 @@ def age_sex_profile(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    rows = select_rows(data, region=region, indicator=indicator, period=period)
+    rows = select_rows(data, region=region, indicator=indicator, period=period, group=group)
+    gate(rows, "age_sex_profile")
     ind_id = single_value(rows, F.INDICATOR)
     single_value(rows, F.PERIOD)
     bands = age_order(list(rows[F.AGE].astype(str)))
@@ -114,8 +125,9 @@ def age_sex_profile(
         if part.empty:
             continue
         x = part[F.AGE].map(position).to_numpy(dtype=float) + offset
-        hidden = part[F.SUPPRESSED].to_numpy(dtype=bool)
         value = part[F.VALUE].to_numpy(dtype=float)
+        secret = hidden_cells(part)
+        hidden = secret | ~np.isfinite(value)
         low = part[F.CI_LOWER].to_numpy(dtype=float)
         high = part[F.CI_UPPER].to_numpy(dtype=float)
         colour = COLOURS[sex] if sex in COLOURS else COLOURS["series"]
@@ -133,19 +145,19 @@ def age_sex_profile(
         )
         if np.isfinite(high).any():
             top = max(top, float(np.nanmax(high)))
-        for xi in x[hidden]:
-            hidden_any = True
+        for xi, hid in zip(x[hidden], secret[hidden], strict=True):
+            hidden_any |= bool(hid)
             ax.text(
                 xi,
                 0.0,
-                text("suppressed", lang),
+                text("suppressed" if hid else "no_data", lang),
                 rotation=90,
                 ha="center",
                 va="bottom",
                 fontsize=6.5,
                 style="italic",
                 color=COLOURS["suppressed"],
-                gid="suppressed",
+                gid="suppressed" if hid else "missing",
             )
     handles, _ = ax.get_legend_handles_labels()
     total = rows[rows[F.SEX] == "total"]
@@ -164,8 +176,7 @@ def age_sex_profile(
         )
         top = max(top, float(np.nanmax(ref)))
         ref_code = str(total[F.REFERENCE].iloc[0])
-        ref_rows = data[data[F.REGION] == ref_code]
-        ref_name = display_names(ref_rows.head(1))[0] if not ref_rows.empty else ref_code
+        ref_name = region_label(ref_code, data=data, lang=lang)
         handles.append(Line2D([], [], color=COLOURS["reference"], linestyle="--", label=ref_name))
     if hidden_any:
         handles.append(Line2D([], [], linestyle="none", label=f"({text('suppressed', lang)})"))

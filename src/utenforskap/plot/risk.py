@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import TYPE_CHECKING
@@ -12,7 +11,9 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
+from utenforskap.disclosure.gate import MARK
 from utenforskap.errors import check_choice
+from utenforskap.plot._common import gate
 from utenforskap.plot._legend import HATCH, figure_width, hidden_handle, legend_below
 from utenforskap.plot.decorate import decorate
 from utenforskap.plot.labels import format_number, text, tick_formatter, wrap
@@ -21,7 +22,8 @@ from utenforskap.registry import INDICATORS
 from utenforskap.risk.criteria import AreaClassification
 from utenforskap.risk.gate import require_risk_disclosed
 from utenforskap.risk.index import RiskIndex
-from utenforskap.select import display_names, sort_periods
+from utenforskap.select import display_names, region_label, sort_periods
+from utenforskap.sources import credit_line, credited
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -138,7 +140,7 @@ def _order(data: RiskIndex) -> pd.DataFrame:
 def _reference_name(data: RiskIndex, lang: str) -> str:
     refs = data.components["reference"].astype(str)
     code = refs.mode().iloc[0] if not refs.empty else ""
-    return code or text("reference", lang)
+    return region_label(code, data=data.composite, lang=lang) if code else text("reference", lang)
 
 
 def risk_heatmap(
@@ -293,7 +295,7 @@ def risk_heatmap(
                 else COLOURS["muted"]
             ),
         )
-    ax.set_yticks(comp_y + 0.5, display_names(order))
+    ax.set_yticks(comp_y + 0.5, display_names(order, lang=lang))
     column_in = figure_width(ax) * 0.62 / max(n_cols + 1, 1)
     chars = max(int(column_in * 72.0 / (6.3 * 0.56)), 8)
     heads = [*_component_heads(comps, lang, chars), text("risk.composite", lang)]
@@ -412,7 +414,7 @@ def rank_caterpillar(
             color="#111111" if ok else COLOURS["muted"],
             style="normal" if ok else "italic",
         )
-    ax.set_yticks(y, display_names(order))
+    ax.set_yticks(y, display_names(order, lang=lang))
     ax.set_xlim(0.5, right + 1.6)
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.set_major_formatter(tick_formatter(lang))
@@ -575,7 +577,7 @@ def criteria_matrix(
             fontweight="bold",
             color="white" if c == "yes" else "#111111",
         )
-    ax.set_yticks(cls_y + 0.5, display_names(areas))
+    ax.set_yticks(cls_y + 0.5, display_names(areas, lang=lang))
     column_in = figure_width(ax) * 0.62 / max(n_cols + 1, 1)
     chars = max(int(column_in * 72.0 / (6.3 * 0.56)), 8)
     heads = []
@@ -720,6 +722,11 @@ def composite_frame(data: RiskIndex) -> pd.DataFrame:
             F.SUPPRESSION_REASON: np.where(np.isfinite(score), "", "secondary"),
         }
     )
+    # Derived from published cells only (require_risk_disclosed checked it):
+    # the rows carry the input's disclosure record, so the map functions'
+    # gate accepts them.
+    if data.rules:
+        frame.attrs[MARK] = {"rules": dict(data.rules)}
     return frame
 
 
@@ -765,11 +772,6 @@ def _subtitle(data: RiskIndex, lang: str, ref: str) -> str:
     return f"{_method_short(data, lang, ref)} · {weight_text} · {periods}"
 
 
-def _sources(indicators: Sequence[str], lang: str) -> str:
-    found = [INDICATORS[i].source(lang) for i in indicators if i in INDICATORS]
-    return "; ".join(dict.fromkeys(found)) or "utenforskap"
-
-
 def _used_rows(source: pd.DataFrame, data: RiskIndex) -> pd.DataFrame:
     keys = data.components[[F.INDICATOR, F.AGE, F.PERIOD]]
     mask = np.zeros(len(source), dtype=bool)
@@ -790,6 +792,7 @@ def risk_figure(
     classification: AreaClassification | None = None,
     settings: RiskSettings | None = None,
     boundaries: Boundaries | str | PathLike[str] | None = None,
+    sources: pd.DataFrame | None = None,
     size: str | tuple[float, float] = "a4",
     lang: str = "nb",
     synthetic: bool = False,
@@ -811,6 +814,10 @@ def risk_figure(
         :class:`~utenforskap.risk.RiskSettings`; default the defaults.
     boundaries
         For ``map``: polygons or a GeoJSON path (else a tile map).
+    sources
+        A source table (:func:`utenforskap.sources.source_table`): the figure
+        credits exactly the sources of the rows the index was computed from.
+        None: only the computation is credited.
     size
         ``"a4"``, ``"slide"`` or ``(width, height)`` in inches.
     lang
@@ -832,6 +839,7 @@ def risk_figure(
     from utenforskap.risk.config import RiskSettings
 
     check_choice("kind", kind, RISK_CHARTS)
+    gate(data, "risk_figure")
     settings = settings or RiskSettings()
     if kind == "criteria":
         classification = classification or settings.classify(data)
@@ -848,7 +856,7 @@ def risk_figure(
         .astype(str)
         .isin(set(index.components["reference"]) if index is not None else set())
     ]
-    ref_name = display_names(ref_rows.head(1))[0] if not ref_rows.empty else None
+    ref_name = display_names(ref_rows.head(1), lang=lang)[0] if not ref_rows.empty else None
     with house_style():
         height = None
         n_rows = len(index.composite) if index is not None else len(classification.areas)  # type: ignore[union-attr]
@@ -918,7 +926,9 @@ def risk_figure(
             fig,
             title=title,
             subtitle=sub,
-            source=_sources(indicators, lang),
+            credit=credit_line(
+                credited(used[used[F.INDICATOR].isin(indicators)], sources), lang=lang
+            ),
             lang=lang,
             suppressed=note,
             synthetic=synthetic,
@@ -932,6 +942,7 @@ def risk_figures(
     settings: RiskSettings | None = None,
     *,
     boundaries: Boundaries | str | PathLike[str] | None = None,
+    sources: pd.DataFrame | None = None,
     size: str | tuple[float, float] = "a4",
     lang: str = "nb",
     synthetic: bool = False,
@@ -952,7 +963,7 @@ def risk_figures(
         the defaults. ``settings.figures = False`` gives no figures.
     boundaries
         For the map.
-    size, lang, synthetic
+    sources, size, lang, synthetic
         As :func:`risk_figure`.
     workers
         Threads for the Monte Carlo.
@@ -987,6 +998,7 @@ def risk_figures(
             classification=classification,
             settings=settings,
             boundaries=boundaries,
+            sources=sources,
             size=size,
             lang=lang,
             synthetic=synthetic,
@@ -1005,11 +1017,11 @@ def _describe(
 ) -> tuple[str, str]:
     order = _order(index)
     scored = order[order["score"].notna()]
-    names = display_names(scored)
+    names = display_names(scored, lang=lang)
     top = ", ".join(names[: min(3, len(names))])
     if kind == "criteria" and classification is not None:
         yes = classification.areas[classification.areas["classification"] == "yes"]
-        listed = ", ".join(display_names(yes)) or text("risk.none", lang)
+        listed = ", ".join(display_names(yes, lang=lang)) or text("risk.none", lang)
         caption = text(
             "risk.caption.criteria",
             lang,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -9,11 +10,19 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.plot._common import gate
 from utenforskap.plot._docstrings import fill_docstring
 from utenforskap.plot._legend import legend_below
 from utenforskap.plot.labels import text, tick_formatter
 from utenforskap.plot.style import COLOURS
-from utenforskap.select import select_rows, single_value, sort_periods
+from utenforskap.select import (
+    ChartWarning,
+    hidden_cells,
+    region_label,
+    select_rows,
+    single_value,
+    sort_periods,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,6 +40,7 @@ def trend_lines(
     indicator: str | None = None,
     age: str | None = None,
     sex: str = "total",
+    group: str = "total",
     lang: str = "nb",
     ax: Axes | None = None,
 ) -> Axes:
@@ -45,6 +55,7 @@ def trend_lines(
     {core.indicator}
     {core.age}
     {core.sex}
+    {core.group}
     {core.lang}
     {core.ax}
 
@@ -52,8 +63,10 @@ def trend_lines(
     -------
     matplotlib.axes.Axes
         One line per region (label = region name) through the published values,
-        with gaps where a cell is hidden, and a shaded band from ``ci_lower`` to
-        ``ci_upper``; periods in sorted order on the x axis.
+        with gaps where a cell is hidden (by us or by its publisher), and a
+        shaded band from ``ci_lower`` to ``ci_upper`` where an interval is
+        known; periods in sorted order on the x axis. Regions without rows
+        are left out with a :class:`~utenforskap.select.ChartWarning`.
 
     Examples
     --------
@@ -67,37 +80,55 @@ def trend_lines(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    rows = select_rows(data, indicator=indicator, age=age, sex=sex)
+    rows = select_rows(data, indicator=indicator, age=age, sex=sex, group=group)
+    gate(rows, "trend_lines")
+    codes = rows[F.REGION].to_numpy(dtype=object)
+    absent = [code for code in regions if not (codes == code).any()]
+    if absent:
+        names = [region_label(code, data=data, lang=lang) for code in absent]
+        warnings.warn(
+            f"trend region(s) {names} have no rows for this indicator and age: left out",
+            ChartWarning,
+            stacklevel=2,
+        )
     single_value(rows, F.INDICATOR)
     single_value(rows, F.AGE)
     periods = sort_periods(rows[F.PERIOD])
     x = np.arange(len(periods), dtype=float)
+    # One array per column, hidden cells blanked once: no value of a hidden cell
+    # (ours, or the publisher's) is drawn, nor its interval.
+    slot = rows[F.PERIOD].map({p: i for i, p in enumerate(periods)}).to_numpy(dtype=int)
+    hidden_all = hidden_cells(rows)
+    columns = {
+        c: np.where(hidden_all, np.nan, rows[c].to_numpy(dtype=float))
+        for c in (F.VALUE, F.CI_LOWER, F.CI_UPPER)
+    }
     if ax is None:
         _, ax = plt.subplots()
     any_hidden = False
     for i, code in enumerate(regions):
-        series = rows[rows[F.REGION] == code].set_index(F.PERIOD).reindex(periods)
-        if series[F.INDICATOR].isna().all():
+        mine = codes == code
+        if not mine.any():
             continue
+        series = {c: np.full(len(periods), np.nan) for c in columns}
+        for c, values in columns.items():
+            series[c][slot[mine]] = values[mine]
+        any_hidden |= bool(hidden_all[mine].any())
         colour = COLOURS[_SERIES[i % len(_SERIES)]]
-        names = series[F.REGION_NAME].dropna()
-        name = str(names.iloc[0]) if not names.empty and names.iloc[0] else code
-        value = series[F.VALUE].to_numpy(dtype=float)
-        any_hidden |= bool(series[F.SUPPRESSED].fillna(False).astype(bool).any())
         ax.plot(
             x,
-            value,
+            series[F.VALUE],
             color=colour,
             marker="o",
             markersize=3.5,
             linewidth=1.8 if i == 0 else 1.4,
-            label=name,
+            label=region_label(code, data=data, lang=lang),
             gid=f"line-{code}",
         )
         ax.fill_between(
             x,
-            series[F.CI_LOWER].to_numpy(dtype=float),
-            series[F.CI_UPPER].to_numpy(dtype=float),
+            series[F.CI_LOWER],
+            series[F.CI_UPPER],
             color=colour,
             alpha=0.15,
             linewidth=0,
