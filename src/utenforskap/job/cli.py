@@ -224,6 +224,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from utenforskap.job.checks import validate
     from utenforskap.job.config import load_config, missing_files
 
     cfg = load_config(args.config)
@@ -232,7 +233,19 @@ def _validate(args: argparse.Namespace) -> int:
         log.error("%s", error, extra={"exit_code": error.exit_code, "key": error.key})
     if missing:
         return EXIT_USER
-    print(f"{args.config}: valid ({len(cfg.inputs)} inputs, {len(cfg.indicators)} indicators)")
+    # Every check the run makes before computing, through the same code.
+    checked = validate(cfg)
+    extra = ""
+    if checked.warnings:
+        extra += f"; {len(checked.warnings)} warnings (above)"
+    if checked.not_fetched:
+        extra += (
+            f"; not fetched yet, so not checked: {', '.join(checked.not_fetched)} "
+            f"(utenforskap fetch --config {args.config})"
+        )
+    print(
+        f"{args.config}: valid ({len(cfg.inputs)} inputs, {len(cfg.indicators)} indicators){extra}"
+    )
     return EXIT_OK
 
 
