@@ -205,9 +205,10 @@ def _write(
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
     except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
         raise OutputError(
-            f"cannot write the outputs to {plan.output}: {exc.strerror or exc} "
-            f"({exc.filename or ''}); the previous outputs are kept"
+            f"cannot write the outputs to {plan.output}: {exc.strerror or exc}{where}; "
+            "the previous outputs are kept"
         ) from exc
     log.info("wrote %s", plan.output)
     return RunResult(
