@@ -186,10 +186,12 @@ class Case:
 
     ``expect`` are fragments of the one error line (file or key, column, line,
     value) for exit 2, or of the warning's message for exit 0; ``warning``
-    is the named warning that must reach ``manifest.json`` (exit 0).
+    is the named warning that must reach ``manifest.json`` (exit 0); ``slow``
+    marks a case that draws the figures (a whole run) beyond the first such case.
     """
 
     mutate: Mutation
     code: int
     expect: tuple[str, ...] = ()
     warning: str | None = None
+    slow: bool = False

@@ -13,8 +13,13 @@ functions.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bad_inputs_support import (
@@ -34,6 +39,8 @@ from bad_inputs_support import (
     write_project,
 )
 
+from utenforskap.disclosure.gate import DisclosureError
+from utenforskap.errors import DataError
 from utenforskap.job.cli import main
 
 LATIN1 = (REGISTER_HEADER + "\n2024,1,030101,17,female,0\n2024,2,030101,17,kvinne_ø,0\n").encode(
@@ -204,6 +211,7 @@ CASES: dict[str, Case] = {
         0,
         ("inputs[1] (land)", "low_income_children"),
         "inputs.unused",
+        slow=True,
     ),
     # ---- the configuration ----
     "config age band 16 til": Case(
@@ -257,6 +265,7 @@ CASES: dict[str, Case] = {
         0,
         ("the funnel compares one level",),
         "funnel.mixed_levels",
+        slow=True,
     ),
     "config boundary code property not in the file": Case(
         config(
@@ -282,6 +291,7 @@ CASES: dict[str, Case] = {
         0,
         ("Sagene (030103)",),
         "boundaries.unmatched",
+        slow=True,
     ),
     "config crosswalk without its columns": Case(
         both(
@@ -381,7 +391,10 @@ def _command(name: str, project: Path, capsys: pytest.CaptureFixture[str]) -> tu
     return code, capsys.readouterr().err.strip().splitlines()
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if CASES[n].slow else n for n in sorted(CASES)],
+)
 def test_bad_input(name: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = CASES[name]
     case.mutate(project)
@@ -408,6 +421,7 @@ def test_bad_input(name: str, project: Path, capsys: pytest.CaptureFixture[str])
         assert any(named[0]["message"] in line for line in lines)  # on stderr too
 
 
+@pytest.mark.slow
 def test_config_and_data_agree_on_age_labels(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -420,3 +434,321 @@ def test_config_and_data_agree_on_age_labels(
     manifest = json.loads((project / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["warnings"] == []
     assert CONFIG  # the base configuration the cases change
+
+
+# ---- the library: the same rules at the public functions ----
+
+
+def _counts(regions: list[str], x: list[float], n: list[float]) -> Any:
+    from conftest import counts_frame
+
+    return counts_frame(regions, x, n, period="2024")
+
+
+def _refused(error: type[Exception], call: Callable[[], object], *fragments: str) -> None:
+    with pytest.raises(error) as info:
+        call()
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+    assert "np.float64" not in str(info.value)
+
+
+def _warned(kind: str, call: Callable[[], object], *fragments: str) -> object:
+    from utenforskap.errors import UtenforskapWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+    named = [w.message for w in caught if isinstance(w.message, UtenforskapWarning)]
+    mine = [w for w in named if w.kind == kind]
+    assert mine, [(w.kind, str(w)) for w in named]
+    for fragment in fragments:
+        assert any(fragment in str(w) for w in mine), (fragment, [str(w) for w in mine])
+    return result
+
+
+def _file(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _unsuppressed() -> Any:
+    from utenforskap.indicators import compute_indicators
+
+    # A district with 3 of 40: drawn as a 7.5 % bar unless the gate stops it.
+    return compute_indicators(
+        _counts(["0301", "030101", "030102", "030199"], [40, 3, 30, 7], [400, 40, 300, 60])
+    )
+
+
+def lib_read_counts_header_only(tmp_path: Path) -> None:
+    from utenforskap.microdata import read_counts
+
+    path = _file(tmp_path, "c.csv", LAND_HEADER + "\n")
+    _refused(DataError, lambda: read_counts(path), "c.csv", "no data rows")
+
+
+def lib_read_counts_empty(tmp_path: Path) -> None:
+    from utenforskap.microdata import read_counts
+
+    path = _file(tmp_path, "c.csv", "")
+    _refused(DataError, lambda: read_counts(path), "c.csv", "the file is empty")
+
+
+def lib_read_counts_negative_as_written(tmp_path: Path) -> None:
+    from utenforskap.microdata import read_counts
+
+    path = _file(tmp_path, "c.csv", LAND_HEADER + "\nneet,0,2024,16-25,total,-81,10,\n")
+    _refused(DataError, lambda: read_counts(path), "c.csv", "row 2", "value '-81'")
+
+
+def lib_validate_counts_shows_numbers_as_numbers(tmp_path: Path) -> None:
+    from utenforskap.frames import validate_counts
+
+    frame = _counts(["0301"], [-81.0], [10.0])
+    _refused(DataError, lambda: validate_counts(frame), "-81", "negative")
+
+
+def lib_read_microdata_latin1(tmp_path: Path) -> None:
+    from utenforskap.microdata import read_microdata
+
+    path = _file(tmp_path, "m.csv", LATIN1)
+    _refused(DataError, lambda: read_microdata(path), "m.csv", "save the file as UTF-8")
+
+
+def lib_read_crosswalk_latin1(tmp_path: Path) -> None:
+    from utenforskap.geo import read_crosswalk
+
+    text = "from_code,from_label,to_code_2024,to_name_2024\n1201,Bergen,4601,Bergen\n"
+    path = _file(tmp_path, "cw.csv", (text + "1259,Øygarden,4626,Øygarden\n").encode("latin-1"))
+    _refused(DataError, lambda: read_crosswalk(path), "cw.csv", "save the file as UTF-8")
+
+
+def lib_regions_empty_file(tmp_path: Path) -> None:
+    from utenforskap.geo import RegionRegistry
+
+    path = _file(tmp_path, "r.csv", "")
+    _refused(DataError, lambda: RegionRegistry.from_csv(path), "r.csv", "the file is empty")
+
+
+def lib_regions_line_numbers(tmp_path: Path) -> None:
+    from utenforskap.geo import RegionRegistry
+
+    path = _file(tmp_path, "r.csv", REGIONS + "30102,Grünerløkka,0301\n")
+    _refused(DataError, lambda: RegionRegistry.from_csv(path), "r.csv", "row 6", "'030102'")
+
+
+def lib_boundaries_code_property(tmp_path: Path) -> None:
+    from utenforskap.geo import read_boundaries
+
+    path = _file(tmp_path, "b.geojson", geojson(("030101",)))
+    _refused(
+        DataError,
+        lambda: read_boundaries(path, code_property="kode"),
+        "b.geojson",
+        "feature 1",
+        "'kode'",
+        "['code']",
+    )
+
+
+def lib_rollup_invents_no_country(tmp_path: Path) -> None:
+    from utenforskap.geo import rollup_levels
+
+    data = _counts(["030101", "030102", "3201"], [1, 2, 3], [10, 20, 30])
+    rolled = _warned("rollup.incomplete", lambda: rollup_levels(data), "Hele landet", "Akershus")
+    regions = set(rolled.counts["region"])  # type: ignore[attr-defined]
+    assert "0" not in regions and "32" not in regions and {"0301", "03"} <= regions
+
+
+def lib_districts_without_kommune(tmp_path: Path) -> None:
+    from utenforskap.indicators import compute_indicators
+
+    data = _counts(["030101", "030102"], [10, 20], [100, 200])
+    frame = _warned(
+        "districts.without_kommune", lambda: compute_indicators(data), "Oslo (0301)", "2 districts"
+    )
+    assert set(frame["comparison"]) == {"not_tested"}  # type: ignore[index]
+
+
+def lib_reference_chosen_without_rows(tmp_path: Path) -> None:
+    from utenforskap.indicators import compute_indicators
+
+    data = _counts(["0301", "030101"], [10, 2], [100, 20])
+    _warned(
+        "reference.missing",
+        lambda: compute_indicators(data, reference="3203"),
+        "Asker (3203)",
+    )
+
+
+def lib_reference_without_the_cells_needed(tmp_path: Path) -> None:
+    from conftest import counts_frame
+    from utenforskap.indicators import compute_indicators
+
+    # The country is given for 2023 only: the kommune's 2024 is not compared.
+    data = counts_frame(
+        ["0", "0301", "0301"], [5, 10, 12], [50, 100, 90], period=["2023", "2023", "2024"]
+    )
+    _warned("reference.missing", lambda: compute_indicators(data), "period 2024")
+
+
+def lib_funnel_mixes_kommuner_and_fylker(tmp_path: Path) -> None:
+    import utenforskap as ut
+    from utenforskap.disclosure import suppress
+    from utenforskap.geo import rollup_levels
+    from utenforskap.geo.catalogue import catalogue
+    from utenforskap.indicators import compute_indicators
+
+    # Every kommune of 2024, their fylker and the country: two levels against one reference.
+    codes = [c for c in catalogue().codes(year=2024, level="kommune") if c != "9999"]
+    n = [2000 + 37 * i for i in range(len(codes))]
+    counts = rollup_levels(_counts(codes, [k // 10 for k in n], n), to="land").counts
+    frame = suppress(compute_indicators(counts))
+    _warned("funnel.mixed_levels", lambda: ut.funnel_plot(frame), "one level (kommune)")
+
+
+def lib_district_bars_refuses_unsuppressed(tmp_path: Path) -> None:
+    import utenforskap as ut
+
+    _refused(DisclosureError, lambda: ut.district_bars(_unsuppressed()), "suppress")
+
+
+def lib_funnel_refuses_unsuppressed(tmp_path: Path) -> None:
+    import utenforskap as ut
+
+    _refused(DisclosureError, lambda: ut.funnel_plot(_unsuppressed()), "suppress")
+
+
+def lib_tile_map_refuses_unsuppressed(tmp_path: Path) -> None:
+    import utenforskap as ut
+
+    _refused(DisclosureError, lambda: ut.tile_map(_unsuppressed()), "suppress")
+
+
+def lib_chart_figure_refuses_unsuppressed(tmp_path: Path) -> None:
+    from utenforskap.plot import chart_figure
+
+    _refused(
+        DisclosureError,
+        lambda: chart_figure(_unsuppressed(), "bars", indicator="neet", age="16-25"),
+        "suppress",
+    )
+
+
+def lib_choropleth_boundaries_unmatched(tmp_path: Path) -> None:
+    import utenforskap as ut
+    from utenforskap.disclosure import suppress
+
+    frame = suppress(_unsuppressed())
+    path = _file(tmp_path, "b.geojson", geojson(("030101", "030109")))
+    _warned(
+        "boundaries.unmatched",
+        lambda: ut.choropleth(frame, path, indicator="neet"),
+        "Grünerløkka (030102)",
+    )
+
+
+def lib_figure_pack_workers_send_warnings_back(tmp_path: Path) -> None:
+    from utenforskap.datasets import demo_indicators
+    from utenforskap.publish.pack import write_figure_pack
+
+    # Trend regions that have no rows: the charts drawn in worker processes warn,
+    # and the warnings reach this process with their kind.
+    figures = _warned(
+        "regions.unknown",
+        lambda: write_figure_pack(
+            demo_indicators(),
+            tmp_path / "figures",
+            formats=["png"],
+            trend_regions=["030101"],
+            district_profiles=False,
+            workers=2,
+        ),
+        "Gamle Oslo",
+    )
+    assert len(figures) >= 8  # type: ignore[arg-type]  # enough to be drawn in workers
+
+
+def lib_run_write_false_writes_nothing(tmp_path: Path) -> None:
+    import os
+
+    import utenforskap as ut
+
+    os.chdir(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = ut.run(write=False)
+    assert result.status == "computed"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def lib_disk_full_message(tmp_path: Path) -> None:
+    import errno
+
+    from utenforskap.job import pipeline
+    from utenforskap.job.outputs import OutputError
+
+    config_file = write_project(tmp_path / "p")
+    real = pipeline.write_outputs
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    pipeline.write_outputs = full  # type: ignore[assignment]
+    try:
+        with pytest.raises(OutputError) as info:
+            pipeline.run(config_file)
+    finally:
+        pipeline.write_outputs = real  # type: ignore[assignment]
+    text = str(info.value)
+    assert "No space left on device; the previous outputs are kept" in text
+    assert "()" not in text
+
+
+def lib_indicators_into_a_closed_pipe(tmp_path: Path) -> None:
+    from conftest import cli_command
+
+    command = " ".join(cli_command()) + " indicators | head -1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "BrokenPipeError" not in result.stderr and result.stderr == ""
+    assert "neet" in result.stdout or "id" in result.stdout
+
+
+LIBRARY_CASES: dict[str, Callable[[Path], None]] = {
+    name.removeprefix("lib_"): fn
+    for name, fn in dict(globals()).items()
+    if name.startswith("lib_") and callable(fn)
+}
+SLOW_LIBRARY = {
+    "figure_pack_workers_send_warnings_back",
+    "indicators_into_a_closed_pipe",
+    "run_write_false_writes_nothing",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.slow) if n in SLOW_LIBRARY else n
+        for n in sorted(LIBRARY_CASES)
+    ],
+)
+def test_library(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a case that changes the folder does not leak it
+    LIBRARY_CASES[name](tmp_path)
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CASES) + len(LIBRARY_CASES) >= 60
+    assert sum(c.code == 0 for c in CASES.values()) >= 4  # named warnings, not only refusals

@@ -157,7 +157,10 @@ def _parents_for(
 def _catalogue_children(level: str) -> dict[str, tuple[frozenset[str], ...]]:
     """Parent → the sets of its ``level`` children in force together, one per epoch of borders."""
     table = catalogue().table
-    rows = table[(table["level"] == level).to_numpy()]
+    # The unknown fylke (99) and kommune (9999) hold what could not be placed;
+    # like the unknown district, a whole is whole without them.
+    known = ~table["code"].isin(["99", "9999"]).to_numpy()
+    rows = table[(table["level"] == level).to_numpy() & known]
     start = rows["valid_from"].astype("Int64")
     end = rows["valid_to"].astype("Int64")
     edges = {int(y) for y in start.dropna()} | {int(y) + 1 for y in end.dropna()}
