@@ -725,6 +725,45 @@ def lib_indicators_into_a_closed_pipe(tmp_path: Path) -> None:
     assert "neet" in result.stdout or "id" in result.stdout
 
 
+FHI_TABLE = (
+    "Sted;År;Alder;Kjønn;Teller;Nevner\n"
+    "0 Hele landet;2017;0-17 år;kjønn samlet;123 213;1 126 720\n"
+    "0 Hele landet;{year};{age};kjønn samlet;124 291;1 123 360\n"
+)
+FHI_MAPPING = {
+    "indicator": "low_income_children",
+    "region": "Sted",
+    "period": "År",
+    "content": "variable",
+    "numerator": "Teller",
+    "denominator": "Nevner",
+    "age": "Alder",
+    "sex": "Kjønn",
+    "age_map": {"0-17 år": "0-17"},
+    "sex_map": {"kjønn samlet": "total"},
+}
+
+
+def _fhi_counts(tmp_path: Path, *, year: str, age: str) -> Callable[[], object]:
+    from utenforskap.io import ObservationMapping, observations_to_counts, read_table
+
+    path = _file(tmp_path, "fhi.csv", FHI_TABLE.format(year=year, age=age))
+    mapping = ObservationMapping.from_dict(FHI_MAPPING)
+    return lambda: observations_to_counts(read_table(path), mapping, source="fhi.csv")
+
+
+def lib_mapped_table_year_from_a_spreadsheet(tmp_path: Path) -> None:
+    call = _fhi_counts(tmp_path, year="2018.0", age="0-17 år")
+    _refused(DataError, call, "fhi.csv", "column 'period'", "'2018.0'", "write 2018")
+
+
+def lib_mapped_table_code_in_no_map(tmp_path: Path) -> None:
+    # A map chooses cells; a row it leaves out is named, not lost unseen.
+    call = _fhi_counts(tmp_path, year="2018", age="0-17 aar")
+    counts = _warned("mapping.unmapped", call, "fhi.csv", "Alder '0-17 aar'")
+    assert counts["period"].tolist() == ["2017"]  # type: ignore[index]
+
+
 LIBRARY_CASES: dict[str, Callable[[Path], None]] = {
     name.removeprefix("lib_"): fn
     for name, fn in dict(globals()).items()
