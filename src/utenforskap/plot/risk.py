@@ -176,8 +176,9 @@ def risk_heatmap(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> index = ut.risk_index(ut.datasets.demo_indicators())  # doctest: +SKIP
-    >>> ut.plot.risk.risk_heatmap(index)  # doctest: +SKIP
+    >>> index = ut.risk_index(ut.datasets.demo_indicators())
+    >>> ut.plot.risk.risk_heatmap(index)
+    <Axes: ...>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
@@ -353,8 +354,9 @@ def rank_caterpillar(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=1000, seed=1)  # doctest: +SKIP
-    >>> ut.plot.risk.rank_caterpillar(index)  # doctest: +SKIP
+    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=1000, seed=1)
+    >>> ut.plot.risk.rank_caterpillar(index)
+    <Axes: xlabel='Rangering (1 = mest risiko)'>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
@@ -497,8 +499,9 @@ def criteria_matrix(
     >>> import utenforskap as ut
     >>> from utenforskap.risk import Criterion
     >>> result = ut.classify_areas(ut.datasets.demo_indicators(),
-    ...     [Criterion("neet", ">", 12)], at_least=1)  # doctest: +SKIP
-    >>> ut.plot.risk.criteria_matrix(result)  # doctest: +SKIP
+    ...     [Criterion("neet", ">", 12)], at_least=1)
+    >>> ut.plot.risk.criteria_matrix(result)
+    <Axes: ...>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
@@ -658,7 +661,8 @@ def risk_map(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> ut.plot.risk.risk_map(ut.risk_index(ut.datasets.demo_indicators()))  # doctest: +SKIP
+    >>> ut.plot.risk.risk_map(ut.risk_index(ut.datasets.demo_indicators()))
+    <Axes: ...>
     """
     from utenforskap.plot.maps import choropleth, tile_map
 
@@ -976,8 +980,8 @@ def risk_figures(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> figures = ut.plot.risk.risk_figures(ut.datasets.demo_indicators())  # doctest: +SKIP
-    >>> [f.stem for f in figures]  # doctest: +SKIP
+    >>> figures = ut.plot.risk.risk_figures(ut.datasets.demo_indicators())
+    >>> [f.stem for f in figures]
     ['risk_heatmap', 'risk_caterpillar', 'risk_map']
     """
     from utenforskap.risk.config import RiskSettings
