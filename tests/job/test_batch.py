@@ -211,6 +211,17 @@ def test_a_bad_kommune_code_is_exit_2_before_anything_is_written(project: Path) 
     assert sorted(p.name for p in project.iterdir()) == before  # no out/, no lock
 
 
+def test_validate_checks_the_files_of_every_kommune(project: Path) -> None:
+    ok = run_cli("validate", "--config", "batch.toml", cwd=project)
+    assert ok.returncode == 0, ok.stderr
+    assert "a batch of 3 kommuner" in ok.stdout
+    (project / "4005" / "register.csv").unlink()
+    bad = run_cli("validate", "--config", "batch.toml", cwd=project)
+    assert bad.returncode == 2
+    assert "inputs[0].path" in bad.stderr and "4005/register.csv" in bad.stderr
+    assert "4001/register.csv" not in bad.stderr
+
+
 @pytest.mark.slow
 def test_one_failing_kommune_does_not_stop_the_others(project: Path) -> None:
     (project / "4003" / "register.csv").unlink()
