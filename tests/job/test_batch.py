@@ -211,6 +211,16 @@ def test_a_bad_kommune_code_is_exit_2_before_anything_is_written(project: Path) 
     assert sorted(p.name for p in project.iterdir()) == before  # no out/, no lock
 
 
+def test_a_batch_does_not_write_into_a_single_runs_folder(project: Path) -> None:
+    single = project / "single.runs" / "v1"
+    single.mkdir(parents=True)
+    (single / "manifest.json").write_text("{}", encoding="utf-8")
+    (project / "out").symlink_to(single)
+    with pytest.raises(ConfigError, match="holds the outputs of a single run"):
+        ut.run(project / "batch.toml")
+    assert sorted(p.name for p in single.iterdir()) == ["manifest.json"]
+
+
 def test_validate_checks_the_files_of_every_kommune(project: Path) -> None:
     ok = run_cli("validate", "--config", "batch.toml", cwd=project)
     assert ok.returncode == 0, ok.stderr

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from utenforskap import __version__
-from utenforskap.errors import ParameterError, UtenforskapError
+from utenforskap.errors import ConfigError, ParameterError, UtenforskapError
 from utenforskap.job.atomic import current_version
 from utenforskap.job.batch_config import Kommune, kommune_configs
 from utenforskap.job.config import RunConfig
@@ -552,6 +552,8 @@ def run_batch(
     ------
     RunLockedError
         Another batch holds the output folder's lock.
+    ConfigError
+        The output folder holds a single run's outputs.
     FetchError
         An SSB or FHI input could not be fetched (nothing was run).
     """
@@ -563,6 +565,13 @@ def run_batch(
     count = _jobs(jobs)
     started = time.monotonic()
     stamp = time.time()
+    if root.is_symlink() or (root.is_dir() and (root / "manifest.json").is_file()):
+        raise ConfigError(
+            f"{root} holds the outputs of a single run; a batch writes a folder per kommune "
+            "and an index page: give it an output folder of its own",
+            file=cfg.source,
+            key="output",
+        )
     root.mkdir(parents=True, exist_ok=True)
     with run_lock(root):
         configs = _prefetch(kommune_configs(cfg, output=root))
