@@ -23,6 +23,7 @@ Usage::
 
     python benchmarks/bench_batch.py                   # 50 kommuner, 2 processes
     python benchmarks/bench_batch.py --kommuner 6 --loop 3   # a quick look
+    python benchmarks/bench_batch.py --png-only        # the same pack without SVG files
 
 The machine is shared: the script prints the load average beside the numbers.
 """
@@ -90,6 +91,9 @@ def main() -> None:
         "--loop", type=int, default=None, help="kommuner run in the shell loop (default: all)"
     )
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
+    parser.add_argument(
+        "--png-only", action="store_true", help="figures as PNG only (no SVG); report.pdf kept"
+    )
     args = parser.parse_args()
 
     from utenforskap.datasets.batch import write_batch_data
@@ -102,7 +106,11 @@ def main() -> None:
     try:
         print(f"# the demo's pack for {len(codes)} synthetic kommuner ({_load()})")
         start = time.perf_counter()
-        write_batch_data(work, kommuner=codes, title="Benchmark")
+        config = write_batch_data(work, kommuner=codes, title="Benchmark")
+        if args.png_only:
+            text = config.read_text(encoding="utf-8")
+            config.write_text(text.replace('["png", "svg"]', '["png"]'), encoding="utf-8")
+            print("<!-- figures as PNG only -->")
         made = time.perf_counter() - start
         size = sum(p.stat().st_size for p in work.rglob("*.csv")) / 1e6
         print(f"<!-- generated {len(codes)} kommuner ({size:.0f} MB of CSV) in {made:.0f} s -->")

@@ -19,28 +19,29 @@ after a kommune's run has finished, through the test hook of
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import logging
-import multiprocessing
 import os
-import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from utenforskap import __version__
-from utenforskap.errors import ConfigError, ParameterError, UtenforskapError
-from utenforskap.job.atomic import current_version
-from utenforskap.job.batch_config import Kommune, kommune_configs
+from utenforskap.errors import ConfigError, ParameterError
+from utenforskap.job.batch_config import kommune_configs
+from utenforskap.job.batch_processes import (
+    BATCH_KILL_POINT,
+    KOMMUNE_STATUSES,
+    KommuneResult,
+    run_processes,
+    warm_imports,
+)
 from utenforskap.job.config import RunConfig
 from utenforskap.job.lock import EXIT_LOCKED, lock_holder, lock_path, run_lock
-from utenforskap.job.manifest import read_manifest, relative
-from utenforskap.job.steps import kill_point
+from utenforskap.job.manifest import relative
 
 __all__ = [
     "BATCH_FILE",
@@ -56,16 +57,10 @@ __all__ = [
 
 log = logging.getLogger("utenforskap.job.batch")
 
-#: ``written``: new outputs swapped in; ``skipped``: nothing changed, outputs
-#: kept; ``failed``: the run stopped (previous outputs, if any, kept).
-KOMMUNE_STATUSES: tuple[str, ...] = ("written", "skipped", "failed")
 #: The batch's record of what each kommune's run did, beside the index page.
 BATCH_FILE = "batch.json"
 #: The index page of a batch.
 INDEX_FILE = "index.html"
-#: Test hook point: the batch process has recorded a kommune's finished run.
-BATCH_KILL_POINT = "batch kommune finished"
-_PR_SET_PDEATHSIG = 1
 
 
 def default_jobs() -> int:
@@ -80,59 +75,6 @@ def default_jobs() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:
         return max(os.cpu_count() or 1, 1)
-
-
-@dataclass(frozen=True)
-class KommuneResult:
-    """What one kommune's run of a batch did.
-
-    Attributes
-    ----------
-    kommune
-        The kommune.
-    folder
-        Its output folder.
-    status
-        One of :data:`KOMMUNE_STATUSES`.
-    exit_code
-        The exit code its run would have had alone: 0, 2 (input or
-        configuration to fix), 3 (its folder locked by another run), 1
-        (unexpected), or the signal that ended its process, negated.
-    error
-        The error's message (empty unless failed).
-    seconds
-        Wall time of its run.
-    finished
-        When the outputs now in its folder were written (the manifest's
-        ``run.finished``), or None when it has none.
-    """
-
-    kommune: Kommune
-    folder: Path
-    status: str
-    exit_code: int = 0
-    error: str = ""
-    seconds: float = 0.0
-    finished: str | None = None
-
-    def record(self) -> dict[str, Any]:
-        """The result as ``batch.json`` records it.
-
-        Returns
-        -------
-        dict
-            JSON-safe.
-        """
-        return {
-            "code": self.kommune.code,
-            "name": self.kommune.name,
-            "folder": self.folder.name,
-            "status": self.status,
-            "exit_code": self.exit_code,
-            "error": self.error,
-            "seconds": round(self.seconds, 3),
-            "outputs_finished": self.finished,
-        }
 
 
 @dataclass(frozen=True)
@@ -341,164 +283,6 @@ def _prefetch(configs: list[RunConfig]) -> list[RunConfig]:
     return out
 
 
-class _Prefix(logging.Filter):
-    """Name the kommune in every log line of its run (the processes share stderr)."""
-
-    def __init__(self, kommune: Kommune) -> None:
-        super().__init__()
-        self.label = f"{kommune.code} {kommune.name}"
-        self.code = kommune.code
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not getattr(record, "kommune", None):
-            record.msg = f"{self.label}: {record.getMessage()}"
-            record.args = None
-            record.kommune = self.code
-        return True
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to stop this process (SIGTERM) when the batch process dies, however it dies."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: children finish their kommune
-        pass
-
-
-def _child(config: RunConfig, kommune: Kommune, force: bool, conn: Connection) -> None:
-    """One kommune's run, in its own process; the outcome goes back through ``conn``."""
-    from utenforskap.job.pipeline import run
-
-    _die_with_parent()
-    if os.getppid() == 1:  # the batch died before the request above was made
-        os._exit(1)
-    prefix = _Prefix(kommune)
-    for handler in logging.getLogger("utenforskap").handlers:
-        handler.addFilter(prefix)
-    started = time.monotonic()
-    message: dict[str, Any]
-    try:
-        result = run(config, force=force, jobs=1)
-        message = {"status": result.status, "exit_code": 0}
-    except UtenforskapError as exc:
-        message = {"status": "failed", "exit_code": exc.exit_code, "error": str(exc)}
-    except BaseException as exc:  # reported to the batch, which goes on
-        message = {
-            "status": "failed",
-            "exit_code": 1,
-            "error": f"unexpected error: {type(exc).__name__}: {exc}",
-        }
-    message["seconds"] = time.monotonic() - started
-    conn.send(message)
-    conn.close()
-
-
-def _finished(folder: Path) -> str | None:
-    manifest = read_manifest(current_version(folder))
-    if manifest is None:
-        return None
-    return manifest.get("run", {}).get("finished")
-
-
-def _result(
-    kommune: Kommune, folder: Path, message: dict[str, Any] | None, code: int | None
-) -> KommuneResult:
-    if message is None:
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        message = {
-            "status": "failed",
-            "exit_code": code if code is not None and code < 0 else 1,
-            "error": f"the kommune's process ended without a result ({how})",
-            "seconds": 0.0,
-        }
-    return KommuneResult(
-        kommune,
-        folder,
-        message["status"],
-        int(message["exit_code"]),
-        str(message.get("error", "")),
-        float(message.get("seconds", 0.0)),
-        _finished(folder),
-    )
-
-
-@dataclass
-class _Running:
-    kommune: Kommune
-    folder: Path
-    process: Any
-    conn: Connection
-    message: dict[str, Any] | None = None
-
-
-def _warm() -> None:
-    """Import what every kommune's run needs, once, before forking: about a second per kommune."""
-    import importlib
-
-    for name in (
-        "utenforskap.job.pipeline",
-        "utenforskap.microdata",
-        "utenforskap.publish.pack",
-        "utenforskap.plot.figures",
-    ):
-        importlib.import_module(name)
-
-
-def _execute(
-    configs: Sequence[RunConfig],
-    kommuner: Sequence[Kommune],
-    *,
-    force: bool,
-    jobs: int,
-    on_result: Callable[[KommuneResult, int, int], None] | None,
-) -> list[KommuneResult]:
-    context = multiprocessing.get_context("fork")
-    pending = list(zip(kommuner, configs, strict=True))[::-1]
-    running: list[_Running] = []
-    results: dict[str, KommuneResult] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                kommune, cfg = pending.pop()
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_child, args=(cfg, kommune, force, send), name=f"kommune-{kommune.code}"
-                )
-                process.start()
-                send.close()
-                running.append(_Running(kommune, cfg.output, process, receive))
-            ready = wait([r.process.sentinel for r in running] + [r.conn for r in running])
-            for item in list(running):
-                if item.conn in ready and item.message is None:
-                    try:
-                        item.message = item.conn.recv()
-                    except EOFError:
-                        item.message = None
-                if item.process.sentinel not in ready:
-                    continue
-                item.process.join()
-                if item.message is None and item.conn.poll():
-                    with contextlib.suppress(EOFError):
-                        item.message = item.conn.recv()
-                item.conn.close()
-                running.remove(item)
-                result = _result(item.kommune, item.folder, item.message, item.process.exitcode)
-                results[item.kommune.code] = result
-                if on_result is not None:
-                    on_result(result, len(results), len(configs))
-                kill_point(BATCH_KILL_POINT)
-    finally:
-        for item in running:  # interrupted: stop the runs this batch started
-            if item.process.is_alive():
-                os.kill(item.process.pid, signal.SIGTERM)
-        for item in running:
-            item.process.join()
-    return [results[k.code] for k in kommuner]
-
-
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -577,8 +361,8 @@ def run_batch(
         configs = _prefetch(kommune_configs(cfg, output=root))
         kommuner = cfg.batch.kommuner
         log.info("batch of %d kommuner, %d processes", len(kommuner), count)
-        _warm()
-        results = _execute(configs, kommuner, force=force, jobs=count, on_result=on_result)
+        warm_imports()
+        results = run_processes(configs, kommuner, force=force, jobs=count, on_result=on_result)
         entries = [
             BatchEntry(
                 code=r.kommune.code,
