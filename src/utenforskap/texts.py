@@ -147,6 +147,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contents": ("Innhold", "Contents"),
     "contents.pages": ("{theme}: sider {first}–{last}", "{theme}: pages {first}–{last}"),
     "links": ("Tabeller og rapport", "Tables and report"),
+    # the index page of a batch (one pack per kommune)
+    "batch.heading": ("Kommunene", "The kommuner"),
+    "batch.kommune": ("Kommune", "Kommune"),
+    "batch.status": ("Status", "Status"),
+    "batch.date": ("Resultater fra", "Results of"),
+    "batch.files": ("Filer", "Files"),
+    "batch.figures": ("figurer", "figures"),
+    "batch.status.written": ("oppdatert", "updated"),
+    "batch.status.skipped": ("uendret", "unchanged"),
+    "batch.status.failed": ("feilet", "failed"),
+    "batch.failed.2": (
+        "inndata eller konfigurasjon må rettes",
+        "an input or the configuration must be fixed",
+    ),
+    "batch.failed.3": (
+        "en annen kjøring skrev mappen",
+        "another run was writing the folder",
+    ),
+    "batch.failed.1": ("uventet feil", "unexpected error"),
+    "batch.failed.kept": (
+        "viser forrige resultater",
+        "showing the previous results",
+    ),
+    "batch.no_results": ("ingen resultater", "no results"),
+    "batch.summary": (
+        "{total} kommuner: {written} oppdatert, {skipped} uendret, {failed} feilet.",
+        "{total} kommuner: {written} updated, {skipped} unchanged, {failed} failed.",
+    ),
+    "batch.details": (
+        "Feilmeldinger står i {file}.",
+        "Error messages are in {file}.",
+    ),
     "theme.overview": ("Oversikt", "Overview"),
     "theme.work_education": ("Arbeid og utdanning", "Work and education"),
     "theme.economy": ("Økonomi og levekår", "Economy and living conditions"),

@@ -22,6 +22,7 @@ from utenforskap.registry import INDICATORS
 from utenforskap.texts import LANGS
 
 if TYPE_CHECKING:
+    from utenforskap.job.batch_config import BatchConfig
     from utenforskap.risk.config import RiskSettings
 
 __all__ = [
@@ -290,6 +291,14 @@ class RunConfig:
         The configuration file, or None for an in-memory configuration.
     base
         The folder relative paths were resolved against (None: unknown).
+    batch
+        The ``[batch]`` section (one run per kommune, see
+        :mod:`utenforskap.job.batch`), or None for a single run.
+    scope
+        Set on each kommune's run of a batch: the kommune whose pack this
+        is; only its own regions, its fylke, the whole country and its
+        neighbour kommuner are kept from the inputs
+        (:func:`~utenforskap.job.batch_config.in_scope`). None keeps every region.
     """
 
     title: str
@@ -303,6 +312,8 @@ class RunConfig:
     risk: RiskSettings | None = None
     source: Path | None = None
     base: Path | None = None
+    batch: BatchConfig | None = None
+    scope: str | None = None
 
 
 class _Reader:
@@ -368,6 +379,7 @@ _TOP = (
     "figures",
     "disclosure",
     "risk",
+    "batch",
 )
 _INPUT_COMMON = ("id", "format", "path", "source")
 _INPUT_MICRODATA = (
@@ -947,7 +959,24 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     """
     r = _Reader(file, base)
     t = r.table(dict(raw), "", _TOP)
-    geography = _geography(r, t.get("geography", {}))
+    batch = None
+    geo_raw = t.get("geography", {})
+    if "batch" in t:
+        from utenforskap.job.batch_config import batch_from_config
+
+        to_year = geo_raw.get("to_year", 2024) if isinstance(geo_raw, dict) else 2024
+        batch = batch_from_config(
+            t["batch"], year=to_year if isinstance(to_year, int) else 2024, file=file
+        )
+        if isinstance(geo_raw, dict):
+            if "kommune" in geo_raw:
+                raise r.fail(
+                    "set per kommune by [batch]; remove it from [geography]",
+                    "geography.kommune",
+                    geo_raw["kommune"],
+                )
+            geo_raw = {**geo_raw, "kommune": batch.kommuner[0].code}
+    geography = _geography(r, geo_raw)
     disclosure = t.get("disclosure", {})
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
@@ -964,7 +993,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         from utenforskap.risk.config import risk_from_config
 
         risk = risk_from_config(t["risk"], file=file, known=[ic.id for ic in indicators])
-    return RunConfig(
+    config = RunConfig(
         title=r.string(t, "title", "", "utenforskap"),
         output=r.path(t, "output", "") if "output" in t else base / "data" / "processed",
         inputs=inputs,
@@ -976,7 +1005,12 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         risk=risk,
         source=file,
         base=base,
+        batch=batch,
     )
+    from utenforskap.job.batch_config import check_placeholders
+
+    check_placeholders(config)
+    return config
 
 
 def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:

@@ -25,7 +25,9 @@ class OutputError(UtenforskapError):
     exit_code = 1
 
 
-def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps) -> None:
+def write_outputs(
+    plan: RunPlan, computed: Computed, work: Path, *, steps: Steps, workers: int | None = None
+) -> None:
     """Write the tables and figures of ``plan.layout`` into ``work`` (the manifest comes last).
 
     Parameters
@@ -38,6 +40,8 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         The new version being written (see :func:`~utenforskap.job.atomic.atomic_folder`).
     steps
         Announces ``writing tables`` and ``drawing figures``.
+    workers
+        The figure pack's worker processes (None: its default).
 
     Raises
     ------
@@ -78,6 +82,7 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         boundaries=boundaries,
         size=fig.size,
         district_trends=fig.district_trends,
+        workers=workers,
         **extra,
     )
     index = write_index(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, ParameterError
 from utenforskap.geo import (
     Crosswalk,
     HarmoniseReport,
@@ -26,6 +26,8 @@ from utenforskap.geo.crosswalk import FROM_CODE, TO_CODE
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
 from utenforskap.job.atomic import atomic_folder, recover
+from utenforskap.job.batch import BatchResult
+from utenforskap.job.batch_config import in_scope
 from utenforskap.job.config import GeographyConfig, RunConfig
 from utenforskap.job.inputs import read_inputs, source_records
 from utenforskap.job.lock import run_lock
@@ -112,6 +114,36 @@ def _harmonised(
     return counts, report
 
 
+def _scoped(
+    counts: pd.DataFrame, rates: pd.DataFrame, kommune: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows a batch's kommune keeps (see :func:`~utenforskap.job.batch_config.in_scope`)."""
+    kept = []
+    for frame in (counts, rates):
+        if frame.empty:
+            kept.append(frame)
+            continue
+        kept.append(frame[in_scope(frame[F.REGION], kommune)].reset_index(drop=True))
+    own = [
+        str(code)
+        for frame in kept
+        if not frame.empty
+        for code in frame[F.REGION].unique()
+        if str(code).startswith(kommune)
+    ]
+    if not own:
+        from utenforskap.geo.catalogue import region_name
+
+        raise DataError(
+            f"the inputs hold no rows for kommune {kommune} {region_name(kommune)} or its "
+            "districts; "
+            "check that its files are the right ones",
+            column=F.REGION,
+            value=kommune,
+        )
+    return kept[0], kept[1]
+
+
 def _pooled_coverage(
     coverage: pd.DataFrame, pooled: pd.DataFrame, windows: Mapping[str, int]
 ) -> pd.DataFrame:
@@ -190,6 +222,8 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         counts, report = _harmonised(inputs.counts, cfg, crosswalk, registry)
         rates = _check_rate_regions(inputs.rates, crosswalk, registry)
         registry.check(counts[F.REGION], source="inputs (after harmonisation)")
+        if cfg.scope is not None:
+            counts, rates = _scoped(counts, rates, cfg.scope)
         counts, coverage = rollup_levels(counts, to="kommune", registry=registry, source=cfg.source)
         counts = F.validate_counts(counts)
         windows = {ic.id: ic.pool for ic in cfg.indicators if ic.pool > 1}
@@ -268,11 +302,16 @@ def _skipped(plan: RunPlan, logged: _LoggedWarnings) -> RunResult:
 
 
 def _write(
-    plan: RunPlan, computed: Computed, steps: Steps, logged: _LoggedWarnings, clock: RunClock
+    plan: RunPlan,
+    computed: Computed,
+    steps: Steps,
+    logged: _LoggedWarnings,
+    clock: RunClock,
+    workers: int | None = None,
 ) -> RunResult:
     try:
         with atomic_folder(plan.output) as work:
-            write_outputs(plan, computed, work, steps=steps)
+            write_outputs(plan, computed, work, steps=steps, workers=workers)
             steps.start("writing manifest")
             check_layout(plan, work)
             found = (*computed.warnings, *logged.warnings)
@@ -302,7 +341,8 @@ def run(
     write: bool = True,
     force: bool = False,
     progress: Progress | None = None,
-) -> RunResult:
+    jobs: int | None = None,
+) -> RunResult | BatchResult:
     """Run the whole job: plan, then inputs → indicators → suppression → tables, figures, manifest.
 
     Holding the output folder's lock (a second run exits with
@@ -315,6 +355,11 @@ def run(
     swaps it in atomically (see :func:`~utenforskap.job.atomic.atomic_folder`),
     with ``manifest.json`` built from the plan and the result. Each step of
     :data:`~utenforskap.job.steps.RUN_STEPS` is announced as it starts.
+
+    A configuration with a ``[batch]`` section runs one such run per kommune
+    in parallel processes, then writes an index page linking them
+    (:func:`~utenforskap.job.batch.run_batch`) and returns its
+    :class:`~utenforskap.job.batch.BatchResult`.
 
     Parameters
     ----------
@@ -330,11 +375,15 @@ def run(
     force
         Recompute even when nothing changed.
     progress
-        Step display (the command line passes one).
+        Step display (the command line passes one; not used by a batch).
+    jobs
+        Processes: for a batch, kommuner run at a time (default: the CPUs
+        available); for a single run, the figure pack's worker processes
+        (default: the CPUs available, at most 8).
 
     Returns
     -------
-    RunResult
+    RunResult or BatchResult
         ``status`` (``written``, ``skipped`` or ``computed``), ``indicators``
         (the published IndicatorFrame; when skipped, the current
         ``indicators.parquet``), ``output``, ``reasons``, ``manifest``,
@@ -358,20 +407,30 @@ def run(
     >>> result.indicators.query("indicator == 'neet' and region == '9901'").shape[0] > 0
     True
     """
-    if not write:
-        computed = compute(config)
-        return RunResult("computed", computed.indicators, warnings=computed.warnings)
     cfg = resolve_config(config, generate=True)
+    if cfg.batch is not None:
+        if not write:
+            raise ParameterError(
+                "write=False computes one configuration; for a batch, compute a kommune's "
+                "configuration (utenforskap.job.batch_config.kommune_configs)"
+            )
+        from utenforskap.job.batch import run_batch
+
+        return run_batch(cfg, out=out, force=force, jobs=jobs)
+    if not write:
+        computed = compute(cfg)
+        return RunResult("computed", computed.indicators, warnings=computed.warnings)
     target = Path(out) if out is not None else cfg.output
     steps, clock = Steps(progress), RunClock()
     with _logged_warnings() as logged, run_lock(target):
         recover(target)
         steps.start("checking inputs")
         plan = plan_run(cfg, out=target, force=force, fetch=True)
+        assert isinstance(plan, RunPlan)
         plan.check_ready()
         if plan.action == "skip":
             return _skipped(plan, logged)
         log.info("recomputing: %s", "; ".join(plan.reasons) if plan.reasons else "--force")
         steps.start("computing indicators")
         computed = compute(plan.config)
-        return _write(plan, computed, steps, logged, clock)
+        return _write(plan, computed, steps, logged, clock, workers=jobs)

@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from utenforskap.job.batch import BatchPlan
     from utenforskap.risk.config import RiskSettings
 
 log = logging.getLogger("utenforskap.job.plan")
@@ -479,7 +480,7 @@ def plan_run(
     out: str | Path | None = None,
     force: bool = False,
     fetch: bool = False,
-) -> RunPlan:
+) -> RunPlan | BatchPlan:
     """Decide what a run would do, without writing, locking or generating anything.
 
     Every input is hashed (SSB and FHI inputs: their cached responses), the current
@@ -502,8 +503,10 @@ def plan_run(
 
     Returns
     -------
-    RunPlan
-        The plan.
+    RunPlan or BatchPlan
+        The plan; for a configuration with a ``[batch]`` section, every
+        kommune's plan (:func:`~utenforskap.job.batch.plan_batch`; nothing is
+        fetched).
 
     Raises
     ------
@@ -523,6 +526,10 @@ def plan_run(
     ['inputs[0]', 'inputs[1]']
     """
     cfg = resolve_config(config)
+    if cfg.batch is not None:
+        from utenforskap.job.batch import plan_batch
+
+        return plan_batch(cfg, out=out, force=force)
     settings = config_digest(cfg)
     demo = cfg.source is not None and cfg.source == demo_config_path()
     planned = [_local_input(key, path, demo=demo) for key, path in config_files(cfg)]
