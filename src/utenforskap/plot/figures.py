@@ -120,6 +120,19 @@ def _pairs(indicator: str, codes: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({F.INDICATOR: indicator, F.REGION: list(codes)}, dtype=object)
 
 
+def _profile_region(cells: pd.DataFrame) -> str:
+    """The reference region when it has rows; else the region with the most people.
+
+    An indicator given for kommuner only (their reference, the country, has
+    no row of its own) still gets a profile: the largest region's.
+    """
+    ref = reference_of(select_rows(cells, sex="total")).code
+    if ref and (cells[F.REGION] == ref).any():
+        return ref
+    sizes = cells.groupby(F.REGION, sort=True)[F.DENOMINATOR].sum(min_count=1).fillna(0.0)
+    return str(sizes.sort_values(ascending=False, kind="mergesort").index[0])
+
+
 def _grow(size: str | tuple[float, float], height: float) -> str | tuple[float, float]:
     """A taller A4 figure when a chart has many rows (at most a page's 9.5 in); others as given."""
     if size == "a4" and height > 4.6:
@@ -171,7 +184,8 @@ def chart_figure(
         the country are added where the frame has them). For ``groups``: the
         regions drawn (default every region with group rows).
     region
-        For ``profile``: the region; default the reference region.
+        For ``profile``: the region; default the reference region (when it
+        has rows; else the region with the largest denominator).
     boundaries
         For ``map``: polygons or a GeoJSON path.
     area
@@ -270,7 +284,7 @@ def chart_figure(
             )
         elif kind == "profile":
             cells = select_rows(rows, period=latest)
-            where = region or reference_of(select_rows(cells, sex="total")).code
+            where = region or _profile_region(cells)
             age_sex_profile(cells, region=where, group=group, lang=lang, ax=ax)
             shown = cells[cells[F.REGION] == where]
             ref_codes = [c for c in shown[F.REFERENCE].dropna().unique() if c]
