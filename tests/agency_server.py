@@ -201,6 +201,11 @@ def _neet_value(cell: dict[str, str]) -> tuple[float | None, str]:
     return float(round(total * share)), ""
 
 
+def _tiny(region: str) -> bool:
+    """The smallest kommuner: the publisher hides or leaves out their figures."""
+    return len(region) == 4 and _population(region) < 400
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
@@ -290,7 +295,10 @@ class _Handler(BaseHTTPRequestHandler):
         for dim in body["dimensions"]:
             code, kind, given = dim["code"], dim["filter"], dim["values"]
             if code == "GEO":
-                values, labels = given, {c: _NAMES.get(c, c) for c in given}
+                # Primary-care figures are not published for the smallest kommuner:
+                # the answer leaves them out (a map shows them without data).
+                values = [g for g in given if table != "370" or not _tiny(g)]
+                labels = {c: _NAMES.get(c, c) for c in values}
             elif code == "AAR":
                 spans = (
                     SPANS if table in ("403", "795", "805", "806") else [f"{y}_{y}" for y in YEARS]
@@ -312,8 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
         for i, cell in enumerate(_cells(chosen)):
             named = dict(zip(codes, cell, strict=True))
             region = named.get("GEO", "0")
-            small = region != "0" and len(region) == 4 and _population(region) < 400
-            if small and (named.get("INNVKAT", "0") not in ("0", "20")):
+            if _tiny(region) and (named.get("INNVKAT", "0") not in ("0", "20")):
                 values_out.append(None)
                 status[str(i)] = ":"
                 continue
