@@ -33,7 +33,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-CREDIT = re.compile(r"(?:Kilde|Source): (.*?);? ?(?:beregninger: utenforskap|computed with utenforskap)")
+CREDIT = re.compile(
+    r"(?:Kilde|Source): (.*?);? ?(?:beregninger: utenforskap|computed with utenforskap)"
+)
 LETTER = re.compile(r"[A-Za-zÆØÅæøåÁáČčĐđŊŋŠšŦŧŽž]")
 NUMBER = re.compile(r"^[\s\d,.\-–−+%‰ ]*$")
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from agency_server import serve_agencies
 from conftest import SHARED_DATA, run_cli
 from output_scan import scan_outputs
-
 from utenforskap.geo.catalogue import catalogue
 from utenforskap.io.http import API_ROOT_ENV
 
@@ -100,7 +100,8 @@ def test_a_real_kommune_runs_offline_from_what_fetch_cached(skien) -> None:
     assert calls[0] == calls[1]
     assert len(set(calls)) == len(calls) - 1
     posts = [path for method, path in calls if method == "POST"]
-    assert sorted(posts) == sorted(f"/nokkel/Table/{t}/data" for t in (403, 337, 795, 805, 806, 370))
+    tables = (403, 337, 795, 805, 806, 370)
+    assert sorted(posts) == sorted(f"/nokkel/Table/{t}/data" for t in tables)
     gets = [path.split("?")[0] for method, path in calls[1:] if method == "GET"]
     assert gets.count("/tables/13563/data") == 3 and gets.count("/tables/08764/data") == 1
     manifest = json.loads((folder / "data" / "processed" / "manifest.json").read_text())
@@ -144,9 +145,7 @@ def test_the_scan_finds_what_it_looks_for(skien, tmp_path: Path) -> None:
 
 def test_a_whole_fylke_compares_every_kommune_with_fylke_and_country(telemark: Path) -> None:
     table = read_table(telemark)
-    kommuner = {
-        k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")
-    }
+    kommuner = {k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")}
     neet = table[(table["indicator"] == "neet") & (table["group"] == "total")]
     assert set(neet["region"]) == kommuner | {"40", "0"}
     for_kommuner = neet[neet["region"].isin(kommuner)]
@@ -166,9 +165,7 @@ def test_a_fylke_map_draws_every_kommune_and_counts_those_without_data(telemark:
     if not (SHARED_DATA / "geo" / "kommuner_2024.geojson").is_file():
         pytest.skip("../shared/data is not available: tile maps only")
     table = read_table(telemark)
-    kommuner = {
-        k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")
-    }
+    kommuner = {k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")}
     # FHI left the smallest kommuner out of table 370's answer.
     have = set(table.loc[table["indicator"] == "mental_health_primary_care", "region"])
     missing = kommuner - have
