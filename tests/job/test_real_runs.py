@@ -15,12 +15,19 @@ import json
 import os
 import subprocess
 import tomllib
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from agency_server import serve_agencies
 from conftest import SHARED_DATA, run_cli
@@ -76,12 +83,17 @@ def skien(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[st
 
 
 @pytest.fixture(scope="module")
-def telemark(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def telemark_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("telemark")
     geojson = SHARED_DATA / "geo" / "kommuner_2024.geojson"
     extra = ["--boundaries", str(geojson)] if geojson.is_file() else []
-    init_fetch_run(folder, "--fylke", "40", *extra)
-    return folder
+    _, url = init_fetch_run(folder, "--fylke", "40", *extra)
+    return folder, url
+
+
+@pytest.fixture(scope="module")
+def telemark(telemark_run: tuple[Path, str]) -> Path:
+    return telemark_run[0]
 
 
 def read_table(folder: Path) -> pd.DataFrame:
@@ -174,8 +186,66 @@ def test_a_fylke_map_draws_every_kommune_and_counts_those_without_data(telemark:
         (telemark / "data" / "processed" / "figures").glob("mental_health_primary_care_*_map.svg")
     ).read_text(encoding="utf-8")
     assert f"<!-- ingen data ({len(missing)}) -->" in svg
+    shapes = ET.fromstring(svg).find(".//{http://www.w3.org/2000/svg}g[@id='regions']")
+    assert shapes is not None
+    assert len(shapes.findall(".//{http://www.w3.org/2000/svg}path")) == len(kommuner)
     # Every kommune of the fylke is a shape on the map, none from outside it.
     full = next(
         (telemark / "data" / "processed" / "figures").glob("neet_15-29_*_map.svg")
     ).read_text(encoding="utf-8")
     assert "ingen data" not in full
+
+
+def test_a_fylke_funnel_names_only_the_kommuner_outside_its_limits(telemark_run) -> None:
+    """Labels: the kommuner outside the 95 % limits (scipy's binomial quantiles), no overlap."""
+    import itertools
+
+    from matplotlib.text import Annotation, Text
+
+    import utenforskap as ut
+    from utenforskap.plot._place import renderer_of
+
+    folder, url = telemark_run
+    with agencies_at(url):  # the same cache keys as the run; the server is gone
+        frame = ut.compute(folder / "run.toml").indicators
+    cells = frame[
+        (frame["indicator"] == "neet")
+        & (frame["age"] == "15-29")
+        & (frame["period"] == "2024")
+        & (frame["sex"] == "total")
+        & (frame["group"] == "total")
+    ]
+    p0 = float(cells.loc[cells["region"] == "0", "value"].iloc[0]) / 100
+    kommuner = cells[(cells["region"].str.len() == 4) & ~cells["suppressed"]]
+    n = kommuner["denominator"].to_numpy(float)
+    x = kommuner["numerator"].to_numpy(float)
+    low, high = stats.binom.ppf(0.025, n, p0), stats.binom.ppf(0.975, n, p0)
+    # Points within one count of a limit may fall either side of the
+    # interpolated exact limits the chart draws; they are not asserted.
+    outside = set(kommuner["region_name"][(x > high + 1) | (x < low - 1)])
+    inside = set(kommuner["region_name"][(x < high - 1) & (x > low + 1)])
+    assert outside and inside
+    # The fylke shares the kommuner's reference; a funnel shows one level and says so.
+    with pytest.warns(ut.plot.ChartWarning, match="left out: \\['Telemark'\\]"):
+        fig = ut.chart_figure(frame, "funnel", indicator="neet", age="15-29", period="2024")
+    ax = fig.axes[0]
+    renderer = renderer_of(fig)
+    labels = [
+        t
+        for t in ax.texts
+        if isinstance(t, Annotation) and t.get_gid() == "point-label" and t.get_visible()
+    ]
+    names = {t.get_text() for t in labels}
+    assert outside <= names and not inside & names
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        box = Text.get_window_extent(label, renderer)
+        boxes.append((box.x0, box.y0, box.x1, box.y1))
+    b = np.array(boxes)
+    overlaps = [
+        (i, j)
+        for i, j in itertools.combinations(range(len(b)), 2)
+        if b[i, 0] < b[j, 2] and b[j, 0] < b[i, 2] and b[i, 1] < b[j, 3] and b[j, 1] < b[i, 3]
+    ]
+    assert overlaps == []
