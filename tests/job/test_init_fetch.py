@@ -200,3 +200,51 @@ def test_agency_errors_carry_their_message(server, tmp_path: Path):
             client=client(),
             ssb_url=server,
         )
+
+
+def test_init_config_for_a_whole_fylke() -> None:
+    from utenforskap.geo.catalogue import catalogue
+    from utenforskap.job.config import parse_config
+
+    text = init_config(fylke="40", boundaries="kommuner_2024.geojson")
+    config = tomllib.loads(text)
+    kommuner = [k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")]
+    assert len(kommuner) == 17  # Telemark's kommuner of 2024 (Klass)
+    assert config["title"] == "Telemark"
+    assert config["geography"] == {
+        "fylke": "40",
+        "to_year": 2024,
+        "boundaries": "kommuner_2024.geojson",
+    }
+    by_id = {i["id"]: i for i in config["inputs"]}
+    assert by_id["ssb_13563_neet"]["selection"]["Region"] == [f"K-{k}" for k in kommuner]
+    assert by_id["ssb_13563_neet_fylke"]["selection"]["Region"] == ["F-40"]
+    assert by_id["ssb_13563_neet_fylke"]["codelist"]["Region"] == "agg_KommFylker"
+    assert by_id["ssb_13563_neet_land"]["selection"]["Region"] == ["0"]
+    assert by_id["ssb_08764_low_income"]["selection"]["Region"] == [*kommuner, "40", "0"]
+    assert by_id["fhi_403"]["dimensions"]["GEO"] == [*kommuner, "40", "0"]
+    cfg = parse_config(config, base=Path("/srv/telemark"))
+    assert (cfg.geography.fylke, cfg.geography.kommune) == ("40", "")
+    for bad, match in (
+        ({}, "either a kommune or a fylke"),
+        ({"kommune": "4003", "fylke": "40"}, "either a kommune or a fylke"),
+        ({"fylke": "08"}, "not a fylke in force in 2024"),  # Telemark before 2020
+        ({"fylke": "4003"}, "not a fylke in force in 2024"),
+    ):
+        with pytest.raises(ConfigError, match=match):
+            init_config(**bad)
+
+
+@pytest.mark.parametrize(
+    ("geography", "match"),
+    [
+        ({"fylke": "4"}, "2-digit fylke code"),
+        ({"fylke": "40", "kommune": "3203"}, "kommune 3203 is not in fylke 40"),
+        ({}, "kommune"),
+    ],
+)
+def test_a_fylke_configuration_is_checked(geography: dict, match: str) -> None:
+    from utenforskap.job.config import parse_config
+
+    with pytest.raises(ConfigError, match=match):
+        parse_config({"geography": geography, "inputs": []}, base=Path("/srv"))
