@@ -132,7 +132,18 @@ FHI_TABLES: dict[str, dict[str, list[str]]] = {
     "806": {"KJONN": ["0", "1", "2"], "SPM_ID": ["mobbet"], "TRINN": ["7"]},
     "370": {"KJONN": ["0", "1", "2"], "ALDER": ["15_24"], "KODEGRUPPE": ["P01_P29ogP70_P99"]},
 }
-FHI_LABELS = {"GEO": "Geografi", "AAR": "År", "KJONN": "Kjønn", "ALDER": "Alder"}
+FHI_LABELS = {
+    "GEO": "Geografi",
+    "AAR": "År",
+    "KJONN": "Kjønn",
+    "ALDER": "Alder",
+    "MEASURE_TYPE": "Måltall",
+}
+#: FHI's Måltall labels of each measure type, as TM's converted answers show them.
+MEASURES = {
+    "RATE": "andel (prosent)",
+    "MEIS": "andel (prosent, standardisert)",
+}
 
 
 def _dataset(
@@ -306,7 +317,12 @@ class _Handler(BaseHTTPRequestHandler):
                 values = spans[-int(given[0]) :] if kind == "bottom" else given
                 labels = {c: c.replace("_", "-") for c in values}
             elif code == "MEASURE_TYPE":
-                values, labels = given, {}
+                per_1000 = table == "370"
+                values = given
+                labels = {
+                    c: "per 1000, standardisert" if per_1000 and c == "MEIS" else MEASURES[c]
+                    for c in given
+                }
             elif code in known:
                 values = known[code] if kind == "all" else given
                 labels = {}

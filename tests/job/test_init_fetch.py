@@ -248,3 +248,52 @@ def test_a_fylke_configuration_is_checked(geography: dict, match: str) -> None:
 
     with pytest.raises(ConfigError, match=match):
         parse_config({"geography": geography, "inputs": []}, base=Path("/srv"))
+
+
+def test_an_api_root_that_is_not_a_url_is_a_fetch_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("UTENFORSKAP_FHI_URL", "statistikk-data.fhi.no")  # no scheme
+    config = {
+        "inputs": [
+            {
+                "id": "fhi",
+                "format": "fhi",
+                "table": "403",
+                "dimensions": {"GEO": ["0"], "MEASURE_TYPE": ["RATE"]},
+            }
+        ]
+    }
+    with pytest.raises(FetchError, match="not a URL") as info:
+        fetch_all(config, base=tmp_path, client=client())
+    assert "statistikk-data.fhi.no/nokkel/Table/403/data" in str(info.value)
+
+
+def test_fetch_and_run_ask_the_roots_in_the_environment(
+    server, tmp_path: Path, monkeypatch
+) -> None:
+    from utenforskap.io import fetch_fhi_table
+    from utenforskap.io.http import api_root
+
+    monkeypatch.setenv("UTENFORSKAP_FHI_URL", server + "/")
+    monkeypatch.delenv("UTENFORSKAP_SSB_URL", raising=False)
+    assert api_root("fhi", "https://example.invalid") == server
+    assert api_root("ssb", "https://data.ssb.no/api/pxwebapi/v2").startswith("https://data.ssb")
+    config = {
+        "inputs": [
+            {
+                "id": "fhi",
+                "format": "fhi",
+                "table": "403",
+                "dimensions": {"GEO": ["4003", "0"], "MEASURE_TYPE": ["RATE"]},
+            }
+        ]
+    }
+    [record] = fetch_all(config, base=tmp_path, client=client())
+    # The answer is cached under the request to the root asked, where run looks.
+    again = fetch_fhi_table(
+        "403",
+        {"GEO": ["4003", "0"], "MEASURE_TYPE": ["RATE"]},
+        cache_dir=tmp_path / "data" / "raw" / "fhi",
+        base_url=server,
+        offline=True,
+    )
+    assert again.file == record.files[0] and again.from_cache

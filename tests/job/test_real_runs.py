@@ -125,6 +125,12 @@ def test_a_real_kommune_runs_offline_from_what_fetch_cached(skien) -> None:
     assert {"4003", "40", "0"} <= set(neet["region"])
     assert set(neet.loc[neet["region"] == "4003", "reference"]) == {"0"}
     assert set(table["region_name"][table["region"] == "4003"]) == {"Skien"}
+    # FHI's standardised measures (MEIS) say so in the figure; plain shares (RATE) do not.
+    figures = folder / "data" / "processed" / "figures"
+    wellbeing = next(figures.glob("school_wellbeing_*_bars.svg")).read_text(encoding="utf-8")
+    assert "<!-- prosent, standardisert · 10. trinn" in wellbeing
+    housing = next(figures.glob("crowded_housing_children_*_bars.svg")).read_text(encoding="utf-8")
+    assert "standardisert" not in housing
 
 
 def test_no_code_no_synthetic_no_foreign_source_in_a_kommunes_outputs(skien) -> None:

@@ -205,7 +205,13 @@ class HttpClient:
             headers = {"User-Agent": self.user_agent}
             if body is not None:
                 headers |= {"Content-Type": "application/json", "Accept": "application/json"}
-            request = urllib.request.Request(url, data=body, headers=headers)
+            try:
+                request = urllib.request.Request(url, data=body, headers=headers)
+            except ValueError:
+                # E.g. UTENFORSKAP_SSB_URL set to something that is not a URL.
+                raise FetchError(
+                    "not a URL (check UTENFORSKAP_SSB_URL / UTENFORSKAP_FHI_URL if set)", url=url
+                ) from None
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     answer: bytes = response.read()

@@ -314,6 +314,8 @@ def init_config(
             'region = "GEO"',
             'region_name = "GEO_label"',
             'period = "AAR"',
+            "# FHI's Måltall: MEASURE_TYPE's label, e.g. 'andel (prosent, standardisert)' [seen].",
+            'measure = "MEASURE_TYPE_label"',
             f"default_age = {_q(age)}",
         ]
         if by_group:

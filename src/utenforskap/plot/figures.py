@@ -62,7 +62,7 @@ from utenforskap.select import (
     sort_periods,
     widest_ages,
 )
-from utenforskap.sources import credit_line, credited
+from utenforskap.sources import credit_line, credited, measures
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -94,6 +94,19 @@ def _credit(
         codes = [str(c) for c in regions]  # type: ignore[attr-defined]
         shown = pd.DataFrame({F.INDICATOR: indicator, F.REGION: codes}, dtype=object)
     return credit_line(credited(shown, sources), lang=lang)
+
+
+def _measure(given: str | None, shown: pd.DataFrame, sources: pd.DataFrame | None) -> str | None:
+    """The measure label the subtitle reads: the caller's, else the source table's.
+
+    A publisher's label for the rows shown ("andel (prosent, standardisert)")
+    is used when the rows shown have one label; several labels say nothing
+    common, so none is used.
+    """
+    if given is not None or sources is None or shown.empty:
+        return given
+    found = measures(shown, sources)
+    return found[0] if len(found) == 1 else None
 
 
 def _require_record(rows: pd.DataFrame, chart: str) -> None:
@@ -276,7 +289,7 @@ def chart_figure(
             shown = cells[cells[F.REGION].isin(wanted)]
             credit = _credit(indicator, shown, sources, lang)
             sub = subtitle(
-                unit=unit_text(unit, shown, measure, lang),
+                unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                 age=age,
                 period=period_span(periods[0], periods[-1], lang=lang),
                 lang=lang,
@@ -292,7 +305,7 @@ def chart_figure(
             name = region_label(where, data=data, lang=lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age="",
                     period=latest,
                     sex="",
@@ -306,7 +319,7 @@ def chart_figure(
             credit = _credit(indicator, shown, sources, lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age=age,
                     period=latest,
                     lang=lang,
@@ -350,7 +363,7 @@ def chart_figure(
                 credit = _credit(indicator, shown, sources, lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age=age,
                     period=latest,
                     lang=lang,
