@@ -76,10 +76,10 @@ def used_sources(folder: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def skien(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
+def skien(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]], str]:
     folder = tmp_path_factory.mktemp("skien")
-    calls, _ = init_fetch_run(folder, "--kommune", "4003")
-    return folder, calls
+    calls, url = init_fetch_run(folder, "--kommune", "4003")
+    return folder, calls, url
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def read_table(folder: Path) -> pd.DataFrame:
 
 
 def test_a_real_kommune_runs_offline_from_what_fetch_cached(skien) -> None:
-    folder, calls = skien
+    folder, calls, _ = skien
     # The first request got a 429 and was asked again; nothing else was asked twice
     # (13563's metadata is cached once for its three inputs).
     assert calls[0] == calls[1]
@@ -134,16 +134,30 @@ def test_a_real_kommune_runs_offline_from_what_fetch_cached(skien) -> None:
 
 
 def test_no_code_no_synthetic_no_foreign_source_in_a_kommunes_outputs(skien) -> None:
-    folder, _ = skien
+    folder, _, _ = skien
     problems = scan_outputs(folder / "data" / "processed", used=used_sources(folder))
     assert [str(p) for p in problems] == []
+
+
+def test_in_english_too(skien) -> None:
+    """The same cache drawn in English: "Norway", "Source: …", still no code as a label."""
+    folder, _, url = skien
+    config = (folder / "run.toml").read_text(encoding="utf-8")
+    english = config.replace('output = "data/processed"', 'output = "data/en"')
+    (folder / "run_en.toml").write_text(english + '\n[figures]\nlang = "en"\n', encoding="utf-8")
+    with agencies_at(url):  # the server is gone: the cache only
+        ok(run_cli("run", "--config", "run_en.toml", cwd=folder, timeout=900))
+    out = folder / "data" / "en"
+    bars = next((out / "figures").glob("neet_15-29_*_bars.svg")).read_text(encoding="utf-8")
+    assert "<!-- Norway: " in bars and "<!-- Source: SSB, tabell 13563; computed with" in bars
+    assert [str(p) for p in scan_outputs(out, used=used_sources(folder))] == []
 
 
 def test_the_scan_finds_what_it_looks_for(skien, tmp_path: Path) -> None:
     """The scan is not blind: a code label, a synthetic notice and a foreign source are found."""
     import shutil
 
-    folder, _ = skien
+    folder, _, _ = skien
     copy = tmp_path / "out"
     shutil.copytree(folder / "data" / "processed", copy)
     svg = next((copy / "figures").glob("neet_*_bars.svg"))
