@@ -61,3 +61,22 @@ def test_report_pdf_needs_a_png_of_every_figure(tmp_path) -> None:
     svg = save_figure(Figure(figsize=(2, 1)), tmp_path, "f", formats=("svg",))
     with pytest.raises(DataError, match="needs the PNG"):
         write_report_pdf([FigureFile("f", svg, "neet", "", "")], tmp_path / "r.pdf")
+
+
+def test_the_index_page_credits_the_runs_sources(tmp_path) -> None:
+    from utenforskap.sources import source_table
+
+    table = source_table(
+        [
+            ("neet", "4003", "SSB, tabell 13563"),
+            ("child_welfare", "4003", "FHI, Kommunehelsa statistikkbank, tabell 337"),
+            ("neet", "0", "SSB, tabell 13563"),
+        ]
+    )
+    page = write_index([], tmp_path, title="Skien", sources=table).read_text(encoding="utf-8")
+    assert (
+        '<p class="credit">Kilde: SSB, tabell 13563; FHI, Kommunehelsa statistikkbank, '
+        "tabell 337; beregninger: utenforskap</p>"
+    ) in page
+    bare = write_index([], tmp_path, title="Skien").read_text(encoding="utf-8")
+    assert '<p class="credit">Beregninger: utenforskap</p>' in bare

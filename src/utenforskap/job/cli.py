@@ -121,9 +121,18 @@ def _parser() -> argparse.ArgumentParser:
     _logging_options(val, top=False)
 
     init = sub.add_parser(
-        "init", help="write a ready configuration for a real kommune (SSB and FHI tables)"
+        "init",
+        help="write a ready configuration for a real kommune or a whole fylke (SSB and FHI tables)",
     )
-    init.add_argument("--kommune", required=True, help='kommune code, e.g. "3203"')
+    area = init.add_mutually_exclusive_group(required=True)
+    area.add_argument("--kommune", help='kommune code, e.g. "3203"')
+    area.add_argument(
+        "--fylke", help='fylke code, e.g. "40": every kommune of the fylke, maps of the whole fylke'
+    )
+    init.add_argument(
+        "--boundaries",
+        help="GeoJSON of kommune boundaries for the maps (written as geography.boundaries)",
+    )
     init.add_argument(
         "--year", type=int, default=2024, help="year whose kommune codes are used (default 2024)"
     )
@@ -323,7 +332,13 @@ def _init(args: argparse.Namespace) -> int:
     from utenforskap.errors import ConfigError
     from utenforskap.job.init import init_config
 
-    text = init_config(args.kommune, year=args.year, neighbours=args.neighbours)
+    text = init_config(
+        args.kommune,
+        fylke=args.fylke,
+        year=args.year,
+        neighbours=args.neighbours,
+        boundaries=args.boundaries,
+    )
     if str(args.out) == "-":
         sys.stdout.write(text)
         return EXIT_OK

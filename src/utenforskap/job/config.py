@@ -207,7 +207,10 @@ class GeographyConfig:
     Attributes
     ----------
     kommune
-        The kommune whose districts are reported.
+        The kommune whose districts are reported (``""`` for a fylke's run).
+    fylke
+        For a run over all kommuner of a fylke (a fylkeskommune's analyst):
+        the fylke code; maps draw the whole fylke. ``""`` for a kommune's run.
     regions
         CSV of known regions (``code,name,parent``); codes not in it are errors.
     crosswalk
@@ -229,6 +232,7 @@ class GeographyConfig:
     """
 
     kommune: str
+    fylke: str = ""
     regions: Path | None = None
     crosswalk: Path | None = None
     to_year: int = 2024
@@ -895,6 +899,7 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
 
 _GEOGRAPHY = (
     "kommune",
+    "fylke",
     "regions",
     "crosswalk",
     "to_year",
@@ -908,10 +913,21 @@ _GEOGRAPHY = (
 
 def _geography(r: _Reader, raw: Any) -> GeographyConfig:
     geo = r.table(raw, "geography", _GEOGRAPHY)
-    kommune = r.string(geo, "kommune", "geography")
-    if not (kommune.isdigit() and len(kommune) == 4):
+    fylke = ""
+    if "fylke" in geo:
+        fylke = r.string(geo, "fylke", "geography")
+        if not (fylke.isdigit() and len(fylke) == 2):
+            raise r.fail(
+                'expected a 2-digit fylke code as text, e.g. "40"', "geography.fylke", fylke
+            )
+    kommune = r.string(geo, "kommune", "geography") if "kommune" in geo or not fylke else ""
+    if kommune and not (kommune.isdigit() and len(kommune) == 4):
         raise r.fail(
             'expected a 4-digit kommune code as text, e.g. "0301"', "geography.kommune", kommune
+        )
+    if kommune and fylke and kommune[:2] != fylke:
+        raise r.fail(
+            f"kommune {kommune} is not in fylke {fylke}: give one of them", "geography.fylke", fylke
         )
     to_year = geo.get("to_year", 2024)
     if not isinstance(to_year, int) or isinstance(to_year, bool) or not 1838 <= to_year <= 2100:
@@ -923,6 +939,7 @@ def _geography(r: _Reader, raw: Any) -> GeographyConfig:
 
     return GeographyConfig(
         kommune=kommune,
+        fylke=fylke,
         regions=optional_path("regions"),
         crosswalk=optional_path("crosswalk"),
         to_year=to_year,

@@ -68,7 +68,8 @@ def write_outputs(
         )
     folder = layout.path(layout.figures, work)
     extra = _accepted(
-        write_figure_pack, {**credit, "risk": settings.risk, "groups": computed.groups}
+        write_figure_pack,
+        {**credit, "risk": settings.risk, "groups": computed.groups, "area": settings.area},
     )
     figures = write_figure_pack(
         _figure_rows(frame, write_figure_pack),

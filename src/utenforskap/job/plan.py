@@ -215,6 +215,9 @@ class FigureSettings:
         GeoJSON of district polygons for maps, or None (tile maps).
     boundary_code_property
         The GeoJSON property holding each feature's region code.
+    area
+        The area the maps cover (``geography.fylke``): every boundary inside it
+        is drawn, those without data light grey; None: the regions in the data.
     risk
         The ``[risk]`` settings (risk figures drawn from the published
         table), or None when the configuration has no ``[risk]`` table.
@@ -224,6 +227,7 @@ class FigureSettings:
     title: str
     boundaries: Path | None = None
     boundary_code_property: str = "code"
+    area: str | None = None
     risk: RiskSettings | None = None
 
     def describe(self) -> str:
@@ -249,6 +253,7 @@ class FigureSettings:
             "tile maps (no boundaries)"
             if self.boundaries is None
             else f"maps from {relative(self.boundaries)}"
+            + (f" over all of {self.area}" if self.area else "")
         )
         return "; ".join(parts)
 
@@ -572,6 +577,7 @@ def plan_run(
             title=cfg.title,
             boundaries=geo.boundaries,
             boundary_code_property=geo.boundary_code_property,
+            area=geo.fylke or None,
             risk=cfg.risk,
         ),
         current=current,

@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from utenforskap.publish.themes import group_by_theme, theme_name
+from utenforskap.sources import SOURCE, credit_line
 from utenforskap.texts import LANGS, check_lang, text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from utenforskap.publish.render import FigureFile
 
 __all__ = ["write_index"]
@@ -47,6 +50,7 @@ def write_index(
     ),
     lang: str = "nb",
     synthetic: bool = False,
+    sources: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``index.html``: figures grouped by theme, with captions, alt text and table links.
 
@@ -69,6 +73,10 @@ def write_index(
         ``"nb"`` or ``"en"``.
     synthetic
         Say on the page that the data are synthetic.
+    sources
+        The run's source table (:func:`utenforskap.sources.source_table`): the
+        page credits every source of the figures it shows. None: only the
+        computation is credited.
 
     Returns
     -------
@@ -128,6 +136,8 @@ def write_index(
                 f'<span class="formats">{others}</span></figcaption></figure>'
             )
         parts.append("</section>")
+    names = () if sources is None or sources.empty else tuple(dict.fromkeys(sources[SOURCE]))
+    parts.append(f'<p class="credit">{esc(credit_line(names, lang=lang))}</p>')
     parts += ["</body>", "</html>", ""]
     path = base / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")

@@ -47,6 +47,8 @@ def write_figure_pack(
     size: str | tuple[float, float] = "a4",
     workers: int | None = None,
     tasks: Sequence[FigureTask] | None = None,
+    sources: pd.DataFrame | None = None,
+    area: str | None = None,
 ) -> list[FigureFile]:
     """Draw the standard charts of every indicator in ``frame`` and save them.
 
@@ -94,6 +96,14 @@ def write_figure_pack(
         :func:`~utenforskap.publish.plan.plan_figures` (e.g. by a run plan);
         None plans them here from ``trend_regions``, ``district_profiles``
         and ``district_trends``.
+    sources
+        The run's source table (:func:`utenforskap.sources.source_table`):
+        each figure credits exactly the sources of the rows it shows. None:
+        only the computation is credited.
+    area
+        The area the maps cover (``"0"``, a fylke or a kommune code): every
+        boundary inside it is drawn, regions without data light grey and
+        counted. None: the regions of the data.
 
     Returns
     -------
@@ -151,6 +161,8 @@ def write_figure_pack(
         size=size,
         boundaries=boundaries,
         workers=workers,
+        sources=sources,
+        area=area,
     )
     if report is not None:
         write_report_pdf(written, report, title=title, lang=lang, synthetic=synthetic)

@@ -73,6 +73,8 @@ def draw_figure(
     synthetic: bool = False,
     size: str | tuple[float, float] = "a4",
     boundaries: Boundaries | None = None,
+    sources: pd.DataFrame | None = None,
+    area: str | None = None,
 ) -> Figure:
     """Draw one planned figure with the figure-level functions of :mod:`utenforskap.plot`.
 
@@ -91,6 +93,10 @@ def draw_figure(
         is taller than ``"a4"``.
     boundaries
         Polygons for ``map`` figures; None draws a tile map.
+    sources
+        The source table; the figure credits the sources of what it shows.
+    area
+        The area a ``map`` covers (see :func:`utenforskap.plot.choropleth`).
 
     Returns
     -------
@@ -113,6 +119,7 @@ def draw_figure(
             size=_BAROMETER_SIZE if size == "a4" else size,
             lang=lang,
             synthetic=synthetic,
+            sources=sources,
         )
     if task.kind == "district":
         return district_profile(
@@ -122,6 +129,7 @@ def draw_figure(
             size=size,
             lang=lang,
             synthetic=synthetic,
+            sources=sources,
         )
     return chart_figure(
         data,
@@ -131,9 +139,11 @@ def draw_figure(
         period=task.period,
         regions=task.regions,
         boundaries=boundaries,
+        area=area if boundaries is not None else None,
         size=size,
         lang=lang,
         synthetic=synthetic,
+        sources=sources,
     )
 
 
@@ -148,6 +158,8 @@ class _Job:
     synthetic: bool
     size: str | tuple[float, float]
     boundaries: Boundaries | None
+    sources: pd.DataFrame | None = None
+    area: str | None = None
 
     def render(self, task: FigureTask) -> FigureFile:
         fig = draw_figure(
@@ -157,6 +169,8 @@ class _Job:
             synthetic=self.synthetic,
             size=self.size,
             boundaries=self.boundaries,
+            sources=self.sources,
+            area=self.area,
         )
         files = save_figure(fig, self.folder, task.stem, formats=self.formats)
         fig.clear()
@@ -198,6 +212,8 @@ def render_figures(
     size: str | tuple[float, float] = "a4",
     boundaries: Boundaries | None = None,
     workers: int | None = None,
+    sources: pd.DataFrame | None = None,
+    area: str | None = None,
 ) -> list[FigureFile]:
     """Draw, save and describe every task; in worker processes when there are many.
 
@@ -227,6 +243,10 @@ def render_figures(
     workers
         Processes; default the CPUs available (at most 8). Fewer than
         :data:`PARALLEL_FROM` tasks are drawn in this process.
+    sources
+        The source table; each figure credits the sources of what it shows.
+    area
+        The area the maps cover (see :func:`utenforskap.plot.choropleth`).
 
     Returns
     -------
@@ -250,6 +270,8 @@ def render_figures(
         synthetic=synthetic,
         size=size,
         boundaries=boundaries,
+        sources=sources,
+        area=area,
     )
     numbered = list(enumerate(tasks))
     count = min(_workers(workers), len(numbered))

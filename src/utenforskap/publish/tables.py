@@ -8,6 +8,8 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
+from utenforskap.select import region_label
+from utenforskap.sources import credit_line, credited
 from utenforskap.texts import text
 
 __all__ = [
@@ -163,7 +165,13 @@ def _fixed_zip(raw: bytes, target: Path) -> None:
             out.writestr(info, data)
 
 
-def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Path:
+def write_xlsx(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    lang: str = "nb",
+    sources: pd.DataFrame | None = None,
+) -> Path:
     """Write an IndicatorFrame as XLSX: one sheet per indicator, Norwegian heads, ``:`` for hidden.
 
     Hidden cells show SSB's symbol ``:`` in the numerator, denominator, value
@@ -180,6 +188,10 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     lang
         ``"nb"`` or ``"en"`` for sheet names (indicator titles), column heads,
         categories and the notes sheet.
+    sources
+        The run's source table (:func:`utenforskap.sources.source_table`): the
+        notes sheet credits, sheet by sheet, exactly the sources of its rows.
+        None: only the computation is credited.
 
     Returns
     -------
@@ -218,6 +230,13 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
             ~hidden, HIDDEN_SYMBOL
         )
         sheet[column] = sheet[column].where(sheet[column].notna(), None)
+    # A person reads the reference by name; the region code column keeps the codes.
+    refs = {
+        code: region_label(code, data=frame, lang=lang)
+        for code in map(str, pd.unique(sheet[F.REFERENCE].dropna()))
+        if code
+    }
+    sheet[F.REFERENCE] = sheet[F.REFERENCE].map(lambda c: refs.get(str(c), c) if c else c)
     sheet[F.REFERENCE_VALUE] = sheet[F.REFERENCE_VALUE].where(
         sheet[F.REFERENCE_VALUE].notna(), None
     )
@@ -245,6 +264,8 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
     ):
         title = INDICATORS[ind_id].title(lang) if ind_id in INDICATORS else str(ind_id)
         ws = book.create_sheet(_sheet_name(title, used))
+        rows = table[table[F.INDICATOR].to_numpy(dtype=object) == ind_id]
+        notes.append([f"{ws.title}: {credit_line(credited(rows, sources), lang=lang)}"])
         ws.append([text(f"xlsx.{column}", lang) for column in XLSX_COLUMNS])
         for cell in ws[1]:
             cell.font = Font(bold=True)
