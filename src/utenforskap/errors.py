@@ -12,8 +12,10 @@ __all__ = [
     "FetchError",
     "ParameterError",
     "UtenforskapError",
+    "UtenforskapWarning",
     "check_choice",
     "choice_problem",
+    "warning_kind",
 ]
 
 
@@ -29,6 +31,62 @@ class UtenforskapError(Exception):
     """Base class of every error raised on purpose by utenforskap."""
 
     exit_code = 1
+
+
+class UtenforskapWarning(UserWarning):
+    """Base class of the package's warnings: something partial that a user must hear about.
+
+    Every warning has a ``kind``, a dotted name such as ``reference.missing``
+    or ``boundaries.unmatched``, under which a run lists it in
+    ``manifest.json`` (see :class:`utenforskap.job.results.RunWarning`).
+
+    Parameters
+    ----------
+    message
+        One line for a person.
+    kind
+        What happened; default the class's own ``kind``.
+
+    Examples
+    --------
+    >>> w = UtenforskapWarning("2 districts have no kommune row", "districts.without_kommune")
+    >>> w.kind, str(w)
+    ('districts.without_kommune', '2 districts have no kommune row')
+    """
+
+    kind: str = "warning"
+
+    def __init__(self, message: str = "", kind: str | None = None) -> None:
+        super().__init__(message)
+        if kind is not None:
+            self.kind = kind
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Warnings raised in the figure pack's worker processes travel back pickled.
+        return (type(self), (str(self), self.kind))
+
+
+def warning_kind(warning: Warning) -> str:
+    """The dotted kind of a warning: its own for the package's, ``python.<Class>`` otherwise.
+
+    Parameters
+    ----------
+    warning
+        A warning instance (``warnings.WarningMessage.message``).
+
+    Returns
+    -------
+    str
+        E.g. ``reference.missing`` or ``python.RuntimeWarning``.
+
+    Examples
+    --------
+    >>> warning_kind(UtenforskapWarning("x", "rollup.incomplete")), warning_kind(RuntimeWarning())
+    ('rollup.incomplete', 'python.RuntimeWarning')
+    """
+    if isinstance(warning, UtenforskapWarning):
+        return warning.kind
+    return f"python.{type(warning).__name__}"
 
 
 class DataError(UtenforskapError, ValueError):

@@ -19,7 +19,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.counts import HIDDEN
-from utenforskap.errors import DataError
+from utenforskap.errors import DataError, UtenforskapWarning
 from utenforskap.geo.codes import is_unknown_district, parent_code
 from utenforskap.registry import INDICATORS
 from utenforskap.texts import TEXTS, text
@@ -61,7 +61,7 @@ GROUP_ORDER: tuple[str, ...] = (
 )
 
 
-class ChartWarning(UserWarning):
+class ChartWarning(UtenforskapWarning):
     """A chart left something out or could not name it; the message says what and why.
 
     Raised (as a warning) for trend or neighbour regions without rows, a
@@ -69,6 +69,8 @@ class ChartWarning(UserWarning):
     frame nor in the region catalogue, levels mixed in one funnel, and rates
     without counts left out of a funnel.
     """
+
+    kind = "chart"
 
 
 class Reference(NamedTuple):
@@ -351,9 +353,11 @@ def display_names(data: pd.DataFrame, *, lang: str = "nb") -> list[str]:
     bare = [c for c, n in zip(unique, names, strict=True) if n == c]
     if bare:
         warnings.warn(
-            f"no name for region code(s) {bare[:10]} in region_name or the region catalogue; "
-            "they are shown as codes (fill region_name)",
-            ChartWarning,
+            ChartWarning(
+                f"no name for region code(s) {bare[:10]} in region_name or the region catalogue; "
+                "they are shown as codes (fill region_name)",
+                "names.missing",
+            ),
             stacklevel=2,
         )
     return [names[i] for i in np.asarray(inverse, dtype=int)]
@@ -406,9 +410,11 @@ def reference_of(
     name = region_label(code, data=_pick(names, data), lang=lang)
     if name == code:
         warnings.warn(
-            f"no name for the reference region code(s) [{code!r}] in region_name or the region "
-            "catalogue; it is shown as a code (pass its row, or fill region_name)",
-            ChartWarning,
+            ChartWarning(
+                f"no name for the reference region code(s) [{code!r}] in region_name or the region "
+                "catalogue; it is shown as a code (pass its row, or fill region_name)",
+                "names.missing",
+            ),
             stacklevel=2,
         )
     return Reference(code, value, name)

@@ -64,7 +64,7 @@ def test_parent_must_be_coarser(tmp_path):
     path.write_text("code,name,parent\n9901,K,990101\n", encoding="utf-8")
     with pytest.raises(DataError, match="coarser") as info:
         RegionRegistry.from_csv(path)
-    assert info.value.row == 1
+    assert info.value.row == 2  # the file's own line: the header is line 1
 
 
 def test_code_without_leading_zero_in_file_is_refused(tmp_path):
@@ -72,7 +72,8 @@ def test_code_without_leading_zero_in_file_is_refused(tmp_path):
     path.write_text("code,name\n0301,Oslo\n30101,Gamle Oslo\n", encoding="utf-8")
     with pytest.raises(DataError, match="not a region code") as info:
         RegionRegistry.from_csv(path)
-    assert info.value.row == 2
+    assert info.value.row == 3  # the file's own line: the header is line 1
+    assert "'030101'" in str(info.value)  # the hint: a spreadsheet dropped the leading zero
 
 
 def test_combine_with_crosswalk_kommuner(demo, geo_dir):

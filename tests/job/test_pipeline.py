@@ -128,9 +128,10 @@ def test_compute_reads_the_crosswalk_once_and_passes_on_the_rollup_coverage(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import utenforskap.disclosure.control as control
+    import utenforskap.job.checks as checks
 
-    crosswalks = _spy(monkeypatch, pipeline, "read_crosswalk")
-    rollups = _spy(monkeypatch, pipeline, "rollup_levels")
+    crosswalks = _spy(monkeypatch, checks, "read_crosswalk")
+    rollups = _spy(monkeypatch, checks, "rollup_levels")
     suppressions = _spy(monkeypatch, pipeline, "suppress")
     from_table = _spy(monkeypatch, control, "coverage_mask")
     computed = pipeline.compute()  # the demo: a crosswalk, and pooled Ungdata indicators
@@ -164,14 +165,15 @@ def test_python_warnings_while_computing_become_run_warnings(
 ) -> None:
     import warnings
 
+    import utenforskap.job.checks as checks
     from utenforskap.geo import GeoWarning
 
-    real = pipeline.rollup_levels
+    real = checks.rollup_levels
 
     def noisy(*args: Any, **kwargs: Any) -> Any:
         warnings.warn("3 districts without boundaries", GeoWarning, stacklevel=2)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "rollup_levels", noisy)
+    monkeypatch.setattr(checks, "rollup_levels", noisy)
     computed = pipeline.compute()
-    assert computed.warnings[0] == RunWarning("python.GeoWarning", "3 districts without boundaries")
+    assert computed.warnings[0] == RunWarning("geo", "3 districts without boundaries")

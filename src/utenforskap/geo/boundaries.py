@@ -238,9 +238,9 @@ def read_boundaries(
         properties = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(properties, dict) or properties.get(code_property) is None:
             raise DataError(
-                f"feature has no property {code_property!r}",
+                f"feature {number + 1} (counted from 1) has no property {code_property!r}; "
+                f"its properties are {sorted(properties) if isinstance(properties, dict) else []}",
                 file=file,
-                row=number,
                 column=code_property,
             )
         raw_codes.append(properties[code_property])
@@ -249,7 +249,10 @@ def read_boundaries(
     for number, (code, feature) in enumerate(zip(fixed, features, strict=True)):
         if code in shapes:
             raise DataError(
-                "region code given twice", file=file, row=number, column=code_property, value=code
+                f"region code given twice (feature {number + 1}, counted from 1)",
+                file=file,
+                column=code_property,
+                value=code,
             )
         shapes[code] = _polygons(feature.get("geometry"), f"feature {number} ({code})", file)
     if codes is not None:

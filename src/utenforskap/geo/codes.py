@@ -9,11 +9,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from utenforskap.errors import DataError, check_choice
+from utenforskap.errors import DataError, UtenforskapWarning, check_choice
 
 __all__ = [
     "LEVELS",
     "GeoWarning",
+    "code_hint",
     "is_unknown_district",
     "level_of",
     "levels_of",
@@ -33,8 +34,48 @@ LEVELS: dict[int, str] = {
 }
 
 
-class GeoWarning(UserWarning):
+class GeoWarning(UtenforskapWarning):
     """Something in the geography was repaired or left out, and the user should know."""
+
+    kind = "geo"
+
+
+def code_hint(value: object) -> str | None:
+    """What a spreadsheet may have done to a region code, for an error message.
+
+    Parameters
+    ----------
+    value
+        A code as the file wrote it.
+
+    Returns
+    -------
+    str or None
+        A hint for a code that lost its leading zero (``301``, ``30101``) or
+        became a decimal number (``301.0``); None otherwise.
+
+    Examples
+    --------
+    >>> code_hint("30101")
+    "a spreadsheet may have dropped the leading zero: write '030101' (format the column as text)"
+    >>> code_hint("3203.0")
+    "the code looks like a number from a spreadsheet: write '3203' (format the column as text)"
+    >>> code_hint("3203") is None
+    True
+    """
+    text = str(value).strip()
+    whole = text[:-2] if text.endswith(".0") else text
+    if whole != text and whole.isdigit():
+        return (
+            f"the code looks like a number from a spreadsheet: write {whole!r} "
+            "(format the column as text)"
+        )
+    if text.isdigit() and len(text) in (3, 5, 7, 9):
+        return (
+            f"a spreadsheet may have dropped the leading zero: write {'0' + text!r} "
+            "(format the column as text)"
+        )
+    return None
 
 
 def level_of(code: str) -> str:
@@ -336,9 +377,11 @@ def normalise_codes(
         more = f" and {len(pairs) - 10} more" if len(pairs) > 10 else ""
         where = f"{source}: " if source is not None else ""
         warnings.warn(
-            f"{where}column {column!r}: restored a lost leading zero in "
-            f"{int(needs_zero.sum())} rows ({shown}{more})",
-            GeoWarning,
+            GeoWarning(
+                f"{where}column {column!r}: restored a lost leading zero in "
+                f"{int(needs_zero.sum())} rows ({shown}{more})",
+                "codes.leading_zero",
+            ),
             stacklevel=2,
         )
     return fixed

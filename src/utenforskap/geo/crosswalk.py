@@ -480,13 +480,10 @@ def read_crosswalk(path: str | PathLike[str], *, to_year: int | None = None) -> 
     ...     print(2024, "3203")
     2024 3203
     """
+    from utenforskap.microdata.files import read_microdata
+
     file = Path(path)
-    if not file.is_file():
-        raise DataError("file not found", file=file)
-    try:
-        raw = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot be read as CSV: {exc}", file=file) from exc
+    raw = read_microdata(file)
     years = [m.group(1) for c in raw.columns if (m := _YEAR_COLUMN.match(str(c)))]
     if years:
         year = int(years[0])

@@ -83,10 +83,12 @@ def _warn_old_districts(regions: np.ndarray, table: pd.DataFrame, source: object
         codes = sorted(set(regions[districts][old]))
         where = f"{source}: " if source is not None else ""
         warnings.warn(
-            f"{where}{int(old.sum())} rows of districts of renumbered or split kommuner were "
-            f"passed through with their old codes ({', '.join(codes[:5])}"
-            f"{' …' if len(codes) > 5 else ''}); roll them up to kommune before harmonising",
-            GeoWarning,
+            GeoWarning(
+                f"{where}{int(old.sum())} rows of districts of renumbered or split kommuner were "
+                f"passed through with their old codes ({', '.join(codes[:5])}"
+                f"{' …' if len(codes) > 5 else ''}); roll them up to kommune before harmonising",
+                "harmonise.old_districts",
+            ),
             stacklevel=3,
         )
 
@@ -236,8 +238,10 @@ def harmonise(
                 hint="pass weights= to allocate them to their successors",
             )
         warnings.warn(
-            message + "; they are in report.unresolved; pass weights= to allocate them",
-            GeoWarning,
+            GeoWarning(
+                message + "; they are in report.unresolved; pass weights= to allocate them",
+                "harmonise.split",
+            ),
             stacklevel=2,
         )
     resolved = joined.loc[~split]

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap.errors import DataError, check_choice
-from utenforskap.geo.codes import isin, levels_of, parent_code
+from utenforskap.geo.codes import code_hint, isin, levels_of, parent_code
 
 __all__ = ["FYLKER_2024", "RegionRegistry", "read_levekarssone_map"]
 
@@ -40,13 +40,11 @@ _COLUMNS = ("code", "name", "parent", "level")
 
 
 def _read_text_csv(path: str | PathLike[str]) -> pd.DataFrame:
-    file = Path(path)
-    if not file.is_file():
-        raise DataError("file not found", file=file)
-    try:
-        return pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot be read as CSV: {exc}", file=file) from exc
+    # The one reader of small CSV files: every column as text, UTF-8 or a
+    # message saying how to save it so, the file's own line numbers as index.
+    from utenforskap.microdata.files import read_microdata
+
+    return read_microdata(Path(path))
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], source: object | None) -> None:
@@ -60,9 +58,8 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], source: object | None)
 
 
 def _row_label(frame: pd.DataFrame, position: int, source: object | None) -> object:
-    # Files are named by 1-based data row; frames by their index label.
-    if source is not None and isinstance(frame.index, pd.RangeIndex):
-        return position + 1
+    # Files read by read_microdata carry their own line numbers as index; frames
+    # are named by their index label.
     return frame.index[position]
 
 
@@ -82,7 +79,7 @@ def _check_codes(
             column=column,
             row=_row_label(frame, position, source),
             value=values[position],
-            hint="keep leading zeros (read the file with dtype=str)",
+            hint=code_hint(values[position]) or "keep leading zeros (read the file with dtype=str)",
         )
 
 
@@ -464,7 +461,8 @@ class RegionRegistry:
                 column=column,
                 row=labels[position],
                 value=values[position],
-                hint="add the region to the registry, or harmonise old kommune codes first",
+                hint=code_hint(values[position])
+                or "add the region to the registry, or harmonise old kommune codes first",
             )
 
 

@@ -13,6 +13,7 @@ from utenforskap.counts import part_counts, sum_into
 from utenforskap.errors import DataError, check_choice
 from utenforskap.geo.catalogue import region_names
 from utenforskap.geo.codes import (
+    code_hint,
     is_unknown_district,
     isin,
     levels_of,
@@ -219,6 +220,7 @@ def rollup_levels(
             column=F.REGION,
             row=data.index[position],
             value=frame[F.REGION].iloc[position],
+            hint=code_hint(frame[F.REGION].iloc[position]),
         )
     names = registry.names() if registry is not None else {}
     pieces = [frame.drop(columns="_level")]

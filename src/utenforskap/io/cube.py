@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError, check_choice
+from utenforskap.errors import DataError, UtenforskapWarning, check_choice
 
 __all__ = [
     "LABEL_SUFFIX",
@@ -51,8 +51,10 @@ class Dimension:
         return len(self.codes)
 
 
-class SymbolWarning(UserWarning):
+class SymbolWarning(UtenforskapWarning):
     """A publisher's data symbol was read by a default rather than a declaration."""
+
+    kind = "symbols"
 
 
 def translate_symbols(

@@ -427,9 +427,11 @@ def _warn_symbols(raw: np.ndarray, mapping: Mapping[str, str], name: str) -> Non
             doubtful.append(f"{symbol!r}{label} → {target!r}")
     if doubtful:
         warnings.warn(
-            f"{name}: data symbols read as the package's: {', '.join(doubtful)}; "
-            "pass symbols={...} to read them otherwise",
-            SymbolWarning,
+            SymbolWarning(
+                f"{name}: data symbols read as the package's: {', '.join(doubtful)}; "
+                "pass symbols={...} to read them otherwise",
+                "symbols.default",
+            ),
             stacklevel=3,
         )
 

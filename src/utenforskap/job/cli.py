@@ -308,6 +308,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from utenforskap.job.checks import validate
     from utenforskap.job.config import load_config, missing_files
 
     cfg = load_config(args.config)
@@ -321,9 +322,24 @@ def _validate(args: argparse.Namespace) -> int:
         log.error("%s", error, extra={"exit_code": error.exit_code, "key": error.key})
     if missing:
         return EXIT_USER
+    # Every check the run makes before computing, through the same code
+    # (for a batch, each kommune's configuration).
+    configs = kommune_configs(cfg) if cfg.batch is not None else [cfg]
+    checked = [validate(one) for one in configs]
+    warned = sum(len(one.warnings) for one in checked)
+    not_fetched = sorted({name for one in checked for name in one.not_fetched})
     batch = "" if cfg.batch is None else f", a batch of {len(cfg.batch.kommuner)} kommuner"
+    extra = ""
+    if warned:
+        extra += f"; {warned} warnings (above)"
+    if not_fetched:
+        extra += (
+            f"; not fetched yet, so not checked: {', '.join(not_fetched)} "
+            f"(utenforskap fetch --config {args.config})"
+        )
     print(
-        f"{args.config}: valid ({len(cfg.inputs)} inputs, {len(cfg.indicators)} indicators{batch})"
+        f"{args.config}: valid ({len(cfg.inputs)} inputs, "
+        f"{len(cfg.indicators)} indicators{batch}){extra}"
     )
     return EXIT_OK
 

@@ -337,6 +337,9 @@ def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> In
             found = _microdata(inp, i, config, registry)
         elif inp.format == "counts":
             found = [read_counts(inp.path)]
+            if registry is not None:
+                # At the file's own line (read_counts keeps line numbers as index).
+                registry.check(found[0][F.REGION], source=inp.path)
         elif inp.rate:
             frame, name = _observations(inp)
             spec = RateMapping.from_dict(inp.rate, key=f"inputs[{i}].rate")

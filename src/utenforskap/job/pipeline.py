@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,23 +11,14 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.errors import DataError, ParameterError
-from utenforskap.geo import (
-    Crosswalk,
-    HarmoniseReport,
-    RegionRegistry,
-    district_coverage,
-    harmonise,
-    read_crosswalk,
-    rollup_levels,
-)
-from utenforskap.geo.crosswalk import FROM_CODE, TO_CODE
+from utenforskap.errors import ParameterError
+from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
 from utenforskap.job.atomic import atomic_folder, recover
 from utenforskap.job.batch import BatchResult
-from utenforskap.job.batch_config import in_scope
-from utenforskap.job.config import GeographyConfig, RunConfig
+from utenforskap.job.checks import caught_warnings, check_output, prepare
+from utenforskap.job.config import RunConfig
 from utenforskap.job.inputs import read_inputs, source_records
 from utenforskap.job.lock import run_lock
 from utenforskap.job.logs import Progress
@@ -37,7 +27,6 @@ from utenforskap.job.outputs import OutputError, check_layout, write_outputs
 from utenforskap.job.plan import RunPlan, demo_config, plan_run, resolve_config
 from utenforskap.job.results import WARNING_ATTR, Computed, RunResult, RunWarning
 from utenforskap.job.steps import Steps
-from utenforskap.microdata import read_microdata
 from utenforskap.periods import pool_periods
 
 __all__ = [
@@ -49,99 +38,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("utenforskap")
-
-
-def _registry(geo: GeographyConfig, crosswalk: Crosswalk | None) -> RegionRegistry:
-    """Known regions: the configured list, the crosswalk's and levekårssone maps' codes, and
-    Norway's built-in regions of ``to_year`` (so every region has a name); the user's names win."""
-    registry = RegionRegistry.from_csv(geo.regions) if geo.regions is not None else None
-    extra = []
-    if crosswalk is not None:
-        extra.append(RegionRegistry.from_crosswalk(crosswalk))
-    if geo.levekarssone_map is not None:
-        extra.append(RegionRegistry.from_levekarssone_csv(geo.levekarssone_map))
-    if extra:
-        combined = extra[0].combine(*extra[1:])
-        registry = combined if registry is None else registry.combine(combined, on_conflict="first")
-    if registry is None:
-        return RegionRegistry.builtin(geo.to_year)
-    return registry.with_builtin(geo.to_year)
-
-
-def _check_rate_regions(
-    rates: pd.DataFrame, crosswalk: Crosswalk | None, registry: RegionRegistry
-) -> pd.DataFrame:
-    """Published rates cannot be harmonised (no counts to sum): their codes are ``to_year``'s."""
-    if rates.empty:
-        return rates
-    if crosswalk is not None:
-        table = crosswalk.table
-        moved = table.loc[table[FROM_CODE] != table[TO_CODE], FROM_CODE]
-        old = rates[F.REGION].isin(set(moved)).to_numpy()
-        if old.any():
-            row = rates.loc[old].iloc[0]
-            raise DataError(
-                f"a published rate of {row[F.INDICATOR]!r} is given for a kommune code that "
-                f"changed by {crosswalk.to_year}; rates cannot be summed into the new "
-                "kommune, so give them on the new borders (FHI's API does)",
-                column=F.REGION,
-                value=row[F.REGION],
-            )
-    registry.check(rates[F.REGION], source="published rates")
-    return registry.fill_names(rates)
-
-
-def _harmonised(
-    counts: pd.DataFrame,
-    config: RunConfig,
-    crosswalk: Crosswalk | None,
-    registry: RegionRegistry,
-) -> tuple[pd.DataFrame, HarmoniseReport | None]:
-    geo = config.geography
-    if crosswalk is None:
-        return counts, None
-    weights = read_microdata(geo.split_weights) if geo.split_weights is not None else None
-    counts, report = harmonise(
-        counts,
-        to_year=geo.to_year,
-        crosswalk=crosswalk,
-        weights=weights,
-        registry=registry,
-        on_split=geo.on_split,
-        source=config.source,
-    )
-    log.info("harmonised %d old kommune codes to %d", len(report.changed), geo.to_year)
-    return counts, report
-
-
-def _scoped(
-    counts: pd.DataFrame, rates: pd.DataFrame, kommune: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows a batch's kommune keeps (see :func:`~utenforskap.job.batch_config.in_scope`)."""
-    kept = []
-    for frame in (counts, rates):
-        if frame.empty:
-            kept.append(frame)
-            continue
-        kept.append(frame[in_scope(frame[F.REGION], kommune)].reset_index(drop=True))
-    own = [
-        str(code)
-        for frame in kept
-        if not frame.empty
-        for code in frame[F.REGION].unique()
-        if str(code).startswith(kommune)
-    ]
-    if not own:
-        from utenforskap.geo.catalogue import region_name
-
-        raise DataError(
-            f"the inputs hold no rows for kommune {kommune} {region_name(kommune)} or its "
-            "districts; "
-            "check that its files are the right ones",
-            column=F.REGION,
-            value=kommune,
-        )
-    return kept[0], kept[1]
 
 
 def _pooled_coverage(
@@ -158,10 +54,6 @@ def _pooled_coverage(
     out = pd.concat([kept, over_pools], ignore_index=True)
     keys = [c for c in out.columns if c not in (UNKNOWN_NUMERATOR_SHARE, UNKNOWN_DENOMINATOR_SHARE)]
     return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
-
-
-def _python_warning(caught: warnings.WarningMessage) -> RunWarning:
-    return RunWarning(f"python.{caught.category.__name__}", str(caught.message))
 
 
 def compute(config: RunConfig | str | Path | None = None) -> Computed:
@@ -210,22 +102,15 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     ['Eksempelkommune, syntetiske registerdata']
     """
     cfg = resolve_config(config, generate=True)
-    geo, stats = cfg.geography, cfg.statistics
-    with warnings.catch_warnings(record=True) as caught:
-        crosswalk = (
-            read_crosswalk(geo.crosswalk, to_year=geo.to_year)
-            if geo.crosswalk is not None
-            else None
+    stats = cfg.statistics
+    with caught_warnings() as python_warnings:
+        prepared = prepare(cfg)
+        counts, coverage, rates, report = (
+            prepared.counts,
+            prepared.coverage,
+            prepared.rates,
+            prepared.report,
         )
-        registry = _registry(geo, crosswalk)
-        inputs = read_inputs(cfg, registry)
-        counts, report = _harmonised(inputs.counts, cfg, crosswalk, registry)
-        rates = _check_rate_regions(inputs.rates, crosswalk, registry)
-        registry.check(counts[F.REGION], source="inputs (after harmonisation)")
-        if cfg.scope is not None:
-            counts, rates = _scoped(counts, rates, cfg.scope)
-        counts, coverage = rollup_levels(counts, to="kommune", registry=registry, source=cfg.source)
-        counts = F.validate_counts(counts)
         windows = {ic.id: ic.pool for ic in cfg.indicators if ic.pool > 1}
         pool_coverage = None
         if windows:
@@ -249,15 +134,16 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
         )
         sources = source_records(
-            inputs.origins,
+            prepared.inputs.origins,
             shown=published,
             moved=None if report is None else report.changed,
-            registry=registry,
+            registry=prepared.registry,
         )
     found = [
-        *map(_python_warning, caught),
+        *python_warnings,
+        *prepared.warnings,
         *run_warnings(report, pool_coverage),
-        *inputs.warnings,
+        *prepared.inputs.warnings,
     ]
     for warning in found:
         warning.log(log)
@@ -311,10 +197,15 @@ def _write(
 ) -> RunResult:
     try:
         with atomic_folder(plan.output) as work:
-            write_outputs(plan, computed, work, steps=steps, workers=workers)
+            # The charts' warnings (drawn here or in the pack's workers) are named
+            # in the manifest like the computation's.
+            with caught_warnings() as drawn:
+                write_outputs(plan, computed, work, steps=steps, workers=workers)
+            for warning in drawn:
+                warning.log(log)
             steps.start("writing manifest")
             check_layout(plan, work)
-            found = (*computed.warnings, *logged.warnings)
+            found = (*computed.warnings, *drawn, *logged.warnings)
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
     except OSError as exc:
@@ -421,6 +312,7 @@ def run(
         computed = compute(cfg)
         return RunResult("computed", computed.indicators, warnings=computed.warnings)
     target = Path(out) if out is not None else cfg.output
+    check_output(target, config=cfg)
     steps, clock = Steps(progress), RunClock()
     with _logged_warnings() as logged, run_lock(target):
         recover(target)

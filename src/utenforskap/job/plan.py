@@ -351,8 +351,14 @@ class RunPlan:
         """
         return [p.record() for p in self.inputs]
 
-    def check_ready(self) -> None:
+    def check_ready(self, *, to_fetch: bool = False) -> None:
         """Raise for the first input that is not there.
+
+        Parameters
+        ----------
+        to_fetch
+            Accept SSB and FHI inputs not fetched yet (``utenforskap validate``
+            does not ask the agencies).
 
         Raises
         ------
@@ -360,7 +366,7 @@ class RunPlan:
             Naming the configuration key and the file.
         """
         for p in self.inputs:
-            if p.ready:
+            if p.ready or (to_fetch and p.state == "to fetch"):
                 continue
             where = p.key if p.key.startswith("geography.") else f"{p.key}.path"
             problem = (
@@ -438,6 +444,8 @@ def _local_input(key: str, path: Path, *, demo: bool) -> PlannedInput:
     except FileNotFoundError:
         state = "to generate" if demo else "missing"
         return PlannedInput(key, path, state)
+    except IsADirectoryError:
+        return PlannedInput(key, path, "unreadable", problem="a folder, not a file")
     except OSError as exc:
         return PlannedInput(key, path, "unreadable", problem=str(exc.strerror or exc))
     return PlannedInput(key, path, "present", record["sha256"], record["size"])

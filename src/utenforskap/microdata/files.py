@@ -93,8 +93,19 @@ def read_microdata(
         ) from None
     except pd.errors.ParserError as exc:
         raise DataError(f"not a well-formed CSV file: {exc}", file=file) from None
-    except (OSError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"cannot read the file: {exc}", file=file) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            "the file is empty: expected a header line and data rows", file=file
+        ) from None
+    except IsADirectoryError:
+        raise DataError("a folder, not a file", file=file) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if frame.empty:
+        raise DataError(
+            f"no data rows: the file has only its header line ({', '.join(frame.columns)})",
+            file=file,
+        )
     if wanted is not None:
         # Every column is read, so a line with too many fields is refused (usecols hides it).
         frame = frame[wanted]
@@ -157,6 +168,7 @@ def read_counts(path: str | Path) -> pd.DataFrame:
             value=exc.value,
         ) from None
     frame[F.AGE] = frame[F.AGE].astype(str).map(canonical).astype(object)
+    written = frame[[F.NUMERATOR, F.DENOMINATOR]].copy()
     for column in (F.NUMERATOR, F.DENOMINATOR):
         text = frame[column]
         blank = (text == "").to_numpy()
@@ -186,4 +198,17 @@ def read_counts(path: str | Path) -> pd.DataFrame:
                 value=text.iloc[i],
             )
         frame[column] = numbers
-    return F.validate_counts(frame[list(F.COUNT_COLUMNS)], source=path)
+    try:
+        return F.validate_counts(frame[list(F.COUNT_COLUMNS)], source=path)
+    except DataError as exc:
+        if exc.column not in written.columns or exc.row not in written.index:
+            raise
+        # The count as the file writes it ('-81'), not as the float it became.
+        raise DataError(
+            exc.problem,
+            file=exc.file,
+            column=exc.column,
+            row=exc.row,
+            value=written.at[exc.row, str(exc.column)],
+            hint=exc.hint,
+        ) from None

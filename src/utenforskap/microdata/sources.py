@@ -74,17 +74,25 @@ class Source:
 def _csv_header(path: Path) -> tuple[str, ...]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            first = next(reader, None)
     except FileNotFoundError:
         raise DataError("file not found", file=path) from None
     except UnicodeDecodeError as exc:
         raise DataError(
             f"not UTF-8 text at byte {exc.start}", file=path, hint="save the file as UTF-8"
         ) from None
+    except IsADirectoryError:
+        raise DataError("a folder, not a file", file=path) from None
     except (OSError, csv.Error) as exc:
         raise DataError(f"cannot read the file: {exc}", file=path) from None
     if header is None:
-        raise DataError("empty file; expected a header line and data lines", file=path)
+        raise DataError("the file is empty: expected a header line and data rows", file=path)
+    if first is None:
+        raise DataError(
+            f"no data rows: the file has only its header line ({', '.join(header)})", file=path
+        )
     return tuple(header)
 
 

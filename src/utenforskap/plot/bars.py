@@ -192,9 +192,11 @@ def _context(
         )
     if absent:
         warnings.warn(
-            f"reference region(s) {absent} have no published value in the rows drawn: "
-            "no line for them",
-            ChartWarning,
+            ChartWarning(
+                f"reference region(s) {absent} have no published value in the rows drawn: "
+                "no line for them",
+                "reference.missing",
+            ),
             stacklevel=3,
         )
     return found
@@ -275,8 +277,10 @@ def district_bars(
     ref = reference_of(rows, lang=lang, names=data)
     if ref.code and not np.isfinite(ref.value):
         warnings.warn(
-            f"the reference {ref.name} has no published value in these rows: no reference line",
-            ChartWarning,
+            ChartWarning(
+                f"the reference {ref.name} has no published value in these rows: no reference line",
+                "reference.missing",
+            ),
             stacklevel=2,
         )
     context = _context(rows, ref.code, references, data, lang) if ref.code else []
@@ -425,15 +429,19 @@ def neighbour_bars(
     if absent:
         names = [region_label(c, data=data, lang=lang) for c in absent]
         warnings.warn(
-            f"neighbour(s) {names} have no rows for this indicator, period and age: left out",
-            ChartWarning,
+            ChartWarning(
+                f"neighbour(s) {names} have no rows for this indicator, period and age: left out",
+                "regions.unknown",
+            ),
             stacklevel=2,
         )
     if not set(near) & set(codes):
         warnings.warn(
-            f"no neighbour of {region_label(kommune, data=data, lang=lang)} has rows: "
-            "the chart shows the kommune alone",
-            ChartWarning,
+            ChartWarning(
+                f"no neighbour of {region_label(kommune, data=data, lang=lang)} has rows: "
+                "the chart shows the kommune alone",
+                "regions.unknown",
+            ),
             stacklevel=2,
         )
     shown = rows[np.isin(codes, [kommune, *near])]

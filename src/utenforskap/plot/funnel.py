@@ -156,9 +156,11 @@ def funnel_plot(
     if rates.any():
         names = display_names(districts[rates], lang=lang)
         warnings.warn(
-            f"{len(names)} region(s) have a rate without counts (a published rate) and are "
-            f"left out of the funnel: {names[:10]}",
-            ChartWarning,
+            ChartWarning(
+                f"{len(names)} region(s) have a rate without counts (a published rate) and are "
+                f"left out of the funnel: {names[:10]}",
+                "funnel.rates_left_out",
+            ),
             stacklevel=2,
         )
     shown = districts[states.shown & counted].sort_values(F.REGION, kind="mergesort")
@@ -309,9 +311,11 @@ def _one_level(districts: pd.DataFrame, level: str | None, lang: str) -> pd.Data
     if (~keep).any() and not chosen:
         other = display_names(districts[~keep], lang=lang)
         warnings.warn(
-            f"the funnel compares one level ({level}); {len(other)} region(s) of other levels "
-            f"compared with the same reference are left out: {other[:10]}",
-            ChartWarning,
+            ChartWarning(
+                f"the funnel compares one level ({level}); {len(other)} region(s) of other levels "
+                f"compared with the same reference are left out: {other[:10]}",
+                "funnel.mixed_levels",
+            ),
             stacklevel=3,
         )
     return districts[keep]

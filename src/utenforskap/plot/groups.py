@@ -191,8 +191,10 @@ def group_profile(
     if absent:
         names = [region_label(c, data=data, lang=lang) for c in absent]
         warnings.warn(
-            f"region(s) {names} have no rows for this indicator, period and age: left out",
-            ChartWarning,
+            ChartWarning(
+                f"region(s) {names} have no rows for this indicator, period and age: left out",
+                "regions.unknown",
+            ),
             stacklevel=2,
         )
     wanted = [c for c in wanted if c not in absent]

@@ -371,9 +371,11 @@ def _check_codes(
     if orphans:
         names = [f"{region_label(c, data=data, lang=lang)} ({c})" for c in orphans]
         warnings.warn(
-            f"{len(orphans)} region(s) with data have no boundary{where} and are not drawn: "
-            f"{names[:10]} (are the boundaries and the data on the same year's codes?)",
-            GeoWarning,
+            GeoWarning(
+                f"{len(orphans)} region(s) with data have no boundary{where} and are not drawn: "
+                f"{names[:10]} (are the boundaries and the data on the same year's codes?)",
+                "boundaries.unmatched",
+            ),
             stacklevel=3,
         )
     if area is None:
@@ -381,10 +383,12 @@ def _check_codes(
         if empty:
             names = [f"{region_label(c, lang=lang)} ({c})" for c in empty]
             warnings.warn(
-                f"{len(empty)} region(s) of the boundaries{where} have no data and are drawn "
-                f"light grey: {names[:10]} (pass area= to map a whole country or fylke "
-                "without this warning)",
-                GeoWarning,
+                GeoWarning(
+                    f"{len(empty)} region(s) of the boundaries{where} have no data and are drawn "
+                    f"light grey: {names[:10]} (pass area= to map a whole country or fylke "
+                    "without this warning)",
+                    "boundaries.no_data",
+                ),
                 stacklevel=3,
             )
 

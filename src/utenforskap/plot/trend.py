@@ -87,8 +87,10 @@ def trend_lines(
     if absent:
         names = [region_label(code, data=data, lang=lang) for code in absent]
         warnings.warn(
-            f"trend region(s) {names} have no rows for this indicator and age: left out",
-            ChartWarning,
+            ChartWarning(
+                f"trend region(s) {names} have no rows for this indicator and age: left out",
+                "regions.unknown",
+            ),
             stacklevel=2,
         )
     single_value(rows, F.INDICATOR)

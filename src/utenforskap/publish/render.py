@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,9 @@ class FigureFile:
         Alternative text for the image.
     kind
         Figure kind (see :data:`utenforskap.publish.plan.FIGURE_KINDS`).
+    warnings
+        The warnings raised while drawing it (in whichever process drew it);
+        :func:`render_figures` raises them again in the calling process.
     """
 
     stem: str
@@ -63,6 +67,7 @@ class FigureFile:
     caption: str
     alt: str
     kind: str = "bars"
+    warnings: tuple[Warning, ...] = field(default=(), compare=False, repr=False)
 
 
 def draw_figure(
@@ -162,20 +167,34 @@ class _Job:
     area: str | None = None
 
     def render(self, task: FigureTask) -> FigureFile:
-        fig = draw_figure(
-            self.data,
-            task,
-            lang=self.lang,
-            synthetic=self.synthetic,
-            size=self.size,
-            boundaries=self.boundaries,
-            sources=self.sources,
-            area=self.area,
+        # A worker's warnings would go to its own stderr and be lost: they are
+        # kept with the figure and raised again in the parent.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig = draw_figure(
+                self.data,
+                task,
+                lang=self.lang,
+                synthetic=self.synthetic,
+                size=self.size,
+                boundaries=self.boundaries,
+                sources=self.sources,
+                area=self.area,
+            )
+            files = save_figure(fig, self.folder, task.stem, formats=self.formats)
+            fig.clear()
+            text = describe_figure(
+                self.data, task, lang=self.lang, has_map=self.boundaries is not None
+            )
+        return FigureFile(
+            task.stem,
+            files,
+            task.indicator,
+            text.caption,
+            text.alt,
+            task.kind,
+            warnings=tuple(w.message for w in caught if isinstance(w.message, Warning)),
         )
-        files = save_figure(fig, self.folder, task.stem, formats=self.formats)
-        fig.clear()
-        text = describe_figure(self.data, task, lang=self.lang, has_map=self.boundaries is not None)
-        return FigureFile(task.stem, files, task.indicator, text.caption, text.alt, task.kind)
 
 
 def _render_batch(
@@ -276,7 +295,27 @@ def render_figures(
     numbered = list(enumerate(tasks))
     count = min(_workers(workers), len(numbered))
     if count < 2 or len(numbered) < PARALLEL_FROM:
-        return [fig for _, fig in _render_batch(job, numbered)]
+        drawn = [fig for _, fig in _render_batch(job, numbered)]
+    else:
+        drawn = _render_in_workers(job, numbered, count)
+    _warn_again(drawn)
+    return drawn
+
+
+def _warn_again(drawn: Sequence[FigureFile]) -> None:
+    """Raise each distinct warning of the figures once, in this process, in figure order."""
+    seen: set[tuple[type, str]] = set()
+    for fig in drawn:
+        for warning in fig.warnings:
+            key = (type(warning), str(warning))
+            if key not in seen:
+                seen.add(key)
+                warnings.warn(warning, stacklevel=3)
+
+
+def _render_in_workers(
+    job: _Job, numbered: list[tuple[int, FigureTask]], count: int
+) -> list[FigureFile]:
     n_batches = min(len(numbered), count * _BATCHES_PER_WORKER)
     batches = [numbered[k::n_batches] for k in range(n_batches)]
     methods = multiprocessing.get_all_start_methods()

@@ -13,7 +13,7 @@ from scipy import stats as _st
 
 from utenforskap import frames as F
 from utenforskap.disclosure.gate import recorded_rules, require_disclosed
-from utenforskap.errors import DataError, ParameterError, check_choice
+from utenforskap.errors import DataError, ParameterError, UtenforskapWarning, check_choice
 from utenforskap.registry import INDICATORS
 from utenforskap.risk.components import _base, _kind, _multiplier, _widest
 from utenforskap.select import district_rows, reference_of, sort_periods
@@ -39,8 +39,10 @@ STATUSES: tuple[str, ...] = ("met", "not_met", "uncertain", "unknown")
 CLASSIFICATIONS: tuple[str, ...] = ("yes", "no", "unknown", "excluded")
 
 
-class RiskWarning(UserWarning):
+class RiskWarning(UtenforskapWarning):
     """Something in a risk calculation that is allowed but probably not meant."""
+
+    kind = "risk"
 
 
 @dataclass(frozen=True)
@@ -544,10 +546,12 @@ def classify_areas(
             ref_codes = np.full(len(wanted), "", dtype=object)
             if unit == "percent" and 0 < float(crit.threshold) < 1:
                 warnings.warn(
-                    f"criterion {crit.name!r}: threshold {crit.threshold:g} on a percent "
-                    f"indicator means {crit.threshold:g} %; write {crit.threshold * 100:g} for "
-                    f"{crit.threshold * 100:g} %",
-                    RiskWarning,
+                    RiskWarning(
+                        f"criterion {crit.name!r}: threshold {crit.threshold:g} on a percent "
+                        f"indicator means {crit.threshold:g} %; write {crit.threshold * 100:g} for "
+                        f"{crit.threshold * 100:g} %",
+                        "risk.percent_threshold",
+                    ),
                     stacklevel=2,
                 )
         else:
