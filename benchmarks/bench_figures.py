@@ -42,7 +42,7 @@ def synthetic_frame(seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     codes = [f"9901{i:02d}" for i in range(1, DISTRICTS + 1)]
     grid = pd.MultiIndex.from_product(
-        [INDICATOR_IDS, codes, PERIODS, AGES, SEXES], names=list(F.KEY_COLUMNS)
+        [INDICATOR_IDS, codes, PERIODS, AGES, SEXES, [F.GROUP_TOTAL]], names=list(F.KEY_COLUMNS)
     ).to_frame(index=False)
     size = rng.integers(20, 900, size=len(codes))
     rate = rng.uniform(0.03, 0.35, size=len(codes))
@@ -50,15 +50,14 @@ def synthetic_frame(seed: int = 7) -> pd.DataFrame:
     n = np.maximum(rng.poisson(size[where] * np.where(grid[F.SEX] == "total", 1.0, 0.5)), 1)
     grid[F.DENOMINATOR] = n.astype(float)
     grid[F.NUMERATOR] = rng.binomial(n, rate[where]).astype(float)
-    totals = grid.groupby([F.INDICATOR, F.PERIOD, F.AGE, F.SEX], as_index=False, sort=True)[
-        [F.NUMERATOR, F.DENOMINATOR]
-    ].sum()
+    totals = grid.groupby(
+        [F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP], as_index=False, sort=True
+    )[[F.NUMERATOR, F.DENOMINATOR]].sum()
     totals[F.REGION] = "9901"
     counts = pd.concat([grid, totals], ignore_index=True)
     names = {c: f"Delområde {c[-2:]}" for c in codes} | {"9901": "Kommunen"}
     counts[F.REGION_NAME] = counts[F.REGION].map(names)
     counts[F.STATUS] = ""
-    counts[F.GROUP] = F.GROUP_TOTAL
     counts = counts.astype({c: object for c in (*F.KEY_COLUMNS, F.REGION_NAME, F.STATUS)})
     return suppress(compute_indicators(F.sort_frame(counts[list(F.COUNT_COLUMNS)])))
 

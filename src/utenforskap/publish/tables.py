@@ -8,6 +8,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import require_disclosed
+from utenforskap.publish._zip import FIXED_TIME, fixed_zip
 from utenforskap.texts import text
 
 __all__ = [
@@ -125,10 +126,6 @@ XLSX_HEADERS: dict[str, str] = {column: text(f"xlsx.{column}") for column in XLS
 #: SSB's symbol for a figure withheld for confidentiality.
 HIDDEN_SYMBOL = ":"
 
-# The fixed time stamp stored in the workbook and its zip entries (the zip
-# format's earliest date): the same bytes on every run.
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-
 
 def _sheet_name(title: str, used: set[str]) -> str:
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31].strip()
@@ -138,29 +135,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
         name, k = cleaned[: 31 - len(suffix)] + suffix, k + 1
     used.add(name.lower())
     return name
-
-
-def _fixed_zip(raw: bytes, target: Path) -> None:
-    """Rewrite a workbook with fixed zip dates, and openpyxl's save-time stamp set back."""
-    import io
-    import re
-    import zipfile
-
-    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*_FIXED_TIME).encode()
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    data,
-                )
-            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            out.writestr(info, data)
 
 
 def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Path:
@@ -252,12 +226,12 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str = "nb") -> Pa
         for record in part.itertuples(index=False, name=None):
             ws.append(list(record))
         ws.freeze_panes = "A2"
-    fixed = datetime.datetime(*_FIXED_TIME)
+    fixed = datetime.datetime(*FIXED_TIME)
     book.properties.created = fixed
     book.properties.modified = fixed
     book.properties.creator = "utenforskap"
     buffer = io.BytesIO()
     book.save(buffer)
     target = Path(path)
-    _fixed_zip(buffer.getvalue(), target)
+    fixed_zip(buffer.getvalue(), target)
     return target
