@@ -381,6 +381,109 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Verdi i prosent; grensene er et konfidensintervall (se ci_level i CSV).",
         "Value in percent; the limits are a confidence interval (see ci_level in the CSV).",
     ),
+    "xlsx.group": ("Befolkningsgruppe", "Population group"),
+    "xlsx.source": ("Kilde", "Source"),
+    "xlsx.contents": ("Innhold", "Contents"),
+    "xlsx.contents.head": ("Tabell (klikk for å åpne)", "Table (click to open)"),
+    "xlsx.contents.definition": ("Definisjon", "Definition"),
+    "xlsx.contents.notes": (
+        "Hva kolonnene betyr, konfidensnivå, symboler, prikking og kilder",
+        "What the columns mean, confidence level, symbols, suppression and sources",
+    ),
+    "xlsx.notes.intro": (
+        "Én tabell per indikator. Tallene er prosent (andel) med én desimal vist; cellen "
+        "har hele verdien. Kopier rett inn i planen.",
+        "One table per indicator. Values are percentages shown with one decimal; the cell "
+        "keeps the full value. Paste straight into a plan.",
+    ),
+    "xlsx.notes.columns": ("Kolonnene", "The columns"),
+    "xlsx.about.region_name": ("Områdets navn", "The area's name"),
+    "xlsx.about.region": (
+        "SSBs kode: 0 hele landet, 2 siffer fylke, 4 kommune, 6 bydel, 10 levekårssone",
+        "SSB's code: 0 the country, 2 digits fylke, 4 kommune, 6 bydel, 10 levekårssone",
+    ),
+    "xlsx.about.period": (
+        "År, eller flere år slått sammen (2022-2024: tellingene fra alle årene summert)",
+        "Year, or several years pooled (2022-2024: the counts of all the years summed)",
+    ),
+    "xlsx.about.age": ("Aldersgruppe eller klassetrinn", "Age band or school level"),
+    "xlsx.about.sex": ("Kjønn", "Sex"),
+    "xlsx.about.group": (
+        "Befolkningsgruppe (for eksempel innvandrere); «hele befolkningen» ellers",
+        "Population group (e.g. immigrants); «whole population» otherwise",
+    ),
+    "xlsx.about.numerator": (
+        "Antall personer med kjennetegnet (teller)",
+        "Number of people with the trait (numerator)",
+    ),
+    "xlsx.about.denominator": (
+        "Antall personer i gruppen (nevner)",
+        "People in the group (denominator)",
+    ),
+    "xlsx.about.value": (
+        "Andel i prosent: teller / nevner × 100",
+        "Share in percent: numerator / denominator × 100",
+    ),
+    "xlsx.about.ci_lower": (
+        "Nedre grense for konfidensintervallet",
+        "Lower limit of the confidence interval",
+    ),
+    "xlsx.about.ci_upper": (
+        "Øvre grense for konfidensintervallet",
+        "Upper limit of the confidence interval",
+    ),
+    "xlsx.about.reference": (
+        "Området tallet er sammenlignet med (kommunen for bydeler, landet for kommunen)",
+        "The area the figure is compared with (the kommune for districts, the country for it)",
+    ),
+    "xlsx.about.reference_value": ("Verdien for referansen", "The reference's value"),
+    "xlsx.about.comparison": (
+        "Høyere / Lavere: sikker forskjell fra referansen; Ikke sikker forskjell: kan skyldes "
+        "tilfeldigheter",
+        "Higher / Lower: a clear difference from the reference; No clear difference: may be chance",
+    ),
+    "xlsx.about.suppression_reason": ("Hvorfor tallet er prikket", "Why the figure is suppressed"),
+    "xlsx.about.source": ("Hvor tallene kommer fra", "Where the numbers come from"),
+    "xlsx.notes.level.head": ("Konfidensnivå", "Confidence level"),
+    "xlsx.notes.level": (
+        "Intervallene er {level} % konfidensintervall ({method}). Sammenligningene er testet "
+        "på samme nivå.",
+        "The intervals are {level} % confidence intervals ({method}). The comparisons are "
+        "tested at the same level.",
+    ),
+    "xlsx.notes.symbols": ("Symboler (som SSB bruker dem)", "Symbols (as SSB uses them)"),
+    "xlsx.symbol.hidden": (
+        "prikket: vises ikke for å verne personvernet ({rule})",
+        "suppressed: not shown to protect privacy ({rule})",
+    ),
+    "xlsx.symbol.missing": ("tall mangler", "figure missing"),
+    "xlsx.symbol.zero": ("null (ingen med kjennetegnet)", "zero (nobody with the trait)"),
+    "xlsx.symbol.not_applicable": ("kan ikke forekomme", "cannot occur"),
+    "xlsx.symbol.not_yet": ("tall er ennå ikke publisert", "figure not yet published"),
+    "xlsx.notes.no_sources": ("Kildene er ikke oppgitt.", "The sources are not given."),
+    "xlsx.risk.region_name": ("Område", "Area"),
+    "xlsx.risk.region": ("Områdekode", "Area code"),
+    "xlsx.risk.score": ("Indeks", "Index"),
+    "xlsx.risk.score_lower": ("Indeks, nedre grense", "Index, lower limit"),
+    "xlsx.risk.score_upper": ("Indeks, øvre grense", "Index, upper limit"),
+    "xlsx.risk.rank": ("Rangering (1 = mest risiko)", "Rank (1 = most risk)"),
+    "xlsx.risk.rank_lower": ("Rangering, fra", "Rank, from"),
+    "xlsx.risk.rank_upper": ("Rangering, til", "Rank, to"),
+    "xlsx.risk.p_worst": (
+        "Sannsynlighet for å være blant de mest utsatte",
+        "Probability of being among the worst",
+    ),
+    "xlsx.risk.n_components": ("Indikatorer brukt", "Indicators used"),
+    "xlsx.risk.n_hidden": ("Indikatorer prikket", "Indicators suppressed"),
+    "xlsx.risk.n_criteria": ("Kriterier", "Criteria"),
+    "xlsx.risk.n_met": ("Oppfylt", "Met"),
+    "xlsx.risk.n_uncertain": ("Usikre", "Uncertain"),
+    "xlsx.risk.n_unknown": ("Ukjente (prikket)", "Unknown (suppressed)"),
+    "xlsx.risk.classification": ("Klassifisering", "Classification"),
+    "xlsx.risk.p_classified": (
+        "Sannsynlighet for klassifiseringen",
+        "Probability of the classification",
+    ),
     # risk accumulation (utenforskap.risk, plot/risk.py)
     "risk.heatmap": ("Hvor risikofaktorene hoper seg opp", "Where risk factors accumulate"),
     "risk.caterpillar": (
