@@ -144,7 +144,7 @@ def _findings(data: pd.DataFrame, lang: str) -> list[str]:
     return parts
 
 
-def _how_to_read(lang: str, level: str, rule: str) -> list[str]:
+def _how_to_read(lang: str, level: str, rule: str, method: str) -> list[str]:
     esc = html.escape
     keys = (
         ("worse", text("verdict.worse", lang)),
@@ -156,7 +156,7 @@ def _how_to_read(lang: str, level: str, rule: str) -> list[str]:
     parts = [f'<section id="read"><h2>{esc(text("read.head", lang))}</h2>', f"<p>{legend}</p>"]
     for key, fields in (
         ("method.compare", {}),
-        ("method.intervals", {"level": level, "method": "Wilson"}),
+        ("method.intervals", {"level": level, "method": method}),
         ("read.funnel", {}),
         ("method.pooled", {}),
     ):
@@ -269,6 +269,7 @@ def write_index(
     parts += [*nav, "</ul></nav>"]
     level = "95"
     rule = text("rule.default", lang, k=5)
+    method = "Wilson"
     if data is not None and not data.empty:
         from utenforskap import frames as F
         from utenforskap.disclosure import legend_note
@@ -277,7 +278,9 @@ def write_index(
         if len(levels):
             level = format_number(float(levels[0]) * 100, decimals=0, lang=lang)
         rule = legend_note(data, lang).split(":", 1)[-1].strip().rstrip(".") or rule
-    parts += _how_to_read(lang, level, rule)
+        methods = sorted({str(m).title() for m in data[F.CI_METHOD].dropna() if m})
+        method = ", ".join(methods) or method
+    parts += _how_to_read(lang, level, rule, method)
     if data is not None and not data.empty:
         parts += _findings(data, lang)
     for key, items in groups:
