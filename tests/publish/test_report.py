@@ -210,3 +210,26 @@ def test_deck_opens_in_libreoffice(run, tmp_path) -> None:
     # 16:9 pages: 960 × 540 points.
     size = info.split("Page size:")[1].split("pts")[0].split("x")
     assert [float(v) for v in size] == pytest.approx([960.0, 540.0], abs=0.5)
+
+
+@needs_poppler
+def test_report_and_deck_in_english(run, tmp_path) -> None:
+    from pptx import Presentation
+
+    _, figures, _, _, options, risk = run
+    report = write_report_pdf(figures, tmp_path / "r.pdf", risk=risk, **{**options, "lang": "en"})
+    whole = " ".join(_text(report).split())
+    for words in (
+        "Youth exclusion indicators",
+        "Made 2026-12-01",
+        "Key findings",
+        "How to read the figures",
+        "clearly worse",
+        "Page 2 of",
+    ):
+        assert words in whole
+    deck = write_slides(figures, tmp_path / "s.pptx", **{**options, "lang": "en"})
+    first = " ".join(
+        s.text_frame.text for s in Presentation(deck).slides[1].shapes if s.has_text_frame
+    )
+    assert "Key findings" in first and " against " in first
