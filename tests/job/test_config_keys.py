@@ -313,6 +313,10 @@ def test_indicator_ages_go_through_the_age_parser() -> None:
 
 def test_risk_table_is_parsed_into_the_run_config() -> None:
     raw = demo()
+    # The demo shows where risk accumulates: four factors' deciles and four criteria.
+    assert parse(raw).risk.method == "deciles"
+    assert len(parse(raw).risk.criteria) == 4
+    del raw["risk"]
     assert parse(raw).risk is None
     raw["risk"] = {
         "method": "zscore",

@@ -39,10 +39,12 @@ __all__ = [
     "RiskFigure",
     "criteria_matrix",
     "rank_caterpillar",
+    "risk_caption",
     "risk_figure",
     "risk_figures",
     "risk_heatmap",
     "risk_map",
+    "risk_method_text",
     "score_colours",
 ]
 
@@ -1043,3 +1045,46 @@ def _describe(
         note=text("risk.not_best", lang),
     )
     return caption, caption
+
+
+def risk_caption(
+    kind: str,
+    index: RiskIndex,
+    classification: AreaClassification | None = None,
+    *,
+    lang: str = "nb",
+) -> tuple[str, str]:
+    """The caption and alternative text of a risk chart (as :func:`risk_figures` gives them).
+
+    Parameters
+    ----------
+    kind
+        One of :data:`RISK_CHARTS`.
+    index
+        The risk index drawn.
+    classification
+        The classification, for ``criteria``.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    tuple of str
+        ``(caption, alt)``: the chart, the method, the districts with most
+        risk (or those meeting the criteria) and what the index cannot say.
+    """
+    check_choice("kind", kind, RISK_CHARTS)
+    return _describe(kind, index, classification, _method_short(index, lang), lang)
+
+
+def risk_method_text(index: RiskIndex, *, lang: str = "nb") -> str:
+    """The risk index's method in words, as the figures' subtitles name it.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=0)  # doctest: +SKIP
+    >>> risk_method_text(index)  # doctest: +SKIP
+    'desiler: 1 = minst, 10 = mest risiko'
+    """
+    return _method_short(index, lang)
