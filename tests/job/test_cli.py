@@ -145,7 +145,7 @@ BAD_INPUTS = {
     ),
     "negative count": (
         lambda w: _counts_file(w, "neet,990101,2024,16-25,total,-2,10,\n"),
-        ["counts.csv", "column 'numerator'", "row 2", "-2.0", "negative"],
+        ["counts.csv", "column 'numerator'", "row 2", "'-2'", "negative"],
     ),
     "unreadable file": (
         lambda w: w / "data" / "raw" / "does-not-exist.csv",
