@@ -1,21 +1,25 @@
-"""Figure pack speed: 30 districts × 10 indicators, serial against parallel processes.
+"""Figure pack speed: 30 districts × 10 indicators, with report.pdf, slides.pptx and index.html.
 
 The pack includes one trend chart per district and indicator (``district_trends``),
-so it holds 300+ figures.
+so it holds 400+ figures; the report and the deck hold every figure but those
+detail trends (report) and the key figures (deck).
 
 Run: /work/venv/bin/python benchmarks/bench_figures.py [--workers N]
 
 Prints, side by side, the time to write the pack (PNG 200 dpi + SVG per figure,
-report.pdf, index.html) in one process — what a user gets from a plain loop
-over matplotlib figures — and with the pack's process pool, plus a check that
-both give the same bytes.
+report.pdf, slides.pptx, index.html) with the pack's process pool and in one
+process, and a hand-written matplotlib loop drawing as many plain bar charts
+(PNG + SVG, no captions or documents); wall and CPU seconds (the machine may be
+shared), and a check that pool and one process give the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -35,6 +39,8 @@ INDICATOR_IDS = (*list(INDICATORS)[:8], "own_indicator_a", "own_indicator_b")
 AGES = ("16-19", "20-25", "16-25")
 PERIODS = tuple(str(y) for y in range(2019, 2025))
 SEXES = ("total", "male", "female")
+# The documents' date: fixed, so both runs give the same bytes.
+MADE = datetime.date(2026, 1, 31)
 
 
 def synthetic_frame(seed: int = 7) -> pd.DataFrame:
@@ -42,7 +48,7 @@ def synthetic_frame(seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     codes = [f"9901{i:02d}" for i in range(1, DISTRICTS + 1)]
     grid = pd.MultiIndex.from_product(
-        [INDICATOR_IDS, codes, PERIODS, AGES, SEXES], names=list(F.KEY_COLUMNS)
+        [INDICATOR_IDS, codes, PERIODS, AGES, SEXES, [F.GROUP_TOTAL]], names=list(F.KEY_COLUMNS)
     ).to_frame(index=False)
     size = rng.integers(20, 900, size=len(codes))
     rate = rng.uniform(0.03, 0.35, size=len(codes))
@@ -50,62 +56,118 @@ def synthetic_frame(seed: int = 7) -> pd.DataFrame:
     n = np.maximum(rng.poisson(size[where] * np.where(grid[F.SEX] == "total", 1.0, 0.5)), 1)
     grid[F.DENOMINATOR] = n.astype(float)
     grid[F.NUMERATOR] = rng.binomial(n, rate[where]).astype(float)
-    totals = grid.groupby([F.INDICATOR, F.PERIOD, F.AGE, F.SEX], as_index=False, sort=True)[
-        [F.NUMERATOR, F.DENOMINATOR]
-    ].sum()
+    totals = grid.groupby(
+        [F.INDICATOR, F.PERIOD, F.AGE, F.SEX, F.GROUP], as_index=False, sort=True
+    )[[F.NUMERATOR, F.DENOMINATOR]].sum()
     totals[F.REGION] = "9901"
     counts = pd.concat([grid, totals], ignore_index=True)
     names = {c: f"Delområde {c[-2:]}" for c in codes} | {"9901": "Kommunen"}
     counts[F.REGION_NAME] = counts[F.REGION].map(names)
     counts[F.STATUS] = ""
-    counts[F.GROUP] = F.GROUP_TOTAL
     counts = counts.astype({c: object for c in (*F.KEY_COLUMNS, F.REGION_NAME, F.STATUS)})
     return suppress(compute_indicators(F.sort_frame(counts[list(F.COUNT_COLUMNS)])))
 
 
-def run(frame: pd.DataFrame, workers: int) -> tuple[float, int, int, str]:
-    """Seconds, figures, files and a digest of every byte written."""
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the pool's workers)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run(frame: pd.DataFrame, workers: int) -> tuple[float, float, int, int, str]:
+    """Seconds, CPU seconds, figures, files and a digest of every byte written."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         figures = write_figure_pack(
             frame,
             out / "figures",
             trend_regions=["990101", "990102"],
             synthetic=True,
             report=out / "report.pdf",
+            slides=out / "slides.pptx",
             title="Kommunen",
             district_trends=True,
             workers=workers,
+            made=MADE,
         )
-        write_index(figures, out / "figures", title="Kommunen", synthetic=True)
-        seconds = time.perf_counter() - start
+        write_index(
+            figures, out / "figures", title="Kommunen", synthetic=True, data=frame, made=MADE
+        )
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
         files = sorted(p for p in out.rglob("*") if p.is_file())
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.name.encode() + path.read_bytes())
-        return seconds, len(figures), len(files), digest.hexdigest()[:12]
+        return seconds, cpu, len(figures), len(files), digest.hexdigest()[:12]
+
+
+def hand_loop(frame: pd.DataFrame, n_figures: int) -> tuple[float, float, int]:
+    """What a user writes by hand: one bar chart with whiskers per figure, PNG + SVG, no pool.
+
+    Every figure is the same simple kind (districts as bars with their
+    intervals, a title and a source line); no captions, report, deck or page.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cells = frame[(frame[F.SEX] == "total") & (frame[F.PERIOD] == PERIODS[-1])]
+    keys = cells[[F.INDICATOR, F.AGE]].drop_duplicates().to_numpy().tolist()
+    with tempfile.TemporaryDirectory() as scratch:
+        start, cpu = time.perf_counter(), _cpu()
+        for k in range(n_figures):
+            indicator, age = keys[k % len(keys)]
+            rows = cells[(cells[F.INDICATOR] == indicator) & (cells[F.AGE] == age)]
+            rows = rows[~rows[F.SUPPRESSED]].sort_values(F.VALUE)
+            fig, ax = plt.subplots(figsize=(6.3, 4.6))
+            ax.barh(rows[F.REGION_NAME], rows[F.VALUE], color="#0072B2")
+            ax.errorbar(
+                rows[F.VALUE],
+                rows[F.REGION_NAME],
+                xerr=[rows[F.VALUE] - rows[F.CI_LOWER], rows[F.CI_UPPER] - rows[F.VALUE]],
+                fmt="none",
+                ecolor="black",
+            )
+            ax.set_title(f"{indicator}, {age} år, {PERIODS[-1]}")
+            fig.text(0.01, 0.01, "Kilde: …", fontsize=7)
+            fig.savefig(f"{scratch}/f{k}.png", dpi=200)
+            fig.savefig(f"{scratch}/f{k}.svg")
+            plt.close(fig)
+        return time.perf_counter() - start, _cpu() - cpu, n_figures
 
 
 def main() -> None:
-    """Time the pack serially and in parallel; print figures side by side."""
+    """Time the pack in parallel and serially, and a hand-written loop; print side by side."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--skip-serial", action="store_true", help="time the pool only")
     args = parser.parse_args()
     start = time.perf_counter()
     frame = synthetic_frame()
     print(f"frame: {len(frame)} cells, built in {time.perf_counter() - start:.1f} s")
-    serial = run(frame, 1)
     parallel = run(frame, args.workers)
-    print(f"{'':28}{'serial (1 process)':>20}{f'pool ({args.workers} processes)':>24}")
-    print(f"{'figures':28}{serial[1]:>20}{parallel[1]:>24}")
-    print(f"{'files (PNG, SVG, PDF, HTML)':28}{serial[2]:>20}{parallel[2]:>24}")
-    print(f"{'seconds':28}{serial[0]:>20.1f}{parallel[0]:>24.1f}")
+    serial = parallel if args.skip_serial else run(frame, 1)
+    loop = hand_loop(frame, parallel[2])
+    pool = f"pack, {args.workers} processes"
+    print(f"{'':30}{pool:>24}{'pack, 1 process':>18}{'hand loop, 1 proc.':>20}")
+    print(f"{'figures':30}{parallel[2]:>24}{serial[2]:>18}{loop[2]:>20}")
     print(
-        f"{'figures per second':28}{serial[1] / serial[0]:>20.1f}{parallel[1] / parallel[0]:>24.1f}"
+        f"{'files (PNG, SVG, PDF, PPTX, HTML)':30}{parallel[3]:>24}{serial[3]:>18}{2 * loop[2]:>20}"
     )
-    print(f"{'sha256 of all bytes':28}{serial[3]:>20}{parallel[3]:>24}")
-    print("same bytes:", serial[3] == parallel[3])
+    print(f"{'seconds (wall)':30}{parallel[0]:>24.1f}{serial[0]:>18.1f}{loop[0]:>20.1f}")
+    print(f"{'CPU seconds':30}{parallel[1]:>24.1f}{serial[1]:>18.1f}{loop[1]:>20.1f}")
+    print(
+        f"{'figures per second (wall)':30}{parallel[2] / parallel[0]:>24.1f}"
+        f"{serial[2] / serial[0]:>18.1f}{loop[2] / loop[0]:>20.1f}"
+    )
+    print(f"{'sha256 of all bytes':30}{parallel[4]:>24}{serial[4]:>18}")
+    print("same bytes, pool and one process:", serial[4] == parallel[4])
+    print("load average while running:", " ".join(f"{v:.1f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":

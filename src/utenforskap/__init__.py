@@ -17,6 +17,8 @@ _LAZY: dict[str, str] = {
     # the run
     "run": "utenforskap.job.pipeline",
     "compute": "utenforskap.job.pipeline",
+    "init_config": "utenforskap.job.init",
+    "fetch_all": "utenforskap.job.fetch",
     "plan_run": "utenforskap.job.plan",
     "load_config": "utenforskap.job.config",
     # reading

@@ -313,6 +313,10 @@ def test_indicator_ages_go_through_the_age_parser() -> None:
 
 def test_risk_table_is_parsed_into_the_run_config() -> None:
     raw = demo()
+    # The demo shows where risk accumulates: four factors' deciles and four criteria.
+    assert parse(raw).risk.method == "deciles"
+    assert len(parse(raw).risk.criteria) == 4
+    del raw["risk"]
     assert parse(raw).risk is None
     raw["risk"] = {
         "method": "zscore",
@@ -378,7 +382,8 @@ def test_init_and_validate_on_the_command_line(tmp_path: Path, capsys: Any) -> N
     target = tmp_path / "asker.toml"
     assert main(["init", "--kommune", "3203", "--no-neighbours", "--out", str(target)]) == 0
     assert main(["validate", "--config", str(target)]) == 0
-    assert "valid (8 inputs, 8 indicators)" in capsys.readouterr().out
+    # NEET from SSB 13563 at three levels (kommuner, fylke, land): one input each.
+    assert "valid (10 inputs, 8 indicators)" in capsys.readouterr().out
     assert main(["init", "--kommune", "3203", "--out", str(target)]) == 2  # never overwritten
     assert main(["init", "--kommune", "3025", "--out", str(tmp_path / "old.toml")]) == 2
     assert not (tmp_path / "old.toml").exists()

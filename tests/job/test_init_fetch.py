@@ -200,3 +200,100 @@ def test_agency_errors_carry_their_message(server, tmp_path: Path):
             client=client(),
             ssb_url=server,
         )
+
+
+def test_init_config_for_a_whole_fylke() -> None:
+    from utenforskap.geo.catalogue import catalogue
+    from utenforskap.job.config import parse_config
+
+    text = init_config(fylke="40", boundaries="kommuner_2024.geojson")
+    config = tomllib.loads(text)
+    kommuner = [k for k in catalogue().codes(year=2024, level="kommune") if k.startswith("40")]
+    assert len(kommuner) == 17  # Telemark's kommuner of 2024 (Klass)
+    assert config["title"] == "Telemark"
+    assert config["geography"] == {
+        "fylke": "40",
+        "to_year": 2024,
+        "boundaries": "kommuner_2024.geojson",
+    }
+    by_id = {i["id"]: i for i in config["inputs"]}
+    assert by_id["ssb_13563_neet"]["selection"]["Region"] == [f"K-{k}" for k in kommuner]
+    assert by_id["ssb_13563_neet_fylke"]["selection"]["Region"] == ["F-40"]
+    assert by_id["ssb_13563_neet_fylke"]["codelist"]["Region"] == "agg_KommFylker"
+    assert by_id["ssb_13563_neet_land"]["selection"]["Region"] == ["0"]
+    assert by_id["ssb_08764_low_income"]["selection"]["Region"] == [*kommuner, "40", "0"]
+    assert by_id["fhi_403"]["dimensions"]["GEO"] == [*kommuner, "40", "0"]
+    cfg = parse_config(config, base=Path("/srv/telemark"))
+    assert (cfg.geography.fylke, cfg.geography.kommune) == ("40", "")
+    for bad, match in (
+        ({}, "either a kommune or a fylke"),
+        ({"kommune": "4003", "fylke": "40"}, "either a kommune or a fylke"),
+        ({"fylke": "08"}, "not a fylke in force in 2024"),  # Telemark before 2020
+        ({"fylke": "4003"}, "not a fylke in force in 2024"),
+    ):
+        with pytest.raises(ConfigError, match=match):
+            init_config(**bad)
+
+
+@pytest.mark.parametrize(
+    ("geography", "match"),
+    [
+        ({"fylke": "4"}, "2-digit fylke code"),
+        ({"fylke": "40", "kommune": "3203"}, "kommune 3203 is not in fylke 40"),
+        ({}, "kommune"),
+    ],
+)
+def test_a_fylke_configuration_is_checked(geography: dict, match: str) -> None:
+    from utenforskap.job.config import parse_config
+
+    with pytest.raises(ConfigError, match=match):
+        parse_config({"geography": geography, "inputs": []}, base=Path("/srv"))
+
+
+def test_an_api_root_that_is_not_a_url_is_a_fetch_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("UTENFORSKAP_FHI_URL", "statistikk-data.fhi.no")  # no scheme
+    config = {
+        "inputs": [
+            {
+                "id": "fhi",
+                "format": "fhi",
+                "table": "403",
+                "dimensions": {"GEO": ["0"], "MEASURE_TYPE": ["RATE"]},
+            }
+        ]
+    }
+    with pytest.raises(FetchError, match="not a URL") as info:
+        fetch_all(config, base=tmp_path, client=client())
+    assert "statistikk-data.fhi.no/nokkel/Table/403/data" in str(info.value)
+
+
+def test_fetch_and_run_ask_the_roots_in_the_environment(
+    server, tmp_path: Path, monkeypatch
+) -> None:
+    from utenforskap.io import fetch_fhi_table
+    from utenforskap.io.http import api_root
+
+    monkeypatch.setenv("UTENFORSKAP_FHI_URL", server + "/")
+    monkeypatch.delenv("UTENFORSKAP_SSB_URL", raising=False)
+    assert api_root("fhi", "https://example.invalid") == server
+    assert api_root("ssb", "https://data.ssb.no/api/pxwebapi/v2").startswith("https://data.ssb")
+    config = {
+        "inputs": [
+            {
+                "id": "fhi",
+                "format": "fhi",
+                "table": "403",
+                "dimensions": {"GEO": ["4003", "0"], "MEASURE_TYPE": ["RATE"]},
+            }
+        ]
+    }
+    [record] = fetch_all(config, base=tmp_path, client=client())
+    # The answer is cached under the request to the root asked, where run looks.
+    again = fetch_fhi_table(
+        "403",
+        {"GEO": ["4003", "0"], "MEASURE_TYPE": ["RATE"]},
+        cache_dir=tmp_path / "data" / "raw" / "fhi",
+        base_url=server,
+        offline=True,
+    )
+    assert again.file == record.files[0] and again.from_cache

@@ -28,10 +28,13 @@ def test_demo_layout_names_every_output() -> None:
         "figures/*.svg",
         "figures/index.html",
         "report.pdf",
+        "slides.pptx",
         "manifest.json",
     ]
     no_report = dataclasses.replace(cfg, figures=dataclasses.replace(cfg.figures, report=False))
     assert output_layout(no_report, Path("/srv/out")).report is None
+    # The deck comes with the report (it shows the PNGs).
+    assert output_layout(no_report, Path("/srv/out")).slides is None
 
 
 def test_missing_and_unexpected_files(tmp_path: Path) -> None:

@@ -84,4 +84,33 @@ def test_an_indicator_outside_the_registry_is_named_by_its_id(demo) -> None:
     own.attrs = demo.attrs
     task = FigureTask("bars", "b", "my_indicator", "16-25", "2024")
     text = describe_figure(own, task)
-    assert text.caption == "my_indicator, 16-25 år · 2024 · begge kjønn."
+    assert text.caption.startswith("my_indicator, 16-25 år · 2024 · begge kjønn. Stolpene viser")
+    # No definition for an indicator the registry does not know: the caption ends
+    # with the chart's explanation.
+    assert text.caption.endswith("skravert: prikket.")
+
+
+def test_bars_funnel_and_map_of_one_indicator_say_what_each_chart_shows(demo) -> None:
+    captions = {
+        kind: describe_figure(demo, FigureTask(kind, kind, "neet", "16-25", "2024")).caption
+        for kind in ("bars", "funnel", "map", "trend")
+    }
+    assert len(set(captions.values())) == 4
+    assert "Stolpene viser verdien i hvert område" in captions["bars"]
+    # The bars name the lines drawn: the kommune and the country.
+    assert "Eksempelkommune og Hele landet" in captions["bars"]
+    assert "Trakten viser hvor langt fra Eksempelkommune" in captions["funnel"]
+    assert "Hver rute er et område" in captions["map"]
+    assert "skyggelagte feltet" in captions["trend"]
+    map_en = describe_figure(demo, FigureTask("map", "m", "neet", "16-25", "2024"), lang="en")
+    assert "Each tile is a district" in map_en.caption
+
+
+def test_school_levels_are_written_out_and_ages_in_titles_not_repeated(demo) -> None:
+    grades = describe_figure(
+        demo, FigureTask("bars", "b", "ungdata_loneliness", "8-10 trinn", "2022-2024")
+    )
+    assert "8.–10. trinn" in grades.caption and "8-10 trinn" not in grades.caption
+    vgs = describe_figure(demo, FigureTask("bars", "b", "upper_secondary_completed", "21", "2024"))
+    assert vgs.caption.startswith("Fullført videregående opplæring ved 21 år, prosent · 2024 ·")
+    assert "21 år, 2024" not in vgs.caption and "(21" not in vgs.caption

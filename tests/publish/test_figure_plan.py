@@ -22,13 +22,53 @@ def demo():
 
 
 def test_every_kind_is_planned_with_unique_stems(demo) -> None:
-    tasks = plan_figures(demo, trend_regions=["990103"])
-    assert {t.kind for t in tasks} == set(FIGURE_KINDS)
+    from utenforskap.risk import RiskSettings
+
+    tasks = plan_figures(demo, trend_regions=["990103"], risk=RiskSettings())
+    # The small demo has no neighbour kommune and no population groups.
+    assert {t.kind for t in tasks} == set(FIGURE_KINDS) - {"neighbours", "groups"}
     stems = [t.stem for t in tasks]
     assert len(stems) == len(set(stems))
-    assert tasks[0] == FigureTask("barometer", "overview_barometer")
+    assert tasks[0] == FigureTask("barometer", "overview_barometer", key=True)
+    assert [t.chart for t in tasks if t.kind == "risk"] == ["heatmap", "caterpillar", "map"]
     trends = [t for t in tasks if t.kind == "trend"]
     assert all(t.regions == ("990103",) for t in trends)
+
+
+def test_every_age_band_with_bars_gets_its_trend_funnel_and_map(demo) -> None:
+    tasks = plan_figures(demo)
+    planned = {(t.kind, t.indicator, t.age) for t in tasks}
+    bars = [(t.indicator, t.age) for t in tasks if t.kind == "bars"]
+    assert ("ungdata_loneliness", "VG1-VG3") in bars
+    for indicator, age in bars:
+        periods = demo.loc[
+            (demo[F.INDICATOR] == indicator) & (demo[F.AGE] == age), F.PERIOD
+        ].nunique()
+        assert ("map", indicator, age) in planned
+        assert ("funnel", indicator, age) in planned
+        assert (("trend", indicator, age) in planned) == (periods > 1)
+    # The key figures (the deck's) are each indicator's widest band and the barometer.
+    keys = {(t.kind, t.indicator, t.age) for t in tasks if t.key}
+    assert ("bars", "ungdata_loneliness", "8-10 trinn") in keys
+    assert ("bars", "ungdata_loneliness", "VG1-VG3") not in keys
+
+
+def test_groups_and_neighbours_are_planned_where_the_data_have_them() -> None:
+    import utenforskap as ut
+
+    frame = ut.compute().indicators
+    tasks = plan_figures(frame, district_profiles=False)
+    groups = {(t.indicator, t.age) for t in tasks if t.kind == "groups"}
+    with_groups = frame[frame[F.GROUP] != F.GROUP_TOTAL]
+    assert groups == set(
+        map(tuple, with_groups[[F.INDICATOR, F.AGE]].drop_duplicates().to_numpy().tolist())
+    )
+    neighbours = [t for t in tasks if t.kind == "neighbours"]
+    # The demo's neighbour kommuner come with low-income figures only.
+    assert [(t.indicator, t.region) for t in neighbours] == [("low_income_children", "9901")]
+    # Group rows never enter the other charts' plan: one bar chart per band.
+    bars = [t for t in tasks if t.kind == "bars" and t.indicator == "neet"]
+    assert sorted(t.age for t in bars) == ["16-19", "16-25", "20-25"]
 
 
 def test_one_bar_chart_per_age_band_in_the_latest_period(demo) -> None:
@@ -61,7 +101,7 @@ def test_what_the_data_allow_decides_the_plan() -> None:
     # Several periods and sexes bring the trend and the profile.
     frame = indicator_frame(periods=("2023", "2024"), sexes=("total", "male", "female"))
     kinds = [t.kind for t in plan_figures(frame)]
-    assert kinds == ["bars", "trend", "funnel", "profile", "map"]
+    assert kinds == ["bars", "trend", "funnel", "map", "profile"]
 
 
 def test_district_trends_cover_each_district_published_in_some_period(demo) -> None:

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import json
-import os
 import re
-import select
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -23,14 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plot"))
 
 from plot_frames import indicator_frame
 
+from browser_support import DevTools
+from browser_support import chromium as _chromium
 from utenforskap import frames as F
 from utenforskap.disclosure import DisclosureError
 from utenforskap.publish import PNG_DPI, plan_figures, write_figure_pack, write_index
 from utenforskap.registry import INDICATORS, THEMES
 from utenforskap.select import district_rows, reference_of
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +44,7 @@ def _pack(frame, out: Path, workers: int):
         title="Kommunen",
         workers=workers,
     )
-    write_index(figures, out / "figures", title="Kommunen", synthetic=True)
+    write_index(figures, out / "figures", title="Kommunen", synthetic=True, data=frame)
     return figures
 
 
@@ -111,34 +102,26 @@ def test_svg_has_no_dates_and_fixed_ids(pack) -> None:
     assert not re.search(r"20\d\d-\d\d-\d\dT", svg)
 
 
-def test_report_pdf_has_cover_and_one_page_per_figure(pack) -> None:
+def test_report_pdf_is_a4_with_a_page_per_figure(pack) -> None:
+    import pikepdf
+
     figures, out = pack
-    pdf = (out / "report.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
-    assert b"CreationDate" not in pdf and b"ModDate" not in pdf
-    count = int(re.search(rb"/Type /Pages /Kids \[[^\]]*\] /Count (\d+)", pdf).group(1))
-    assert count == len(figures) + 1
-    # The cross-reference table points at each object's start.
-    start = int(re.search(rb"startxref\n(\d+)", pdf).group(1))
-    table = pdf[start:].split(b"trailer")[0].split(b"\n")[3:]
-    offsets = [int(line[:10]) for line in table if line.strip()]
-    for number, offset in enumerate(offsets, start=1):
-        assert pdf[offset:].startswith(f"{number} 0 obj".encode())
-    # Each image stream inflates to the PNG scanlines of its declared size.
-    for match in re.finditer(
-        rb"/Width (\d+) /Height (\d+) .*?/Length (\d+) >>\nstream\n", pdf, flags=re.DOTALL
-    ):
-        width, height, length = (int(g) for g in match.groups())
-        data = pdf[match.end() : match.end() + length]
-        assert len(zlib.decompress(data)) == height * (1 + 3 * width)
+    with pikepdf.open(out / "report.pdf") as pdf:
+        # Cover, summary and method, then one page per figure.
+        assert len(pdf.pages) == len(figures) + 3
+        for page in pdf.pages:
+            box = [float(v) for v in page.MediaBox]
+            assert sorted(box[2:]) == pytest.approx([595.3, 841.9], abs=1.0)
 
 
 def test_index_groups_by_theme_and_is_offline(pack) -> None:
     figures, out = pack
     page = (out / "figures" / "index.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page and "<script" not in page
-    sections = re.findall(r'<section id="([a-z_]+)">', page)
-    order = ["overview", *THEMES]
+    sections = [
+        s for s in re.findall(r'<section id="([a-z_]+)">', page) if s not in ("read", "summary")
+    ]
+    order = ["overview", *THEMES, "districts"]
     assert sections == [s for s in order if s in sections]
     assert {"overview", INDICATORS["neet"].theme, INDICATORS["ungdata_loneliness"].theme} <= set(
         sections
@@ -148,7 +131,7 @@ def test_index_groups_by_theme_and_is_offline(pack) -> None:
     assert all((out / "figures" / src).exists() and alt for src, alt in images)
     assert "Syntetiske data" in page
     # The report exists in this pack; the tables do not, so they are not linked.
-    assert 'href="../report.pdf"' in page and "indicators.csv" not in page
+    assert '<a href="../report.pdf">Rapport (PDF)</a>' in page and "indicators.csv" not in page
 
 
 def test_pack_refuses_a_frame_without_disclosure_control(small_frame, tmp_path) -> None:
@@ -161,111 +144,9 @@ def test_pack_refuses_a_frame_without_disclosure_control(small_frame, tmp_path) 
 # --- the index page in a real headless Chromium ------------------------------------
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-class DevTools:
-    """Chromium over the DevTools protocol on a pipe (fds 3 and 4): standard library only."""
-
-    def __init__(self, binary: str, profile: Path) -> None:
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def wire() -> None:
-            # Move both ends above fd 10 first: a pipe may itself sit on fd 3 or 4,
-            # and dup2 onto the same number would leave it close-on-exec.
-            high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
-            high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
-            os.dup2(high_r, 3)
-            os.dup2(high_w, 4)
-
-        flags = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-        self.process = subprocess.Popen(
-            [binary, *flags],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=False,
-            preexec_fn=wire,
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._buffer = b""
-        self._next = 0
-        self.events: list[dict] = []
-
-    def _read(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([self._from_chrome], [], [], max(left, 0))
-            if not ready:
-                raise TimeoutError("no answer from Chromium")
-            chunk = os.read(self._from_chrome, 1 << 20)
-            if not chunk:
-                raise RuntimeError("Chromium closed the pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        self._next += 1
-        message = {"id": self._next, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + 60
-        while True:
-            answer = self._read(deadline)
-            if answer.get("id") == self._next:
-                if "error" in answer:
-                    raise RuntimeError(f"{method}: {answer['error']}")
-                return answer.get("result", {})
-            self.events.append(answer)
-
-    def wait_for(self, method: str, timeout: float = 60) -> dict:
-        deadline = time.monotonic() + timeout
-        for i, event in enumerate(self.events):
-            if event.get("method") == method:
-                return self.events.pop(i)
-        while True:
-            event = self._read(deadline)
-            if event.get("method") == method:
-                return event
-            self.events.append(event)
-
-    def close(self) -> None:
-        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
-            self.call("Browser.close")
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._to_chrome)
-        os.close(self._from_chrome)
-
-
 @pytest.mark.slow
 @pytest.mark.browser
-def test_index_page_in_headless_chromium(pack) -> None:
+def test_index_page_in_headless_chromium(pack, tmp_path_factory) -> None:
     binary = _chromium()
     if binary is None:
         pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
@@ -300,8 +181,10 @@ def test_index_page_in_headless_chromium(pack) -> None:
             )
             state = json.loads(result["result"]["value"])
             shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
-            ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / "index-chromium.png").write_bytes(base64.b64decode(shot["data"]))
+            # The screenshot is kept as a test artifact under pytest's base temp folder.
+            artifacts = tmp_path_factory.getbasetemp() / "artifacts"
+            artifacts.mkdir(exist_ok=True)
+            (artifacts / "index-chromium.png").write_bytes(base64.b64decode(shot["data"]))
             errors = [
                 e
                 for e in browser.events
@@ -322,9 +205,10 @@ def test_index_page_in_headless_chromium(pack) -> None:
     broken = [src for src, complete, width in state["images"] if not (complete and width > 0)]
     assert broken == []
     assert all(url.startswith("file://") for url in state["resources"])
-    assert state["sections"][0] == "Oversikt"
+    assert state["sections"][:2] == ["Slik leser du figurene", "Hovedfunn"]
+    assert "Oversikt" in state["sections"]
     assert errors == []
-    assert (ARTIFACTS / "index-chromium.png").stat().st_size > 10_000
+    assert (artifacts / "index-chromium.png").stat().st_size > 10_000
 
 
 def test_pack_skips_the_funnel_when_every_district_is_hidden(tmp_path) -> None:
@@ -376,10 +260,10 @@ def test_pack_draws_the_tasks_it_is_given(small_frame, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t.stem}.png" for t in chosen)
 
 
-def test_pack_refuses_a_report_without_png(small_frame, tmp_path: Path) -> None:
+def test_pack_refuses_slides_without_png(small_frame, tmp_path: Path) -> None:
     from utenforskap.errors import ParameterError
 
     with pytest.raises(ParameterError, match="add 'png' to formats"):
-        write_figure_pack(small_frame, tmp_path, formats=("svg",), report=tmp_path / "r.pdf")
+        write_figure_pack(small_frame, tmp_path, formats=("svg",), slides=tmp_path / "s.pptx")
     with pytest.raises(ParameterError, match="formats must be one of"):
         write_figure_pack(small_frame, tmp_path, formats=("gif",))

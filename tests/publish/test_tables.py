@@ -40,23 +40,68 @@ def frame():
 def test_one_sheet_per_indicator_with_norwegian_heads(frame, tmp_path) -> None:
     book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
     assert book.sheetnames == [
+        "Innhold",
         "Om tabellene",
-        INDICATORS["neet"].title_nb[:31].strip(),
-        INDICATORS["upper_secondary_completed"].title_nb[:31].strip(),
+        "Unge utenfor arbeid, utdanning",
+        "Fullført videregående opplæring",
     ]
     for name, indicator in zip(
-        book.sheetnames[1:], ("neet", "upper_secondary_completed"), strict=True
+        book.sheetnames[2:], ("neet", "upper_secondary_completed"), strict=True
     ):
+        # Sheet names end between words: every word is a whole word of the title.
+        assert set(name.split()) <= set(INDICATORS[indicator].title_nb.split())
         sheet = book[name]
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == list(XLSX_HEADERS.values())
-        assert rows[0][:3] == ("Områdekode", "Område", "Periode")
+        assert rows[0][:3] == ("Område", "Områdekode", "Periode")
+        assert sheet.freeze_panes == "A2"
         assert len(rows) - 1 == int((frame[F.INDICATOR] == indicator).sum())
+
+
+def test_index_sheet_links_full_titles_to_the_sheets(frame, tmp_path) -> None:
+    book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
+    index = book["Innhold"]
+    links = {
+        row[0].value: row[0].hyperlink.location
+        for row in index.iter_rows(min_row=3)
+        if row[0].hyperlink is not None
+    }
+    assert links == {
+        "Om tabellene": "'Om tabellene'!A1",
+        INDICATORS["neet"].title_nb: "'Unge utenfor arbeid, utdanning'!A1",
+        INDICATORS["upper_secondary_completed"].title_nb: "'Fullført videregående opplæring'!A1",
+    }
+    definitions = [row[1].value for row in index.iter_rows(min_row=4)]
+    assert INDICATORS["neet"].definition_nb in definitions
+
+
+def test_numbers_are_numbers_with_one_decimal_shown_and_widths_fitted(frame, tmp_path) -> None:
+    book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
+    sheet = book[book.sheetnames[2]]
+    heads = [c.value for c in sheet[1]]
+    expected = F.sort_frame(frame[frame[F.INDICATOR] == "neet"])
+    shown = ~expected[F.SUPPRESSED].to_numpy(dtype=bool)
+    first = int(np.flatnonzero(shown)[0]) + 2
+    for head, fmt, column in (
+        ("Verdi", "0.0", F.VALUE),
+        ("Nedre grense", "0.0", F.CI_LOWER),
+        ("Teller", "#,##0", F.NUMERATOR),
+    ):
+        cell = sheet.cell(first, heads.index(head) + 1)
+        assert isinstance(cell.value, float | int)
+        assert cell.number_format == fmt
+        # The full value is kept; only the display is rounded.
+        assert cell.value == pytest.approx(expected[column].iloc[first - 2], rel=1e-12)
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOP"}
+    assert all(w and w >= 7 for w in widths.values())
+    longest_name = max(len(str(v)) for v in expected[F.REGION_NAME])
+    assert widths["A"] >= longest_name
+    assert widths["F"] >= len("Befolkningsgruppe")
 
 
 def test_hidden_cells_show_the_ssb_symbol_and_published_values_are_exact(frame, tmp_path) -> None:
     book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx"))
-    sheet = book[book.sheetnames[1]]
+    sheet = book[book.sheetnames[2]]
     rows = list(sheet.iter_rows(values_only=True))
     heads = list(rows[0])
     value_at = heads.index("Verdi")
@@ -74,6 +119,76 @@ def test_hidden_cells_show_the_ssb_symbol_and_published_values_are_exact(frame, 
     assert np.allclose(published, expected.loc[~hidden, F.VALUE].to_numpy(dtype=float), rtol=1e-12)
     assert all(row[reason_at] for row, h in zip(rows[1:], hidden, strict=True) if h)
     assert "Jenter/kvinner" in {row[heads.index("Kjønn")] for row in rows[1:]}
+    assert {row[heads.index("Befolkningsgruppe")] for row in rows[1:]} == {"hele befolkningen"}
+
+
+def test_missing_and_zero_keep_their_ssb_symbols(frame, tmp_path) -> None:
+    from utenforskap.publish.workbook import _symbols
+
+    rows = frame[frame[F.INDICATOR] == "neet"].head(4).copy()
+    rows[F.SUPPRESSED] = [True, False, False, False]
+    rows[F.VALUE] = [np.nan, np.nan, 0.0, 12.5]
+    rows[F.STATUS] = ["", "..", "-", ""]
+    assert _symbols(rows).tolist() == [":", "..", "-", ""]
+    # A value missing without a status is ".." as well.
+    rows[F.STATUS] = ["", "", "-", ""]
+    assert _symbols(rows).tolist() == [":", "..", "-", ""]
+
+
+def test_notes_sheet_explains_every_column_symbols_level_and_sources(frame, tmp_path) -> None:
+    from utenforskap.sources import source_table
+
+    sources = source_table(
+        [("neet", "9901", "SSB, tabell 13563"), ("neet", "990101", "Registeret")]
+    )
+    book = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "t.xlsx", sources=sources))
+    notes = {
+        row[0]: row[1] if len(row) > 1 else None
+        for row in book["Om tabellene"].iter_rows(values_only=True)
+    }
+    for head in XLSX_HEADERS.values():
+        assert notes.get(head), head
+    for symbol in (":", "..", "-"):
+        assert notes.get(symbol), symbol
+    assert "prikket" in notes[":"]
+    assert any("95 % konfidensintervall" in str(k) for k in notes)
+    assert "SSB, tabell 13563" in notes and "Registeret" in notes
+    sheet = book[book.sheetnames[2]]
+    heads = [c.value for c in sheet[1]]
+    credited = {row[heads.index("Kilde")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"SSB, tabell 13563", "Registeret"} <= credited
+
+
+@pytest.mark.slow
+def test_workbook_opens_in_libreoffice(frame, tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    book = write_xlsx(frame, tmp_path / "indicators.xlsx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,3",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # Sheet 3 (the first indicator) as LibreOffice reads it: heads, names, symbols.
+    text = (tmp_path / "indicators-Unge utenfor arbeid, utdanning.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("Område,Områdekode,Periode,Alder")
+    assert sum(1 for line in lines[1:] if ",:," in line) == int(
+        frame.loc[frame[F.INDICATOR] == "neet", F.SUPPRESSED].sum()
+    )
 
 
 def test_xlsx_reruns_give_identical_bytes(frame, tmp_path) -> None:
@@ -100,3 +215,34 @@ def test_writers_refuse_frames_without_disclosure_control(frame, tmp_path) -> No
 def test_write_tables_writes_all_three(frame, tmp_path) -> None:
     names = sorted(p.name for p in write_tables(frame, tmp_path))
     assert names == ["indicators.csv", "indicators.parquet", "indicators.xlsx"]
+
+
+def test_the_workbook_credits_each_sheets_sources_and_names_the_reference(frame, tmp_path) -> None:
+    from utenforskap.sources import source_table
+
+    regions = sorted(set(frame[F.REGION]))
+    # NEET from one source for every region; completion from two (one per region half).
+    records = [("neet", r, "SSB, tabell 13563") for r in regions]
+    records += [
+        ("upper_secondary_completed", r, "SSB, tabell 12971" if i % 2 else "Kommunens register")
+        for i, r in enumerate(regions)
+    ]
+    book = openpyxl.load_workbook(
+        write_xlsx(frame, tmp_path / "t.xlsx", sources=source_table(records))
+    )
+    notes = [r[0] for r in book["Om tabellene"].iter_rows(values_only=True)]
+    neet_sheet, completion_sheet = book.sheetnames[1:]
+    assert f"{neet_sheet}: Kilde: SSB, tabell 13563; beregninger: utenforskap" in notes
+    [line] = [n for n in notes if n.startswith(completion_sheet)]
+    assert "SSB, tabell 12971" in line and "Kommunens register" in line
+    assert "13563" not in line
+    # The reference column names the region a person compares with; codes stay in column A.
+    rows = list(book[neet_sheet].iter_rows(values_only=True))
+    head = list(rows[0])
+    refs = {r[head.index("Referanse")] for r in rows[1:]} - {None, ""}
+    assert refs and not refs & set(regions)
+    # Without a source table only the computation is credited.
+    plain = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "p.xlsx"))
+    assert f"{neet_sheet}: Beregninger: utenforskap" in [
+        r[0] for r in plain["Om tabellene"].iter_rows(values_only=True)
+    ]

@@ -22,6 +22,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -186,7 +187,12 @@ def _as_int_text(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return text
 
 
-def _categories(seed: int, birth: np.ndarray, district_index: np.ndarray) -> np.ndarray:
+def _categories(
+    seed: int,
+    birth: np.ndarray,
+    district_index: np.ndarray,
+    districts: Sequence[_District] = _DISTRICTS,
+) -> np.ndarray:
     """Each person's immigrant category, from a stream of its own (the other draws are unchanged).
 
     Older cohorts hold more immigrants (many arrive as young adults), younger
@@ -195,7 +201,7 @@ def _categories(seed: int, birth: np.ndarray, district_index: np.ndarray) -> np.
     """
     rng = np.random.default_rng([seed, 14])
     older = np.clip((YEARS[-1] - birth - 5) / 20.0, 0.0, 1.0)
-    spread = np.exp(0.8 * np.array([d.low_income_logit for d in _DISTRICTS]))[district_index]
+    spread = np.exp(0.8 * np.array([d.low_income_logit for d in districts]))[district_index]
     shares = np.column_stack(
         [
             np.zeros(len(birth)),
@@ -219,10 +225,14 @@ def _effect(category: np.ndarray, outcome: str) -> np.ndarray:
     ]
 
 
-def _persons(rng: np.random.Generator, seed: int = DEMO_SEED) -> pd.DataFrame:
+def _persons(
+    rng: np.random.Generator,
+    seed: int = DEMO_SEED,
+    districts: Sequence[_District] = _DISTRICTS,
+) -> pd.DataFrame:
     """One row per person: birth year, district, sex, immigrant category, a persistent frailty."""
     birth_years = np.arange(YEARS[0] - 29, YEARS[-1] + 1)
-    sizes = np.array([d.persons_per_birth_year for d in _DISTRICTS])
+    sizes = np.array([d.persons_per_birth_year for d in districts])
     cohort = rng.poisson(np.broadcast_to(sizes, (len(birth_years), len(sizes))))
     district_index = np.repeat(np.tile(np.arange(len(sizes)), len(birth_years)), cohort.ravel())
     birth = np.repeat(np.repeat(birth_years, len(sizes)), cohort.ravel())
@@ -235,12 +245,14 @@ def _persons(rng: np.random.Generator, seed: int = DEMO_SEED) -> pd.DataFrame:
             "female": rng.random(n) < 0.49,
             "frailty": rng.normal(0.0, 0.9, n),
             "household": rng.normal(0.0, 1.0, n),
-            "innvkat": _categories(seed, birth, district_index),
+            "innvkat": _categories(seed, birth, district_index, districts),
         }
     )
 
 
-def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
+def _register(
+    rng: np.random.Generator, persons: pd.DataFrame, districts: Sequence[_District] = _DISTRICTS
+) -> pd.DataFrame:
     years = np.array(YEARS)
     age = years[None, :] - persons["birth_year"].to_numpy()[:, None]
     person_pos, year_pos = np.nonzero((age >= 0) & (age <= 29))
@@ -248,9 +260,9 @@ def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     year = years[year_pos]
     age = year - frame["birth_year"].to_numpy()
     d = frame["district_index"].to_numpy()
-    neet_effect = np.array([x.neet_logit for x in _DISTRICTS])[d]
-    income_effect = np.array([x.low_income_logit for x in _DISTRICTS])[d]
-    dropout_effect = np.array([x.dropout_logit for x in _DISTRICTS])[d]
+    neet_effect = np.array([x.neet_logit for x in districts])[d]
+    income_effect = np.array([x.low_income_logit for x in districts])[d]
+    dropout_effect = np.array([x.dropout_logit for x in districts])[d]
     female = frame["female"].to_numpy()
     category = frame["innvkat"].to_numpy(dtype=object)
     trend = (year - YEARS[-1]) / (YEARS[-1] - YEARS[0])  # -1 … 0
@@ -290,7 +302,7 @@ def _register(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     dropout_logit += 0.5 * frame["frailty"].to_numpy()
     completed = rng.random(len(age)) >= _expit(dropout_logit)
 
-    codes = np.array([x.code for x in _DISTRICTS], dtype=object)
+    codes = np.array([x.code for x in districts], dtype=object)
     out = pd.DataFrame(
         {
             "year": year,
@@ -317,7 +329,9 @@ def _likert(
     return answer
 
 
-def _ungdata(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
+def _ungdata(
+    rng: np.random.Generator, persons: pd.DataFrame, districts: Sequence[_District] = _DISTRICTS
+) -> pd.DataFrame:
     years = np.array(SURVEY_YEARS)
     # 8. trinn pupils are 13 at the end of the survey year; VG3 pupils 18.
     grade_age = np.arange(13, 19)
@@ -332,7 +346,7 @@ def _ungdata(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     n = len(year)
     d = frame["district_index"].to_numpy()
     female = frame["female"].to_numpy()
-    district_effect = np.array([x.wellbeing for x in _DISTRICTS])[d]
+    district_effect = np.array([x.wellbeing for x in districts])[d]
     trend = (year - SURVEY_YEARS[-1]) / (SURVEY_YEARS[-1] - SURVEY_YEARS[0])
     distress = (
         rng.normal(0.0, 1.0, n)
@@ -354,7 +368,7 @@ def _ungdata(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
     )
     sex = np.where(female, "female", "male").astype(object)
     sex[rng.random(n) < 0.015] = ""  # some pupils do not state their sex
-    codes = np.array([x.code for x in _DISTRICTS], dtype=object)
+    codes = np.array([x.code for x in districts], dtype=object)
     out = pd.DataFrame(
         {
             "year": year,

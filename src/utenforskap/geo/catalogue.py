@@ -195,7 +195,8 @@ class RegionCatalogue:
             The fylke (code or name) the regions lie in — for bydeler their
             kommune — one for all rows or one per row. Needed for names two
             regions share in ``year`` (Våler, Herøy; before 2020 also Os, Bø,
-            Sande, Nes).
+            Sande, Nes). Regions at the scope's level or above (the country,
+            fylker for a fylke) are found wherever they are.
         source, column
             File and column to name in errors.
 
@@ -219,8 +220,8 @@ class RegionCatalogue:
         ['0', '4003', '01', '3203']
         >>> cat.codes_of(["Asker"], year=2022).tolist()
         ['3025']
-        >>> cat.codes_of(["Våler"], year=2024, within="Innlandet").tolist()
-        ['3419']
+        >>> cat.codes_of(["Hele landet", "Innlandet", "Våler"], year=2024, within="34").tolist()
+        ['0', '34', '3419']
         """
         if level is not None:
             check_choice("level", level, CATALOGUE_LEVELS)
@@ -315,8 +316,14 @@ class RegionCatalogue:
             if hint:
                 inside = self._scope(str(hint), year=end or year, fail=fail)
                 region_codes = table["code"].to_numpy(dtype=object)[rows]
-                keep &= (parents[rows] == inside) | (
-                    np.asarray([c[:2] for c in region_codes], dtype=object) == inside
+                # The scope narrows the regions below it; a file of a fylke's
+                # kommuner also has the country's and the fylke's own rows
+                # (FHI's downloads always do), which it leaves as they are.
+                above = np.asarray([len(c) <= len(inside) for c in region_codes], dtype=bool)
+                keep &= (
+                    (parents[rows] == inside)
+                    | (np.asarray([c[:2] for c in region_codes], dtype=object) == inside)
+                    | above
                 )
         rows, ranks = rows[keep], ranks[keep]
         if len(rows) > 1 and (ranks < _PART).any():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -13,10 +14,50 @@ from email.message import Message
 
 from utenforskap.errors import FetchError
 
-__all__ = ["HttpClient", "RateLimiter", "RetryPolicy", "problem_message"]
+__all__ = [
+    "API_ROOT_ENV",
+    "HttpClient",
+    "RateLimiter",
+    "RetryPolicy",
+    "api_root",
+    "problem_message",
+]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
+
+#: Environment variables that point the run's SSB and FHI requests at another
+#: root (a mirror, a proxy, a test server); read when a request is made.
+API_ROOT_ENV: dict[str, str] = {"ssb": "UTENFORSKAP_SSB_URL", "fhi": "UTENFORSKAP_FHI_URL"}
+
+
+def api_root(agency: str, default: str) -> str:
+    """The API root the run asks ``agency`` at: its environment variable, else ``default``.
+
+    ``utenforskap fetch`` and ``run`` both ask here, so the answers ``fetch``
+    cached (keyed by their URLs) are the ones ``run`` finds.
+
+    Parameters
+    ----------
+    agency
+        ``"ssb"`` or ``"fhi"`` (see :data:`API_ROOT_ENV`).
+    default
+        The agency's public root.
+
+    Returns
+    -------
+    str
+        The root, without a trailing ``/``.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"UTENFORSKAP_FHI_URL": "http://127.0.0.1:8080/"}):
+    ...     api_root("fhi", "https://statistikk-data.fhi.no/api/open/v1")
+    'http://127.0.0.1:8080'
+    """
+    chosen = os.environ.get(API_ROOT_ENV[agency], "").strip()
+    return (chosen or default).rstrip("/")
 
 
 @dataclass
@@ -164,7 +205,13 @@ class HttpClient:
             headers = {"User-Agent": self.user_agent}
             if body is not None:
                 headers |= {"Content-Type": "application/json", "Accept": "application/json"}
-            request = urllib.request.Request(url, data=body, headers=headers)
+            try:
+                request = urllib.request.Request(url, data=body, headers=headers)
+            except ValueError:
+                # E.g. UTENFORSKAP_SSB_URL set to something that is not a URL.
+                raise FetchError(
+                    "not a URL (check UTENFORSKAP_SSB_URL / UTENFORSKAP_FHI_URL if set)", url=url
+                ) from None
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     answer: bytes = response.read()

@@ -16,6 +16,7 @@ from utenforskap.ages import parse_band
 from utenforskap.counts import part_counts, sum_status
 from utenforskap.errors import ConfigError, DataError, UtenforskapWarning, choice_problem
 from utenforskap.io.cube import STATUS, VALUE
+from utenforskap.io.rates import normalise_periods
 
 __all__ = ["ObservationMapping", "observations_to_counts"]
 
@@ -252,10 +253,9 @@ def observations_to_counts(
             F.REGION: _text(data[mapping.region]).str.replace(
                 r"^[KFB][-.](\d+)$", r"\1", regex=True
             ),
-            # FHI writes pooled periods as "2021_2023"; the contract spells "2021-2023".
-            F.PERIOD: _text(data[mapping.period]).str.replace(
-                r"^(\d{4})_(\d{4})$", r"\1-\2", regex=True
-            ),
+            # FHI writes "2021_2023" and one year as "2023_2023"; the contract
+            # spells "2021-2023" and "2023" (one rule: io.rates.normalise_periods).
+            F.PERIOD: normalise_periods(_text(data[mapping.period])),
             "_content": _text(data[mapping.content]),
             VALUE: pd.to_numeric(data[VALUE], errors="coerce").astype(float),
             STATUS: _text(data[STATUS]),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import ConfigError, DataError, warning_kind
+from utenforskap.errors import ConfigError, DataError, ParameterError, warning_kind
 from utenforskap.geo import (
     Crosswalk,
     HarmoniseReport,
@@ -312,6 +312,37 @@ def _check_boundaries(config: RunConfig, shown: set[str]) -> list[RunWarning]:
     return []
 
 
+def _scoped(
+    counts: pd.DataFrame, rates: pd.DataFrame, kommune: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows a batch's kommune keeps (see :func:`~utenforskap.job.batch_config.in_scope`)."""
+    from utenforskap.job.batch_config import in_scope
+
+    kept = []
+    for frame in (counts, rates):
+        if frame.empty:
+            kept.append(frame)
+            continue
+        kept.append(frame[in_scope(frame[F.REGION], kommune)].reset_index(drop=True))
+    own = [
+        str(code)
+        for frame in kept
+        if not frame.empty
+        for code in frame[F.REGION].unique()
+        if str(code).startswith(kommune)
+    ]
+    if not own:
+        from utenforskap.geo.catalogue import region_name
+
+        raise DataError(
+            f"the inputs hold no rows for kommune {kommune} {region_name(kommune)} or its "
+            "districts; check that its files are the right ones",
+            column=F.REGION,
+            value=kommune,
+        )
+    return kept[0], kept[1]
+
+
 def prepare(config: RunConfig | str | Path | None = None) -> Prepared:
     """Read, harmonise, roll up and check every input of a run, without computing indicators.
 
@@ -348,6 +379,8 @@ def prepare(config: RunConfig | str | Path | None = None) -> Prepared:
     counts, report = _harmonised(inputs.counts, cfg, crosswalk, registry)
     rates = _check_rate_regions(inputs.rates, crosswalk, registry)
     registry.check(counts[F.REGION], source="the inputs after harmonising kommune codes")
+    if cfg.scope is not None:
+        counts, rates = _scoped(counts, rates, cfg.scope)
     counts, coverage = rollup_levels(counts, to="kommune", registry=registry, source=cfg.source)
     counts = F.validate_counts(counts)
     shown = set(counts[F.REGION].astype(str)) | set(rates[F.REGION].astype(str))
@@ -386,6 +419,11 @@ def validate(config: RunConfig | str | Path | None = None) -> Validated:
     cfg = resolve_config(config)
     check_output(cfg.output, config=cfg)
     plan = plan_run(cfg)
+    if not isinstance(plan, RunPlan):
+        raise ParameterError(
+            "validate checks one kommune's configuration; for a [batch], validate each of "
+            "utenforskap.job.batch_config.kommune_configs(config), as `utenforskap validate` does"
+        )
     waiting = [p for p in plan.inputs if p.state == "to fetch"]
     plan.check_ready(to_fetch=True)
     not_fetched = tuple(p.key for p in waiting)

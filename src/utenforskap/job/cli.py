@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import signal
@@ -58,6 +59,16 @@ def _logging_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {value!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utenforskap",
@@ -85,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--dry-run", action="store_true", help="say what would be read and written; change nothing"
     )
+    run.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="processes: kommuner at a time in a [batch] configuration, figure workers in a "
+        "single run (default: the CPUs available)",
+    )
     _logging_options(run, top=False)
 
     demo = sub.add_parser("demo-data", help="(re)generate the bundled demo data")
@@ -102,9 +121,18 @@ def _parser() -> argparse.ArgumentParser:
     _logging_options(val, top=False)
 
     init = sub.add_parser(
-        "init", help="write a ready configuration for a real kommune (SSB and FHI tables)"
+        "init",
+        help="write a ready configuration for a real kommune or a whole fylke (SSB and FHI tables)",
     )
-    init.add_argument("--kommune", required=True, help='kommune code, e.g. "3203"')
+    area = init.add_mutually_exclusive_group(required=True)
+    area.add_argument("--kommune", help='kommune code, e.g. "3203"')
+    area.add_argument(
+        "--fylke", help='fylke code, e.g. "40": every kommune of the fylke, maps of the whole fylke'
+    )
+    init.add_argument(
+        "--boundaries",
+        help="GeoJSON of kommune boundaries for the maps (written as geography.boundaries)",
+    )
     init.add_argument(
         "--year", type=int, default=2024, help="year whose kommune codes are used (default 2024)"
     )
@@ -163,13 +191,23 @@ def _run(args: argparse.Namespace) -> int:
     from utenforskap.job import pipeline
     from utenforskap.job.logs import Progress
     from utenforskap.job.manifest import relative
+    from utenforskap.job.results import RunResult
     from utenforskap.job.steps import RUN_STEPS
 
     if args.dry_run:
         from utenforskap.job.plan import plan_run
 
-        print(plan_run(args.config, out=args.out, force=args.force).describe())
+        plan = plan_run(args.config, out=args.out, force=args.force)
+        if args.jobs is not None and hasattr(plan, "jobs"):
+            plan = dataclasses.replace(plan, jobs=args.jobs)
+        print(plan.describe())
         return EXIT_OK
+    if args.config is not None:
+        from utenforskap.job.config import load_config
+
+        config = load_config(args.config)
+        if config.batch is not None:
+            return _batch(args, config)
     progress = Progress(
         len(RUN_STEPS),
         logger=log,
@@ -177,10 +215,13 @@ def _run(args: argparse.Namespace) -> int:
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        result = pipeline.run(args.config, out=args.out, force=args.force, progress=progress)
+        result = pipeline.run(
+            args.config, out=args.out, force=args.force, progress=progress, jobs=args.jobs
+        )
     finally:
         progress.close()
         signal.signal(signal.SIGTERM, previous)
+    assert isinstance(result, RunResult)
     manifest = result.manifest or {}
     output = "" if result.output is None else relative(result.output)
     if result.status == "skipped":
@@ -206,6 +247,49 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch(args: argparse.Namespace, config: Any) -> int:
+    from utenforskap.job.batch import KommuneResult, run_batch
+    from utenforskap.job.manifest import relative
+
+    def report(result: KommuneResult, done: int, total: int) -> None:
+        k = result.kommune
+        what = f"[{done}/{total}] {k.code} {k.name}: {result.status} ({result.seconds:.1f} s)"
+        if result.status == "failed":
+            what += f": {result.error}"
+        _say(
+            args,
+            what,
+            event=f"batch.kommune.{result.status}",
+            kommune=k.code,
+            exit_code=result.exit_code,
+        )
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        batch = run_batch(config, out=args.out, force=args.force, jobs=args.jobs, on_result=report)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    total = len(batch.kommuner)
+    per = batch.seconds / total if total else 0.0
+    line = (
+        f"{total} kommuner in {batch.seconds:.1f} s ({per:.1f} s per kommune, {batch.jobs} "
+        f"processes): {batch.count('written')} written, {batch.count('skipped')} unchanged, "
+        f"{batch.count('failed')} failed; see {relative(batch.index)}"
+    )
+    if batch.failed:
+        names = ", ".join(f"{r.kommune.code} {r.kommune.name}" for r in batch.failed)
+        log.error(
+            "%s; failed: %s (messages in %s)",
+            line,
+            names,
+            relative(batch.summary),
+            extra={"exit_code": batch.exit_code, "event": "batch.failed"},
+        )
+        return batch.exit_code
+    _say(args, line, event="batch.done", index=relative(batch.index))
+    return EXIT_OK
+
+
 def _demo(args: argparse.Namespace) -> int:
     from utenforskap.datasets import DEMO_DIR, write_demo_data
 
@@ -228,23 +312,34 @@ def _validate(args: argparse.Namespace) -> int:
     from utenforskap.job.config import load_config, missing_files
 
     cfg = load_config(args.config)
-    missing = missing_files(cfg)
+    if cfg.batch is not None:
+        from utenforskap.job.batch_config import kommune_configs
+
+        missing = [e for k in kommune_configs(cfg) for e in missing_files(k)]
+    else:
+        missing = missing_files(cfg)
     for error in missing:
         log.error("%s", error, extra={"exit_code": error.exit_code, "key": error.key})
     if missing:
         return EXIT_USER
-    # Every check the run makes before computing, through the same code.
-    checked = validate(cfg)
+    # Every check the run makes before computing, through the same code
+    # (for a batch, each kommune's configuration).
+    configs = kommune_configs(cfg) if cfg.batch is not None else [cfg]
+    checked = [validate(one) for one in configs]
+    warned = sum(len(one.warnings) for one in checked)
+    not_fetched = sorted({name for one in checked for name in one.not_fetched})
+    batch = "" if cfg.batch is None else f", a batch of {len(cfg.batch.kommuner)} kommuner"
     extra = ""
-    if checked.warnings:
-        extra += f"; {len(checked.warnings)} warnings (above)"
-    if checked.not_fetched:
+    if warned:
+        extra += f"; {warned} warnings (above)"
+    if not_fetched:
         extra += (
-            f"; not fetched yet, so not checked: {', '.join(checked.not_fetched)} "
+            f"; not fetched yet, so not checked: {', '.join(not_fetched)} "
             f"(utenforskap fetch --config {args.config})"
         )
     print(
-        f"{args.config}: valid ({len(cfg.inputs)} inputs, {len(cfg.indicators)} indicators){extra}"
+        f"{args.config}: valid ({len(cfg.inputs)} inputs, "
+        f"{len(cfg.indicators)} indicators{batch}){extra}"
     )
     return EXIT_OK
 
@@ -253,7 +348,13 @@ def _init(args: argparse.Namespace) -> int:
     from utenforskap.errors import ConfigError
     from utenforskap.job.init import init_config
 
-    text = init_config(args.kommune, year=args.year, neighbours=args.neighbours)
+    text = init_config(
+        args.kommune,
+        fylke=args.fylke,
+        year=args.year,
+        neighbours=args.neighbours,
+        boundaries=args.boundaries,
+    )
     if str(args.out) == "-":
         sys.stdout.write(text)
         return EXIT_OK

@@ -22,6 +22,7 @@ from utenforskap.registry import INDICATORS
 from utenforskap.texts import LANGS
 
 if TYPE_CHECKING:
+    from utenforskap.job.batch_config import BatchConfig
     from utenforskap.risk.config import RiskSettings
 
 __all__ = [
@@ -206,7 +207,10 @@ class GeographyConfig:
     Attributes
     ----------
     kommune
-        The kommune whose districts are reported.
+        The kommune whose districts are reported (``""`` for a fylke's run).
+    fylke
+        For a run over all kommuner of a fylke (a fylkeskommune's analyst):
+        the fylke code; maps draw the whole fylke. ``""`` for a kommune's run.
     regions
         CSV of known regions (``code,name,parent``); codes not in it are errors.
     crosswalk
@@ -228,6 +232,7 @@ class GeographyConfig:
     """
 
     kommune: str
+    fylke: str = ""
     regions: Path | None = None
     crosswalk: Path | None = None
     to_year: int = 2024
@@ -290,6 +295,14 @@ class RunConfig:
         The configuration file, or None for an in-memory configuration.
     base
         The folder relative paths were resolved against (None: unknown).
+    batch
+        The ``[batch]`` section (one run per kommune, see
+        :mod:`utenforskap.job.batch`), or None for a single run.
+    scope
+        Set on each kommune's run of a batch: the kommune whose pack this
+        is; only its own regions, its fylke, the whole country and its
+        neighbour kommuner are kept from the inputs
+        (:func:`~utenforskap.job.batch_config.in_scope`). None keeps every region.
     """
 
     title: str
@@ -303,6 +316,8 @@ class RunConfig:
     risk: RiskSettings | None = None
     source: Path | None = None
     base: Path | None = None
+    batch: BatchConfig | None = None
+    scope: str | None = None
 
 
 class _Reader:
@@ -368,6 +383,7 @@ _TOP = (
     "figures",
     "disclosure",
     "risk",
+    "batch",
 )
 _INPUT_COMMON = ("id", "format", "path", "source")
 _INPUT_MICRODATA = (
@@ -883,6 +899,7 @@ def _figures(r: _Reader, raw: Any) -> FiguresConfig:
 
 _GEOGRAPHY = (
     "kommune",
+    "fylke",
     "regions",
     "crosswalk",
     "to_year",
@@ -896,10 +913,21 @@ _GEOGRAPHY = (
 
 def _geography(r: _Reader, raw: Any) -> GeographyConfig:
     geo = r.table(raw, "geography", _GEOGRAPHY)
-    kommune = r.string(geo, "kommune", "geography")
-    if not (kommune.isdigit() and len(kommune) == 4):
+    fylke = ""
+    if "fylke" in geo:
+        fylke = r.string(geo, "fylke", "geography")
+        if not (fylke.isdigit() and len(fylke) == 2):
+            raise r.fail(
+                'expected a 2-digit fylke code as text, e.g. "40"', "geography.fylke", fylke
+            )
+    kommune = r.string(geo, "kommune", "geography") if "kommune" in geo or not fylke else ""
+    if kommune and not (kommune.isdigit() and len(kommune) == 4):
         raise r.fail(
             'expected a 4-digit kommune code as text, e.g. "0301"', "geography.kommune", kommune
+        )
+    if kommune and fylke and kommune[:2] != fylke:
+        raise r.fail(
+            f"kommune {kommune} is not in fylke {fylke}: give one of them", "geography.fylke", fylke
         )
     to_year = geo.get("to_year", 2024)
     if not isinstance(to_year, int) or isinstance(to_year, bool) or not 1838 <= to_year <= 2100:
@@ -911,6 +939,7 @@ def _geography(r: _Reader, raw: Any) -> GeographyConfig:
 
     return GeographyConfig(
         kommune=kommune,
+        fylke=fylke,
         regions=optional_path("regions"),
         crosswalk=optional_path("crosswalk"),
         to_year=to_year,
@@ -947,7 +976,24 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     """
     r = _Reader(file, base)
     t = r.table(dict(raw), "", _TOP)
-    geography = _geography(r, t.get("geography", {}))
+    batch = None
+    geo_raw = t.get("geography", {})
+    if "batch" in t:
+        from utenforskap.job.batch_config import batch_from_config
+
+        to_year = geo_raw.get("to_year", 2024) if isinstance(geo_raw, dict) else 2024
+        batch = batch_from_config(
+            t["batch"], year=to_year if isinstance(to_year, int) else 2024, file=file
+        )
+        if isinstance(geo_raw, dict):
+            if "kommune" in geo_raw:
+                raise r.fail(
+                    "set per kommune by [batch]; remove it from [geography]",
+                    "geography.kommune",
+                    geo_raw["kommune"],
+                )
+            geo_raw = {**geo_raw, "kommune": batch.kommuner[0].code}
+    geography = _geography(r, geo_raw)
     disclosure = t.get("disclosure", {})
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
@@ -964,7 +1010,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         from utenforskap.risk.config import risk_from_config
 
         risk = risk_from_config(t["risk"], file=file, known=[ic.id for ic in indicators])
-    return RunConfig(
+    config = RunConfig(
         title=r.string(t, "title", "", "utenforskap"),
         output=r.path(t, "output", "") if "output" in t else base / "data" / "processed",
         inputs=inputs,
@@ -976,7 +1022,12 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
         risk=risk,
         source=file,
         base=base,
+        batch=batch,
     )
+    from utenforskap.job.batch_config import check_placeholders
+
+    check_placeholders(config)
+    return config
 
 
 def load_config(path: str | Path, *, base: Path | None = None) -> RunConfig:

@@ -12,7 +12,7 @@ from typing import Any
 
 from utenforskap.errors import ConfigError
 from utenforskap.io.fhi import DEFAULT_FHI_CACHE_DIR, FHI_BASE_URL, fetch_fhi_table
-from utenforskap.io.http import HttpClient
+from utenforskap.io.http import HttpClient, api_root
 from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb_table
 
 __all__ = ["FetchRecord", "fetch_all"]
@@ -54,8 +54,8 @@ def fetch_all(
     refresh: bool = False,
     offline: bool = False,
     client: HttpClient | None = None,
-    ssb_url: str = DEFAULT_BASE_URL,
-    fhi_url: str = FHI_BASE_URL,
+    ssb_url: str | None = None,
+    fhi_url: str | None = None,
 ) -> list[FetchRecord]:
     """Fetch every ``format = "ssb"`` and ``format = "fhi"`` input into its cache.
 
@@ -81,7 +81,8 @@ def fetch_all(
     client
         The HTTP client (default: 30 requests per minute, retries on 429/503).
     ssb_url, fhi_url
-        API roots; tests point them at a local server.
+        API roots (default: ``UTENFORSKAP_SSB_URL`` / ``UTENFORSKAP_FHI_URL`` when
+        set, else the agencies' public APIs; see :func:`~utenforskap.io.http.api_root`).
 
     Returns
     -------
@@ -105,6 +106,8 @@ def fetch_all(
     if not isinstance(inputs, list):
         raise ConfigError("expected [[inputs]] tables", key="inputs", value=inputs)
     http = client or HttpClient()
+    ssb_root = ssb_url or api_root("ssb", DEFAULT_BASE_URL)
+    fhi_root = fhi_url or api_root("fhi", FHI_BASE_URL)
     records = []
     for i, item in enumerate(inputs):
         if not isinstance(item, Mapping) or item.get("format") not in ("ssb", "fhi"):
@@ -130,7 +133,7 @@ def fetch_all(
                 cache_dir=cache_dir,
                 offline=offline,
                 refresh=refresh,
-                base_url=ssb_url,
+                base_url=ssb_root,
                 client=http,
             )
             frame, files = got.frame, got.files
@@ -146,7 +149,7 @@ def fetch_all(
                 cache_dir=cache_dir,
                 offline=offline,
                 refresh=refresh,
-                base_url=fhi_url,
+                base_url=fhi_root,
                 client=http,
             )
             frame, files = answer.frame, (answer.file,)

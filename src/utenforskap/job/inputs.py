@@ -14,6 +14,7 @@ from utenforskap.errors import ConfigError, DataError
 from utenforskap.geo import RegionRegistry
 from utenforskap.geo.codes import parent_code
 from utenforskap.io import (
+    FHI_BASE_URL,
     FhiTable,
     ObservationMapping,
     RateMapping,
@@ -26,6 +27,7 @@ from utenforskap.io import (
     read_table,
     read_xlsx,
 )
+from utenforskap.io.http import api_root
 from utenforskap.io.rates import MEASURE, RATE_COLUMNS
 from utenforskap.job.config import InputConfig, RunConfig
 from utenforskap.job.results import RunWarning
@@ -121,8 +123,9 @@ def fetch_input(inp: InputConfig, *, offline: bool | None = None) -> SsbTable | 
             cache_dir=inp.path,
             offline=offline,
             refresh=inp.refresh and not offline,
+            base_url=api_root("fhi", FHI_BASE_URL),
         )
-    from utenforskap.io.ssb import fetch_ssb_table
+    from utenforskap.io.ssb import DEFAULT_BASE_URL, fetch_ssb_table
 
     log.info("fetching SSB table %s (cache %s)", inp.table, inp.path)
     return fetch_ssb_table(
@@ -135,6 +138,7 @@ def fetch_input(inp: InputConfig, *, offline: bool | None = None) -> SsbTable | 
         cache_dir=inp.path,
         offline=offline,
         refresh=inp.refresh and not offline,
+        base_url=api_root("ssb", DEFAULT_BASE_URL),
     )
 
 

@@ -16,6 +16,7 @@ _XLSX = PurePosixPath("indicators.xlsx")
 _FIGURES = PurePosixPath("figures")
 _INDEX = _FIGURES / "index.html"
 _REPORT = PurePosixPath("report.pdf")
+_SLIDES = PurePosixPath("slides.pptx")
 _MANIFEST = PurePosixPath(MANIFEST_NAME)
 
 
@@ -42,7 +43,11 @@ class OutputLayout:
     index
         The figures' index page.
     report
-        The PDF of all figures, or None when not asked for.
+        The PDF report (vector A4 pages: cover, summary, method, figures), or
+        None when not asked for.
+    slides
+        The 16:9 slide deck of the key figures, or None (written with the
+        report when the figures include PNG files).
     manifest
         ``manifest.json``, written last.
 
@@ -62,6 +67,7 @@ class OutputLayout:
     figure_formats: tuple[str, ...] = ("png", "svg")
     index: PurePosixPath = _INDEX
     report: PurePosixPath | None = _REPORT
+    slides: PurePosixPath | None = None
     manifest: PurePosixPath = _MANIFEST
 
     def entries(self) -> list[tuple[str, str]]:
@@ -81,7 +87,9 @@ class OutputLayout:
         out += [((self.figures / f"*.{fmt}").as_posix(), "figures") for fmt in self.figure_formats]
         out.append((self.index.as_posix(), "index page of the figures"))
         if self.report is not None:
-            out.append((self.report.as_posix(), "all figures, one per page"))
+            out.append((self.report.as_posix(), "report: cover, summary, method, figures"))
+        if self.slides is not None:
+            out.append((self.slides.as_posix(), "slide deck of the key figures"))
         out.append((self.manifest.as_posix(), "inputs, outputs, counts and warnings"))
         return out
 
@@ -174,4 +182,5 @@ def output_layout(config: RunConfig, folder: Path) -> OutputLayout:
         Path(folder),
         figure_formats=tuple(figures.formats),
         report=_REPORT if figures.report else None,
+        slides=_SLIDES if figures.report and "png" in figures.formats else None,
     )

@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,6 +105,21 @@ def _read(handle: IO[str]) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+# A run writes its record just after taking the lock; a second run that
+# finds the lock taken waits this long for the record before it says so.
+_RECORD_WAIT_SECONDS = 2.0
+
+
+def _holder_record(handle: IO[str]) -> dict[str, Any]:
+    """Read the holder's record, waiting briefly for a holder that has just locked."""
+    deadline = time.monotonic() + _RECORD_WAIT_SECONDS
+    while True:
+        record = _read(handle)
+        if record or time.monotonic() >= deadline:
+            return record or {}
+        time.sleep(0.02)
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
@@ -154,7 +170,7 @@ def lock_holder(target: Path) -> dict[str, Any] | None:
             return dict(_HELD[identity])
     with open(path, "a+", encoding="utf-8") as handle:
         if not _try_lock(handle):
-            return _read(handle) or {}
+            return _holder_record(handle)
         fcntl.lockf(handle, fcntl.LOCK_UN)
     return None
 
@@ -172,7 +188,7 @@ def _take(path: Path) -> tuple[IO[str], tuple[int, int]]:
             info = os.fstat(handle.fileno())
             identity = (info.st_dev, info.st_ino)
             if not _try_lock(handle):
-                raise RunLockedError(path, _read(handle))
+                raise RunLockedError(path, _holder_record(handle) or None)
         except BaseException:
             handle.close()
             raise

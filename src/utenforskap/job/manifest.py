@@ -87,8 +87,9 @@ def _plain(value: Any) -> Any:
 def config_digest(config: RunConfig) -> str:
     """Return the SHA-256 of a configuration's settings, independent of its layout and comments.
 
-    The output folder and the file's own path are left out: they say where a
-    run writes, not what it computes; other paths are taken relative to the
+    The output folder, the file's own path and a ``[batch]`` section are left
+    out: they say where and for which kommuner runs write, not what one
+    computes (each kommune's run has its own ``scope``); other paths are taken relative to the
     folder they were resolved against, so a moved or copied project keeps its
     digest.
 
@@ -103,8 +104,12 @@ def config_digest(config: RunConfig) -> str:
         Hex digest of the settings as canonical JSON.
     """
     settings = _plain(config)
-    for name in ("output", "source", "base"):
+    for name in ("output", "source", "base", "batch"):
         settings.pop(name, None)
+    # A kommune's run of a batch computes for its scope; a single run has none
+    # (left out, so that single runs keep the digest they had before batches).
+    if settings.get("scope") is None:
+        settings.pop("scope", None)
     anchor = Path.cwd() if config.base is None else config.base
 
     def portable(value: object) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import inspect
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,54 @@ class OutputError(UtenforskapError):
     exit_code = 1
 
 
-def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps) -> None:
-    """Write the tables and figures of ``plan.layout`` into ``work`` (the manifest comes last).
+def made_date(plan: RunPlan) -> datetime.date | None:
+    """The date the run's documents say they were made, without reading the clock.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+    convention) when set; otherwise the day the newest input file was last
+    changed. Reruns on the same inputs therefore give the same bytes; a new
+    input gives a new date.
+
+    Parameters
+    ----------
+    plan
+        The run's plan (its inputs).
+
+    Returns
+    -------
+    datetime.date or None
+        The date (UTC), or None when there is no input file to date it by.
+
+    Raises
+    ------
+    ConfigError
+        ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
+    """
+    from utenforskap.errors import ConfigError
+
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is not None:
+        try:
+            seconds = int(raw)
+        except ValueError:
+            raise ConfigError(
+                "must be a whole number of seconds since 1970-01-01",
+                key="SOURCE_DATE_EPOCH",
+                value=raw,
+            ) from None
+        return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).date()
+    stamps = [p.path.stat().st_mtime for p in plan.inputs if p.path.is_file()]
+    if not stamps:
+        return None
+    return datetime.datetime.fromtimestamp(max(stamps), tz=datetime.UTC).date()
+
+
+def write_outputs(
+    plan: RunPlan, computed: Computed, work: Path, *, steps: Steps, workers: int | None = None
+) -> None:
+    """Write the tables, figures, report, deck and index page of ``plan.layout`` into ``work``.
+
+    The manifest comes last (written by the caller).
 
     Parameters
     ----------
@@ -38,6 +86,8 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         The new version being written (see :func:`~utenforskap.job.atomic.atomic_folder`).
     steps
         Announces ``writing tables`` and ``drawing figures``.
+    workers
+        The figure pack's worker processes (None: its default).
 
     Raises
     ------
@@ -45,15 +95,23 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         Writing failed (the caller keeps the previous outputs).
     """
     from utenforskap.publish.pack import write_figure_pack, write_index
+    from utenforskap.publish.render import risk_results
 
     layout, settings = plan.layout, plan.figures
     fig = settings.figures
     frame = computed.indicators
     credit = {"sources": computed.sources}
+    made = made_date(plan)
+    whole = _figure_rows(frame, write_figure_pack)
+    risk = risk_results(whole, settings.risk) if settings.risk is not None else None
     steps.start("writing tables")
     write_csv(frame, layout.path(layout.csv, work), **_accepted(write_csv, credit))
     write_parquet(frame, layout.path(layout.parquet, work), **_accepted(write_parquet, credit))
-    write_xlsx(frame, layout.path(layout.xlsx, work), **_accepted(write_xlsx, credit))
+    write_xlsx(
+        frame,
+        layout.path(layout.xlsx, work),
+        **_accepted(write_xlsx, {**credit, "lang": fig.lang, "risk": risk}),
+    )
     steps.start("drawing figures")
     boundaries = None
     if settings.boundaries is not None:
@@ -64,20 +122,29 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         )
     folder = layout.path(layout.figures, work)
     extra = _accepted(
-        write_figure_pack, {**credit, "risk": settings.risk, "groups": computed.groups}
+        write_figure_pack,
+        {
+            **credit,
+            "risk": risk if risk is not None else settings.risk,
+            "groups": computed.groups,
+            "area": settings.area,
+        },
     )
     figures = write_figure_pack(
-        _figure_rows(frame, write_figure_pack),
+        whole,
         folder,
         trend_regions=fig.trend_regions,
         formats=layout.figure_formats,
         lang=fig.lang,
         synthetic=fig.synthetic,
         report=None if layout.report is None else layout.path(layout.report, work),
+        slides=None if layout.slides is None else layout.path(layout.slides, work),
         title=settings.title,
         boundaries=boundaries,
         size=fig.size,
         district_trends=fig.district_trends,
+        workers=workers,
+        made=made,
         **extra,
     )
     index = write_index(
@@ -86,6 +153,8 @@ def write_outputs(plan: RunPlan, computed: Computed, work: Path, *, steps: Steps
         title=settings.title,
         lang=fig.lang,
         synthetic=fig.synthetic,
+        data=whole,
+        made=made,
         **_accepted(write_index, credit),
     )
     if index != layout.path(layout.index, work):
@@ -97,7 +166,7 @@ def _accepted(writer: Callable[..., Any], options: Mapping[str, Any]) -> dict[st
 
     The run passes the source table to every writer as ``sources=`` (a
     :func:`utenforskap.sources.source_table`, or None), and to the figure
-    pack the ``[risk]`` settings as ``risk=`` and the group comparisons as
+    pack the ``[risk]`` results as ``risk=`` and the group comparisons as
     ``groups=``; a writer that does not take a keyword yet is called without it.
     """
     names = inspect.signature(writer).parameters

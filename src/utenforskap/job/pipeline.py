@@ -11,10 +11,12 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
+from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
 from utenforskap.job.atomic import atomic_folder, recover
+from utenforskap.job.batch import BatchResult
 from utenforskap.job.checks import caught_warnings, check_output, prepare
 from utenforskap.job.config import RunConfig
 from utenforskap.job.inputs import read_inputs, source_records
@@ -189,14 +191,19 @@ def _skipped(plan: RunPlan, logged: _LoggedWarnings) -> RunResult:
 
 
 def _write(
-    plan: RunPlan, computed: Computed, steps: Steps, logged: _LoggedWarnings, clock: RunClock
+    plan: RunPlan,
+    computed: Computed,
+    steps: Steps,
+    logged: _LoggedWarnings,
+    clock: RunClock,
+    workers: int | None = None,
 ) -> RunResult:
     try:
         with atomic_folder(plan.output) as work:
             # The charts' warnings (drawn here or in the pack's workers) are named
             # in the manifest like the computation's.
             with caught_warnings() as drawn:
-                write_outputs(plan, computed, work, steps=steps)
+                write_outputs(plan, computed, work, steps=steps, workers=workers)
             for warning in drawn:
                 warning.log(log)
             steps.start("writing manifest")
@@ -229,7 +236,8 @@ def run(
     write: bool = True,
     force: bool = False,
     progress: Progress | None = None,
-) -> RunResult:
+    jobs: int | None = None,
+) -> RunResult | BatchResult:
     """Run the whole job: plan, then inputs → indicators → suppression → tables, figures, manifest.
 
     Holding the output folder's lock (a second run exits with
@@ -242,6 +250,11 @@ def run(
     swaps it in atomically (see :func:`~utenforskap.job.atomic.atomic_folder`),
     with ``manifest.json`` built from the plan and the result. Each step of
     :data:`~utenforskap.job.steps.RUN_STEPS` is announced as it starts.
+
+    A configuration with a ``[batch]`` section runs one such run per kommune
+    in parallel processes, then writes an index page linking them
+    (:func:`~utenforskap.job.batch.run_batch`) and returns its
+    :class:`~utenforskap.job.batch.BatchResult`.
 
     Parameters
     ----------
@@ -257,11 +270,15 @@ def run(
     force
         Recompute even when nothing changed.
     progress
-        Step display (the command line passes one).
+        Step display (the command line passes one; not used by a batch).
+    jobs
+        Processes: for a batch, kommuner run at a time (default: the CPUs
+        available); for a single run, the figure pack's worker processes
+        (default: the CPUs available, at most 8).
 
     Returns
     -------
-    RunResult
+    RunResult or BatchResult
         ``status`` (``written``, ``skipped`` or ``computed``), ``indicators``
         (the published IndicatorFrame; when skipped, the current
         ``indicators.parquet``), ``output``, ``reasons``, ``manifest``,
@@ -285,10 +302,19 @@ def run(
     >>> result.indicators.query("indicator == 'neet' and region == '9901'").shape[0] > 0
     True
     """
-    if not write:
-        computed = compute(config)
-        return RunResult("computed", computed.indicators, warnings=computed.warnings)
     cfg = resolve_config(config, generate=True)
+    if cfg.batch is not None:
+        if not write:
+            raise ParameterError(
+                "write=False computes one configuration; for a batch, compute a kommune's "
+                "configuration (utenforskap.job.batch_config.kommune_configs)"
+            )
+        from utenforskap.job.batch import run_batch
+
+        return run_batch(cfg, out=out, force=force, jobs=jobs)
+    if not write:
+        computed = compute(cfg)
+        return RunResult("computed", computed.indicators, warnings=computed.warnings)
     target = Path(out) if out is not None else cfg.output
     check_output(target, config=cfg)
     steps, clock = Steps(progress), RunClock()
@@ -296,10 +322,11 @@ def run(
         recover(target)
         steps.start("checking inputs")
         plan = plan_run(cfg, out=target, force=force, fetch=True)
+        assert isinstance(plan, RunPlan)
         plan.check_ready()
         if plan.action == "skip":
             return _skipped(plan, logged)
         log.info("recomputing: %s", "; ".join(plan.reasons) if plan.reasons else "--force")
         steps.start("computing indicators")
         computed = compute(plan.config)
-        return _write(plan, computed, steps, logged, clock)
+        return _write(plan, computed, steps, logged, clock, workers=jobs)

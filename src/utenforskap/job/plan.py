@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from utenforskap.job.batch import BatchPlan
     from utenforskap.risk.config import RiskSettings
 
 log = logging.getLogger("utenforskap.job.plan")
@@ -214,6 +215,9 @@ class FigureSettings:
         GeoJSON of district polygons for maps, or None (tile maps).
     boundary_code_property
         The GeoJSON property holding each feature's region code.
+    area
+        The area the maps cover (``geography.fylke``): every boundary inside it
+        is drawn, those without data light grey; None: the regions in the data.
     risk
         The ``[risk]`` settings (risk figures drawn from the published
         table), or None when the configuration has no ``[risk]`` table.
@@ -223,6 +227,7 @@ class FigureSettings:
     title: str
     boundaries: Path | None = None
     boundary_code_property: str = "code"
+    area: str | None = None
     risk: RiskSettings | None = None
 
     def describe(self) -> str:
@@ -248,6 +253,7 @@ class FigureSettings:
             "tile maps (no boundaries)"
             if self.boundaries is None
             else f"maps from {relative(self.boundaries)}"
+            + (f" over all of {self.area}" if self.area else "")
         )
         return "; ".join(parts)
 
@@ -487,7 +493,7 @@ def plan_run(
     out: str | Path | None = None,
     force: bool = False,
     fetch: bool = False,
-) -> RunPlan:
+) -> RunPlan | BatchPlan:
     """Decide what a run would do, without writing, locking or generating anything.
 
     Every input is hashed (SSB and FHI inputs: their cached responses), the current
@@ -510,8 +516,10 @@ def plan_run(
 
     Returns
     -------
-    RunPlan
-        The plan.
+    RunPlan or BatchPlan
+        The plan; for a configuration with a ``[batch]`` section, every
+        kommune's plan (:func:`~utenforskap.job.batch.plan_batch`; nothing is
+        fetched).
 
     Raises
     ------
@@ -531,6 +539,10 @@ def plan_run(
     ['inputs[0]', 'inputs[1]']
     """
     cfg = resolve_config(config)
+    if cfg.batch is not None:
+        from utenforskap.job.batch import plan_batch
+
+        return plan_batch(cfg, out=out, force=force)
     settings = config_digest(cfg)
     demo = cfg.source is not None and cfg.source == demo_config_path()
     planned = [_local_input(key, path, demo=demo) for key, path in config_files(cfg)]
@@ -573,6 +585,7 @@ def plan_run(
             title=cfg.title,
             boundaries=geo.boundaries,
             boundary_code_property=geo.boundary_code_property,
+            area=geo.fylke or None,
             risk=cfg.risk,
         ),
         current=current,

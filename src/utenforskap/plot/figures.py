@@ -62,7 +62,7 @@ from utenforskap.select import (
     sort_periods,
     widest_ages,
 )
-from utenforskap.sources import credit_line, credited
+from utenforskap.sources import credit_line, credited, measures
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -96,6 +96,19 @@ def _credit(
     return credit_line(credited(shown, sources), lang=lang)
 
 
+def _measure(given: str | None, shown: pd.DataFrame, sources: pd.DataFrame | None) -> str | None:
+    """The measure label the subtitle reads: the caller's, else the source table's.
+
+    A publisher's label for the rows shown ("andel (prosent, standardisert)")
+    is used when the rows shown have one label; several labels say nothing
+    common, so none is used.
+    """
+    if given is not None or sources is None or shown.empty:
+        return given
+    found = measures(shown, sources)
+    return found[0] if len(found) == 1 else None
+
+
 def _require_record(rows: pd.DataFrame, chart: str) -> None:
     from utenforskap.disclosure import DisclosureError, recorded_rules
 
@@ -118,6 +131,19 @@ def _title(indicator: str, group: str, lang: str) -> str:
 
 def _pairs(indicator: str, codes: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({F.INDICATOR: indicator, F.REGION: list(codes)}, dtype=object)
+
+
+def _profile_region(cells: pd.DataFrame) -> str:
+    """The reference region when it has rows; else the region with the most people.
+
+    An indicator given for kommuner only (their reference, the country, has
+    no row of its own) still gets a profile: the largest region's.
+    """
+    ref = reference_of(select_rows(cells, sex="total")).code
+    if ref and (cells[F.REGION] == ref).any():
+        return ref
+    sizes = cells.groupby(F.REGION, sort=True)[F.DENOMINATOR].sum(min_count=1).fillna(0.0)
+    return str(sizes.sort_values(ascending=False, kind="mergesort").index[0])
 
 
 def _grow(size: str | tuple[float, float], height: float) -> str | tuple[float, float]:
@@ -171,7 +197,8 @@ def chart_figure(
         the country are added where the frame has them). For ``groups``: the
         regions drawn (default every region with group rows).
     region
-        For ``profile``: the region; default the reference region.
+        For ``profile``: the region; default the reference region (when it
+        has rows; else the region with the largest denominator).
     boundaries
         For ``map``: polygons or a GeoJSON path.
     area
@@ -262,7 +289,7 @@ def chart_figure(
             shown = cells[cells[F.REGION].isin(wanted)]
             credit = _credit(indicator, shown, sources, lang)
             sub = subtitle(
-                unit=unit_text(unit, shown, measure, lang),
+                unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                 age=age,
                 period=period_span(periods[0], periods[-1], lang=lang),
                 lang=lang,
@@ -270,7 +297,7 @@ def chart_figure(
             )
         elif kind == "profile":
             cells = select_rows(rows, period=latest)
-            where = region or reference_of(select_rows(cells, sex="total")).code
+            where = region or _profile_region(cells)
             age_sex_profile(cells, region=where, group=group, lang=lang, ax=ax)
             shown = cells[cells[F.REGION] == where]
             ref_codes = [c for c in shown[F.REFERENCE].dropna().unique() if c]
@@ -278,7 +305,7 @@ def chart_figure(
             name = region_label(where, data=data, lang=lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age="",
                     period=latest,
                     sex="",
@@ -292,7 +319,7 @@ def chart_figure(
             credit = _credit(indicator, shown, sources, lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age=age,
                     period=latest,
                     lang=lang,
@@ -336,7 +363,7 @@ def chart_figure(
                 credit = _credit(indicator, shown, sources, lang)
             sub = (
                 subtitle(
-                    unit=unit_text(unit, shown, measure, lang),
+                    unit=unit_text(unit, shown, _measure(measure, shown, sources), lang),
                     age=age,
                     period=latest,
                     lang=lang,

@@ -39,10 +39,12 @@ __all__ = [
     "RiskFigure",
     "criteria_matrix",
     "rank_caterpillar",
+    "risk_caption",
     "risk_figure",
     "risk_figures",
     "risk_heatmap",
     "risk_map",
+    "risk_method_text",
     "score_colours",
 ]
 
@@ -176,8 +178,9 @@ def risk_heatmap(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> index = ut.risk_index(ut.datasets.demo_indicators())  # doctest: +SKIP
-    >>> ut.plot.risk.risk_heatmap(index)  # doctest: +SKIP
+    >>> index = ut.risk_index(ut.datasets.demo_indicators())
+    >>> ut.plot.risk.risk_heatmap(index)
+    <Axes: ...>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
@@ -353,8 +356,9 @@ def rank_caterpillar(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=1000, seed=1)  # doctest: +SKIP
-    >>> ut.plot.risk.rank_caterpillar(index)  # doctest: +SKIP
+    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=1000, seed=1)
+    >>> ut.plot.risk.rank_caterpillar(index)
+    <Axes: xlabel='Rangering (1 = mest risiko)'>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
@@ -497,8 +501,9 @@ def criteria_matrix(
     >>> import utenforskap as ut
     >>> from utenforskap.risk import Criterion
     >>> result = ut.classify_areas(ut.datasets.demo_indicators(),
-    ...     [Criterion("neet", ">", 12)], at_least=1)  # doctest: +SKIP
-    >>> ut.plot.risk.criteria_matrix(result)  # doctest: +SKIP
+    ...     [Criterion("neet", ">", 12)], at_least=1)
+    >>> ut.plot.risk.criteria_matrix(result)
+    <Axes: ...>
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import PatchCollection
@@ -658,7 +663,8 @@ def risk_map(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> ut.plot.risk.risk_map(ut.risk_index(ut.datasets.demo_indicators()))  # doctest: +SKIP
+    >>> ut.plot.risk.risk_map(ut.risk_index(ut.datasets.demo_indicators()))
+    <Axes: ...>
     """
     from utenforskap.plot.maps import choropleth, tile_map
 
@@ -976,8 +982,8 @@ def risk_figures(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> figures = ut.plot.risk.risk_figures(ut.datasets.demo_indicators())  # doctest: +SKIP
-    >>> [f.stem for f in figures]  # doctest: +SKIP
+    >>> figures = ut.plot.risk.risk_figures(ut.datasets.demo_indicators())
+    >>> [f.stem for f in figures]
     ['risk_heatmap', 'risk_caterpillar', 'risk_map']
     """
     from utenforskap.risk.config import RiskSettings
@@ -1039,3 +1045,46 @@ def _describe(
         note=text("risk.not_best", lang),
     )
     return caption, caption
+
+
+def risk_caption(
+    kind: str,
+    index: RiskIndex,
+    classification: AreaClassification | None = None,
+    *,
+    lang: str = "nb",
+) -> tuple[str, str]:
+    """The caption and alternative text of a risk chart (as :func:`risk_figures` gives them).
+
+    Parameters
+    ----------
+    kind
+        One of :data:`RISK_CHARTS`.
+    index
+        The risk index drawn.
+    classification
+        The classification, for ``criteria``.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    tuple of str
+        ``(caption, alt)``: the chart, the method, the districts with most
+        risk (or those meeting the criteria) and what the index cannot say.
+    """
+    check_choice("kind", kind, RISK_CHARTS)
+    return _describe(kind, index, classification, _method_short(index, lang), lang)
+
+
+def risk_method_text(index: RiskIndex, *, lang: str = "nb") -> str:
+    """The risk index's method in words, as the figures' subtitles name it.
+
+    Examples
+    --------
+    >>> import utenforskap as ut
+    >>> index = ut.risk_index(ut.datasets.demo_indicators(), draws=0)  # doctest: +SKIP
+    >>> risk_method_text(index)  # doctest: +SKIP
+    'desiler: 1 = minst, 10 = mest risiko'
+    """
+    return _method_short(index, lang)

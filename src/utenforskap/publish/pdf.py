@@ -1,100 +1,207 @@
-"""report.pdf: a cover with contents, then the figures' PNGs one a page, written without dates."""
+"""report.pdf: an A4 document of vector pages — cover, summary, method, figures by theme."""
 
 from __future__ import annotations
 
-import struct
-import tempfile
+import datetime
+import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from utenforskap.errors import DataError
-from utenforskap.publish.save import PNG_DPI, write_png
-from utenforskap.publish.themes import ThemeGroup, group_by_theme, theme_name
-from utenforskap.texts import text
+from utenforskap.publish.pages import (
+    A4,
+    A4_LANDSCAPE,
+    MARGIN,
+    cover_page,
+    figure_frame,
+    method_page,
+    summary_page,
+)
+from utenforskap.publish.themes import group_by_theme, theme_name
+from utenforskap.texts import LANGS, check_lang, text
 
 if TYPE_CHECKING:
-    from utenforskap.publish.render import FigureFile
+    import pikepdf
+    from matplotlib.figure import Figure
 
-__all__ = ["write_report_pdf"]
+    from utenforskap.publish.render import FigureFile, RiskResults
 
-
-def _png_parts(path: Path) -> tuple[int, int, bytes]:
-    """Width, height and the joined IDAT data (the zlib stream) of an 8-bit RGB PNG."""
-    data = path.read_bytes()
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise DataError("not a PNG file", file=path)
-    pos, width, height, idat = 8, 0, 0, []
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            if depth != 8 or colour != 2 or interlace != 0:
-                raise DataError("report.pdf embeds 8-bit RGB, non-interlaced PNGs only", file=path)
-        elif kind == b"IDAT":
-            idat.append(body)
-        pos += 12 + length
-    return width, height, b"".join(idat)
+__all__ = ["report_figures", "write_report_pdf"]
 
 
-def _pdf_text(value: str) -> bytes:
-    # A UTF-16 text string keeps æøå in the document title.
-    return b"<" + ("\ufeff" + value).encode("utf-16-be").hex().upper().encode() + b">"
+def report_figures(figures: Sequence[FigureFile]) -> list[FigureFile]:
+    """The figures report.pdf holds, in its order: all but detail figures, theme by theme.
+
+    Parameters
+    ----------
+    figures
+        Figures of a pack.
+
+    Returns
+    -------
+    list of FigureFile
+        The overview first, then the registry's themes (see
+        :func:`~utenforskap.publish.themes.group_by_theme`); one district's
+        trend charts (detail figures) are left to the figures folder.
+    """
+    shown = [f for f in figures if f.task is None or not f.task.detail]
+    return [fig for _, items in group_by_theme(shown) for fig in items]
 
 
-def _cover(
-    path: Path, heading: str, title: str, themes: Sequence[ThemeGroup], lang: str, synthetic: bool
+def _periods_line(data: pd.DataFrame, lang: str) -> str:
+    from utenforskap import frames as F
+    from utenforskap.periods import parse_period
+    from utenforskap.select import sort_periods
+
+    periods = sort_periods(data[F.PERIOD])
+    first = min(periods, key=lambda p: parse_period(p).first)
+    last = max(periods, key=lambda p: parse_period(p).last)
+    latest = sorted(
+        {sort_periods(part)[-1] for _, part in data.groupby(F.INDICATOR, sort=True)[F.PERIOD]},
+        key=lambda p: (parse_period(p).last, p),
+    )
+    return text(
+        "periods.line",
+        lang,
+        first=parse_period(first).first,
+        last=parse_period(last).last,
+        latest=", ".join(latest),
+    )
+
+
+def _number_page(fig: Figure, n: int, total: int, lang: str) -> None:
+    fig.text(
+        0.5,
+        MARGIN * 0.6 / float(fig.get_size_inches()[1]),
+        text("page", lang, n=n, total=total),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color="#666666",
+    )
+
+
+def _share_glyphs(doc: pikepdf.Pdf) -> None:
+    """Point equal Type 3 glyph programs of all charts at one copy (a third of the file size).
+
+    Every chart's PDF embeds the glyphs it uses as its own Type 3 font; the
+    programs of a glyph are byte-identical across charts, so one copy serves all.
+    """
+    seen: dict[bytes, pikepdf.Object] = {}
+    done: set[tuple[int, int]] = set()
+
+    def walk(resources: pikepdf.Object | None) -> None:
+        if resources is None:
+            return
+        fonts = resources.get("/Font")
+        for font in fonts.values() if fonts is not None else ():
+            if font.objgen in done:
+                continue
+            done.add(font.objgen)
+            if font.get("/Subtype") != "/Type3":
+                continue
+            procs = font.CharProcs
+            for name in list(procs.keys()):
+                program = procs[name]
+                key = hashlib.sha256(
+                    program.read_raw_bytes() + repr(program.get("/Filter")).encode()
+                ).digest()
+                if key in seen:
+                    procs[name] = seen[key]
+                else:
+                    seen[key] = program
+        forms = resources.get("/XObject")
+        for form in forms.values() if forms is not None else ():
+            if form.objgen in done:
+                continue
+            done.add(form.objgen)
+            if form.get("/Subtype") == "/Form":
+                walk(form.get("/Resources"))
+
+    for page in doc.pages:
+        walk(page.get("/Resources"))
+
+
+def _place(
+    doc: pikepdf.Pdf,
+    page: pikepdf.Page,
+    chart: pikepdf.Page,
+    rect: tuple[float, float, float, float],
+    number: int,
 ) -> None:
-    from utenforskap.plot import house_style, new_figure
+    """Draw ``chart`` as a form XObject in ``rect`` of ``page``, under a fixed name.
 
-    with house_style():
-        fig = new_figure("a4")
-        fig.text(0.06, 0.86, heading, fontsize=18, fontweight="bold", va="top")
-        fig.text(0.06, 0.76, title, fontsize=14, va="top")
-        lines, page = [], 2
-        for key, items in themes:
-            name = theme_name(key, lang=lang)
-            lines.append(
-                text("contents.pages", lang, theme=name, first=page, last=page + len(items) - 1)
-            )
-            page += len(items)
-        fig.text(0.06, 0.62, text("contents", lang), fontsize=10, fontweight="bold", va="top")
-        fig.text(0.06, 0.56, "\n".join(lines), fontsize=9.5, va="top", linespacing=1.6)
-        if synthetic:
-            fig.text(
-                0.06, 0.08, text("synthetic", lang), fontsize=11, color="#B00000", fontweight="bold"
-            )
-        write_png(fig, path)
+    pikepdf's ``add_overlay`` names the form at random; a fixed name per
+    chart keeps the bytes the same on every run. The frame pages share one
+    resource dictionary (as matplotlib writes them), so each chart gets its
+    own name.
+    """
+    import pikepdf
+
+    form = doc.copy_foreign(chart.as_form_xobject())
+    name = pikepdf.Name(f"/Chart{number}")
+    resources = page.obj.Resources
+    if "/XObject" not in resources:
+        resources.XObject = pikepdf.Dictionary()
+    resources.XObject[name] = form
+    placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*rect))
+    page.contents_add(doc.make_stream(b"q\n"), prepend=True)
+    page.contents_add(doc.make_stream(b"\nQ\nq\n" + bytes(placement) + b"\nQ\n"))
+
+
+def _pdf_date(day: datetime.date) -> str:
+    return f"D:{day.year:04d}{day.month:02d}{day.day:02d}000000Z"
 
 
 def write_report_pdf(
     figures: Sequence[FigureFile],
     path: str | Path,
     *,
+    data: pd.DataFrame | None = None,
     title: str = "",
     lang: str = "nb",
     synthetic: bool = False,
+    made: datetime.date | None = None,
+    sources: pd.DataFrame | None = None,
+    risk: RiskResults | None = None,
 ) -> Path:
-    """Write the figures' PNGs as a multi-page PDF: a cover with contents, then one figure a page.
+    """Write report.pdf: an A4 document of vector pages with a cover, summary and method page.
 
-    The PNG pixels are embedded as they are (Flate with PNG predictors), so
-    the pages look exactly like the PNG files; the file carries no dates.
-    Pages follow the index page's order: the overview, then theme by theme.
+    Pages: a cover (area, date made, data periods, sources, contents); with
+    ``data``, the key findings ("Hovedfunn", one page) and a method page in
+    plain words (intervals, comparisons, pooled years, prikking); then one
+    page per figure, theme by theme, each chart placed as vector graphics
+    (text stays text) with its caption below and a running header. Every
+    page is A4 (landscape for charts wider than the portrait text width) and
+    numbered. The document carries its title, language and ``made`` as its
+    dates, and no other time stamp: the same inputs give the same bytes.
 
     Parameters
     ----------
     figures
-        Figures from :func:`utenforskap.publish.write_figure_pack` (each needs a PNG).
+        Figures from :func:`utenforskap.publish.write_figure_pack` drawn with
+        a report (each but detail figures has a vector ``page``).
     path
         The PDF to write.
+    data
+        The published IndicatorFrame the figures were drawn from: gives the
+        summary and method pages and the data periods; None leaves them out.
     title
         Area name for the cover page and the document title.
     lang
         ``"nb"`` or ``"en"``.
     synthetic
         Say on the cover that the data are synthetic.
+    made
+        The date the report was made (cover and metadata); None: no date.
+    sources
+        The source table: its sources are listed on the cover.
+    risk
+        The risk results: the method page explains the risk index.
 
     Returns
     -------
@@ -104,80 +211,141 @@ def write_report_pdf(
     Raises
     ------
     DataError
-        A figure has no PNG, or a PNG is not 8-bit RGB.
-
-    References
-    ----------
-    ISO 32000-1:2008, sections 7.4.4 (FlateDecode predictors) and 8.9 (images).
+        A figure of the report has no vector page.
 
     Examples
     --------
     >>> import tempfile
     >>> folder = tempfile.mkdtemp()
     >>> pdf = write_report_pdf([], f"{folder}/report.pdf", title="Eksempelkommune")
-    >>> pdf.read_bytes()[:8], b"/Count 1" in pdf.read_bytes()
-    (b'%PDF-1.4', True)
+    >>> import pikepdf
+    >>> with pikepdf.open(pdf) as doc:
+    ...     len(doc.pages), str(doc.docinfo["/Title"])
+    (1, 'Indikatorer for ungt utenforskap – Eksempelkommune')
     """
-    themes = group_by_theme(figures)
-    ordered = [fig for _, items in themes for fig in items]
-    pngs = []
+    import pikepdf
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from utenforskap import frames as F
+    from utenforskap.plot import house_style
+
+    check_lang(lang)
+    ordered = report_figures(figures)
     for fig in ordered:
-        png = next((p for p in fig.files if p.suffix == ".png"), None)
-        if png is None:
-            raise DataError("report.pdf needs the PNG of every figure", value=fig.stem)
-        pngs.append(png)
+        if fig.page is None or not fig.page.exists():
+            raise DataError(
+                "report.pdf needs the vector page of every figure (draw the pack with report=...)",
+                value=fig.stem,
+            )
     heading = text("heading", lang)
-    with tempfile.TemporaryDirectory() as scratch:
-        cover = Path(scratch) / "cover.png"
-        _cover(cover, heading, title, themes, lang, synthetic)
-        pages = [_png_parts(p) for p in (cover, *pngs)]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets: list[int] = []
+    themes = group_by_theme(ordered)
+    front: list[str] = ["cover"]
+    if data is not None:
+        front += ["summary", "method"]
+    total = len(front) + len(ordered)
+    contents = [(text(key, lang), i + 1, i + 1) for i, key in enumerate(front) if key != "cover"]
+    page = len(front) + 1
+    header_of: dict[str, str] = {}
+    for key, items in themes:
+        name = theme_name(key, lang=lang)
+        contents.append((name, page, page + len(items) - 1))
+        page += len(items)
+        for item in items:
+            header_of[item.stem] = f"{name} · {title}" if title else name
+    source_list: list[str] = []
+    if sources is not None and not sources.empty:
+        from utenforskap.sources import SOURCE
 
-    def add(body: bytes, stream: bytes | None = None) -> int:
-        offsets.append(len(out))
-        number = len(offsets)
-        out.extend(f"{number} 0 obj\n".encode() + body)
-        if stream is not None:
-            out.extend(b"\nstream\n" + stream + b"\nendstream")
-        out.extend(b"\nendobj\n")
-        return number
+        source_list = list(dict.fromkeys(map(str, sources[SOURCE])))
+    buffer = io.BytesIO()
+    rects: list[tuple[float, float, float, float]] = []
+    with (
+        house_style(),
+        PdfPages(
+            buffer,
+            metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        ) as pages,
+    ):
+        periods = _periods_line(data, lang) if data is not None and not data.empty else ""
+        pages.savefig(
+            cover_page(
+                heading=heading,
+                title=title,
+                made=made,
+                periods=periods,
+                sources=source_list,
+                contents=contents,
+                lang=lang,
+                synthetic=synthetic,
+            )
+        )
+        if data is not None:
+            from utenforskap.disclosure import legend_note
+            from utenforskap.publish.summary import key_findings
 
-    n_pages = len(pages)
-    # Fixed numbering: 1 catalog, 2 page tree, 3 info, then page/content/image per page.
-    kids = " ".join(f"{4 + 3 * i} 0 R" for i in range(n_pages))
-    add(b"<< /Type /Catalog /Pages 2 0 R >>")
-    add(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
-    add(
-        b"<< /Title "
-        + _pdf_text(f"{heading} – {title}" if title else heading)
-        + b" /Producer (utenforskap) >>"
-    )
-    for i, (width, height, idat) in enumerate(pages):
-        content_no, image_no = 5 + 3 * i, 6 + 3 * i
-        w_pt, h_pt = width * 72.0 / PNG_DPI, height * 72.0 / PNG_DPI
-        content = f"q {w_pt:.3f} 0 0 {h_pt:.3f} 0 0 cm /Im0 Do Q".encode()
-        page = (
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w_pt:.3f} {h_pt:.3f}] "
-            f"/Resources << /XObject << /Im0 {image_no} 0 R >> >> "
-            f"/Contents {content_no} 0 R >>"
-        )
-        add(page.encode())
-        add(f"<< /Length {len(content)} >>".encode(), content)
-        add(
-            f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
-            f"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
-            f"/DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns {width} >> "
-            f"/Length {len(idat)} >>".encode(),
-            idat,
-        )
-    xref = len(out)
-    out.extend(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
-    out.extend(b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets))
-    out.extend(
-        f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R /Info 3 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n".encode()
-    )
+            found = key_findings(data, lang=lang)
+            summary = summary_page(found, lang=lang)
+            _number_page(summary, 2, total, lang)
+            pages.savefig(summary)
+            methods = sorted({str(m) for m in data[F.CI_METHOD].dropna() if m})
+            rule = legend_note(data, lang).split(":", 1)[-1].strip().rstrip(".")
+            risk_method = ""
+            if risk is not None:
+                from utenforskap.plot.risk import risk_method_text
+
+                risk_method = risk_method_text(risk.index, lang=lang)
+            method = method_page(
+                level=found.level,
+                method=", ".join(m.title() for m in methods) or "Wilson",
+                rule=rule or text("no_data", lang),
+                risk_method=risk_method,
+                lang=lang,
+            )
+            _number_page(method, 3, total, lang)
+            pages.savefig(method)
+        for n, item in enumerate(ordered, start=len(front) + 1):
+            width, height = item.size
+            landscape = width > A4[0] - 2 * MARGIN + 0.05 and width > height
+            frame, rect = figure_frame(
+                size=A4_LANDSCAPE if landscape else A4,
+                chart=(width, height),
+                header=header_of[item.stem],
+                caption=item.caption,
+                page=n,
+                pages=total,
+                lang=lang,
+            )
+            pages.savefig(frame)
+            rects.append(rect)
     target = Path(path)
-    target.write_bytes(bytes(out))
+    opened: list[pikepdf.Pdf] = []
+    try:
+        doc = pikepdf.open(io.BytesIO(buffer.getvalue()))
+        opened.append(doc)
+        for k, (item, rect) in enumerate(zip(ordered, rects, strict=True)):
+            chart = pikepdf.open(item.page)  # type: ignore[arg-type]
+            opened.append(chart)
+            _place(doc, doc.pages[len(front) + k], chart.pages[0], rect, k)
+        # Save once so that the charts' objects belong to the document, then share glyphs.
+        merged = io.BytesIO()
+        doc.save(merged, deterministic_id=True)
+        doc = pikepdf.open(merged)
+        opened.append(doc)
+        _share_glyphs(doc)
+        doc.docinfo["/Title"] = f"{heading} – {title}" if title else heading
+        doc.docinfo["/Subject"] = heading
+        doc.docinfo["/Creator"] = "utenforskap"
+        if made is not None:
+            doc.docinfo["/CreationDate"] = _pdf_date(made)
+            doc.docinfo["/ModDate"] = _pdf_date(made)
+        doc.Root.Lang = pikepdf.String("nb-NO" if LANGS.index(lang) == 0 else "en")
+        doc.save(
+            target,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+    finally:
+        for item_pdf in opened:
+            item_pdf.close()
     return target

@@ -21,14 +21,24 @@ import pandas as pd
 
 from utenforskap.publish.captions import describe_figure
 from utenforskap.publish.plan import FigureTask
-from utenforskap.publish.save import save_figure
+from utenforskap.publish.save import save_figure, save_report_page
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from utenforskap.geo.boundaries import Boundaries
+    from utenforskap.risk.config import RiskSettings
+    from utenforskap.risk.criteria import AreaClassification
+    from utenforskap.risk.index import RiskIndex
 
-__all__ = ["PARALLEL_FROM", "FigureFile", "draw_figure", "render_figures"]
+__all__ = [
+    "PARALLEL_FROM",
+    "FigureFile",
+    "RiskResults",
+    "draw_figure",
+    "render_figures",
+    "risk_results",
+]
 
 #: Below this many figures the pack is drawn in this process (a pool costs more).
 PARALLEL_FROM = 8
@@ -59,6 +69,15 @@ class FigureFile:
     warnings
         The warnings raised while drawing it (in whichever process drew it);
         :func:`render_figures` raises them again in the calling process.
+    task
+        The planned task (what the figure shows), when drawn by the pack.
+    size
+        Width and height of the figure in inches (``(0, 0)`` when not known).
+    page
+        A vector PDF of the figure for report.pdf (in a scratch folder), or
+        None when the figure is not in the report.
+    credit
+        The credit line of the figure ("Kilde: …; beregninger: utenforskap").
     """
 
     stem: str
@@ -68,6 +87,53 @@ class FigureFile:
     alt: str
     kind: str = "bars"
     warnings: tuple[Warning, ...] = field(default=(), compare=False, repr=False)
+    task: FigureTask | None = None
+    size: tuple[float, float] = (0.0, 0.0)
+    page: Path | None = None
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class RiskResults:
+    """The risk index and classification of a pack, computed once before drawing.
+
+    Attributes
+    ----------
+    settings
+        The ``[risk]`` settings.
+    index
+        :func:`~utenforskap.risk.risk_index` with those settings.
+    classification
+        :func:`~utenforskap.risk.classify_areas`, or None without criteria.
+    """
+
+    settings: RiskSettings
+    index: RiskIndex
+    classification: AreaClassification | None
+
+
+def risk_results(
+    data: pd.DataFrame, settings: RiskSettings | None, *, workers: int | None = None
+) -> RiskResults | None:
+    """The risk index and classification of a published frame, once for the pack and tables.
+
+    Parameters
+    ----------
+    data
+        A published IndicatorFrame.
+    settings
+        The ``[risk]`` settings; None: no risk results.
+    workers
+        Threads for the Monte Carlo draws.
+
+    Returns
+    -------
+    RiskResults or None
+        None when ``settings`` is None.
+    """
+    if settings is None:
+        return None
+    return RiskResults(settings, settings.index(data, workers=workers), settings.classify(data))
 
 
 def draw_figure(
@@ -78,6 +144,9 @@ def draw_figure(
     synthetic: bool = False,
     size: str | tuple[float, float] = "a4",
     boundaries: Boundaries | None = None,
+    sources: pd.DataFrame | None = None,
+    area: str | None = None,
+    risk: RiskResults | None = None,
 ) -> Figure:
     """Draw one planned figure with the figure-level functions of :mod:`utenforskap.plot`.
 
@@ -96,11 +165,23 @@ def draw_figure(
         is taller than ``"a4"``.
     boundaries
         Polygons for ``map`` figures; None draws a tile map.
+    sources
+        The source table (:func:`utenforskap.sources.source_table`): each
+        figure credits the sources of the rows it shows.
+    risk
+        The risk results, for ``risk`` tasks.
+    area
+        The area a ``map`` covers (see :func:`utenforskap.plot.choropleth`).
 
     Returns
     -------
     matplotlib.figure.Figure
         The finished figure (not registered with pyplot).
+
+    Raises
+    ------
+    ParameterError
+        A ``risk`` task without ``risk``.
 
     Examples
     --------
@@ -109,12 +190,15 @@ def draw_figure(
     >>> [float(v) for v in fig.get_size_inches()]
     [6.3, 5.8]
     """
+    from utenforskap.errors import ParameterError
     from utenforskap.plot import barometer_figure, chart_figure, district_profile
+    from utenforskap.plot.risk import risk_figure
 
     if task.kind == "barometer":
         return barometer_figure(
             data,
             period=task.period or None,
+            sources=sources,
             size=_BAROMETER_SIZE if size == "a4" else size,
             lang=lang,
             synthetic=synthetic,
@@ -124,6 +208,24 @@ def draw_figure(
             data,
             region=task.region,
             period=task.period or None,
+            sources=sources,
+            size=size,
+            lang=lang,
+            synthetic=synthetic,
+        )
+    if task.kind == "risk":
+        if risk is None:
+            raise ParameterError(
+                "a risk chart needs the risk results (risk=)", parameter="risk", value=task.stem
+            )
+        return risk_figure(
+            data,
+            task.chart,
+            index=risk.index,
+            classification=risk.classification,
+            settings=risk.settings,
+            boundaries=boundaries,
+            sources=sources,
             size=size,
             lang=lang,
             synthetic=synthetic,
@@ -135,10 +237,13 @@ def draw_figure(
         age=task.age,
         period=task.period,
         regions=task.regions,
+        kommune=task.region or None,
         boundaries=boundaries,
+        area=area if boundaries is not None else None,
         size=size,
         lang=lang,
         synthetic=synthetic,
+        sources=sources,
     )
 
 
@@ -153,25 +258,46 @@ class _Job:
     synthetic: bool
     size: str | tuple[float, float]
     boundaries: Boundaries | None
+    sources: pd.DataFrame | None = None
+    risk: RiskResults | None = None
+    groups: pd.DataFrame | None = None
+    pages: Path | None = None
+    area: str | None = None
 
     def render(self, task: FigureTask) -> FigureFile:
         # A worker's warnings would go to its own stderr and be lost: they are
         # kept with the figure and raised again in the parent.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            fig = draw_figure(
-                self.data,
-                task,
-                lang=self.lang,
-                synthetic=self.synthetic,
-                size=self.size,
-                boundaries=self.boundaries,
-            )
-            files = save_figure(fig, self.folder, task.stem, formats=self.formats)
-            fig.clear()
-            text = describe_figure(
-                self.data, task, lang=self.lang, has_map=self.boundaries is not None
-            )
+            return self._render(task, caught)
+
+    def _render(self, task: FigureTask, caught: list[warnings.WarningMessage]) -> FigureFile:
+        fig = draw_figure(
+            self.data,
+            task,
+            lang=self.lang,
+            synthetic=self.synthetic,
+            size=self.size,
+            boundaries=self.boundaries,
+            sources=self.sources,
+            risk=self.risk,
+            area=self.area,
+        )
+        files = save_figure(fig, self.folder, task.stem, formats=self.formats)
+        page = None
+        if self.pages is not None and not task.detail:
+            page = save_report_page(fig, self.pages / f"{task.stem}.pdf")
+        width, height = (float(v) for v in fig.get_size_inches())
+        credit = fig.texts[-1].get_text().replace("\n", " ") if fig.texts else ""
+        fig.clear()
+        text = describe_figure(
+            self.data,
+            task,
+            lang=self.lang,
+            has_map=self.boundaries is not None,
+            risk=self.risk,
+            groups=self.groups,
+        )
         return FigureFile(
             task.stem,
             files,
@@ -179,6 +305,10 @@ class _Job:
             text.caption,
             text.alt,
             task.kind,
+            task=task,
+            size=(width, height),
+            page=page,
+            credit=credit,
             warnings=tuple(w.message for w in caught if isinstance(w.message, Warning)),
         )
 
@@ -217,6 +347,11 @@ def render_figures(
     size: str | tuple[float, float] = "a4",
     boundaries: Boundaries | None = None,
     workers: int | None = None,
+    sources: pd.DataFrame | None = None,
+    area: str | None = None,
+    risk: RiskResults | None = None,
+    groups: pd.DataFrame | None = None,
+    pages: str | Path | None = None,
 ) -> list[FigureFile]:
     """Draw, save and describe every task; in worker processes when there are many.
 
@@ -246,6 +381,19 @@ def render_figures(
     workers
         Processes; default the CPUs available (at most 8). Fewer than
         :data:`PARALLEL_FROM` tasks are drawn in this process.
+    sources
+        The source table: each figure credits the sources of its rows.
+    risk
+        The risk results, for ``risk`` tasks.
+    groups
+        The groups compared with the rest of the population, for the group
+        charts' captions.
+    pages
+        An existing scratch folder: every figure but detail figures is also
+        saved there as a vector PDF page for report.pdf
+        (:attr:`FigureFile.page`); None: no pages.
+    area
+        The area the maps cover (see :func:`utenforskap.plot.choropleth`).
 
     Returns
     -------
@@ -269,6 +417,11 @@ def render_figures(
         synthetic=synthetic,
         size=size,
         boundaries=boundaries,
+        sources=sources,
+        area=area,
+        risk=risk,
+        groups=groups,
+        pages=None if pages is None else Path(pages),
     )
     numbered = list(enumerate(tasks))
     count = min(_workers(workers), len(numbered))

@@ -11,12 +11,24 @@ from utenforskap.texts import text
 if TYPE_CHECKING:
     from utenforskap.publish.render import FigureFile
 
-__all__ = ["OTHER", "OVERVIEW", "ThemeGroup", "group_by_theme", "theme_name"]
+__all__ = [
+    "DISTRICTS",
+    "OTHER",
+    "OVERVIEW",
+    "RISK",
+    "ThemeGroup",
+    "group_by_theme",
+    "theme_name",
+]
 
-#: Theme of figures over all indicators (the barometer, district profiles).
+#: Theme of figures over all indicators (the barometer).
 OVERVIEW = "overview"
+#: Theme of the risk charts (risk factors that accumulate).
+RISK = "risk"
 #: Theme of indicators outside the registry.
 OTHER = "other"
+#: Theme of the district profile pages, last.
+DISTRICTS = "districts"
 
 
 class ThemeGroup(NamedTuple):
@@ -60,7 +72,7 @@ def theme_name(key: str, *, lang: str = "nb") -> str:
 
 
 def group_by_theme(figures: Sequence[FigureFile]) -> list[ThemeGroup]:
-    """Figures grouped by theme: the overview first, then the registry's themes, then others.
+    """Figures grouped by theme: overview, risk, the registry's themes, others, district profiles.
 
     Parameters
     ----------
@@ -75,17 +87,27 @@ def group_by_theme(figures: Sequence[FigureFile]) -> list[ThemeGroup]:
     Examples
     --------
     >>> from utenforskap.publish.render import FigureFile
-    >>> figs = [FigureFile("a", (), "ungdata_loneliness", "", ""), FigureFile("b", (), "", "", "")]
+    >>> figs = [FigureFile("a", (), "ungdata_loneliness", "", ""),
+    ...         FigureFile("b", (), "", "", ""), FigureFile("c", (), "", "", "", "district"),
+    ...         FigureFile("d", (), "", "", "", "risk")]
     >>> [(g.key, [f.stem for f in g.figures]) for g in group_by_theme(figs)]
-    [('overview', ['b']), ('mental_health', ['a'])]
+    [('overview', ['b']), ('risk', ['d']), ('mental_health', ['a']), ('districts', ['c'])]
     """
     groups: dict[str, list[FigureFile]] = {}
     for fig in figures:
-        if not fig.indicator:
+        if fig.kind == "risk":
+            theme = RISK
+        elif fig.kind == "district":
+            theme = DISTRICTS
+        elif not fig.indicator:
             theme = OVERVIEW
         elif fig.indicator in INDICATORS:
             theme = INDICATORS[fig.indicator].theme
         else:
             theme = OTHER
         groups.setdefault(theme, []).append(fig)
-    return [ThemeGroup(key, groups[key]) for key in (OVERVIEW, *THEMES, OTHER) if key in groups]
+    return [
+        ThemeGroup(key, groups[key])
+        for key in (OVERVIEW, RISK, *THEMES, OTHER, DISTRICTS)
+        if key in groups
+    ]

@@ -110,6 +110,16 @@ class RiskSettings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A read-only mapping cannot be pickled; the figure pack sends the
+        # settings to its worker processes.
+        return {**self.__dict__, "weights": dict(self.weights)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "weights", MappingProxyType(dict(state["weights"])))
+
     def index(self, data: pd.DataFrame, *, workers: int | None = None) -> RiskIndex:
         """The risk index of a published frame with these settings."""
         return risk_index(

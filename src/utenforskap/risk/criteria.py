@@ -435,11 +435,22 @@ def classify_areas(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.datasets.demo_indicators()  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
     >>> result = ut.classify_areas(frame, [
     ...     Criterion("neet", ">", 1.2, age="16-25", relative_to="kommune"),
-    ...     Criterion("low_income_children", ">", 15, age="0-17")], at_least=2)  # doctest: +SKIP
-    >>> result.areas[["region_name", "n_met", "classification"]]  # doctest: +SKIP
+    ...     Criterion("low_income_children", ">", 15, age="0-17")], at_least=2)
+    >>> result.areas[["region_name", "n_met", "classification"]]
+       region_name  n_met classification
+    0      Sentrum      1             no
+    1     Nordbyen      0             no
+    2     Sørhavna      2            yes
+    3     Østmarka      0             no
+    4      Vestlia      0             no
+    5  Bakkehaugen      0             no
+    6    Elvedalen      1             no
+    7    Fjellstad      0             no
+    8       Skogly      0        unknown
+    9    Strandvik      0             no
     """
     require_disclosed(data)
     rules = recorded_rules(data).as_dict()

@@ -138,8 +138,8 @@ def risk_tables(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> tables = risk_tables(ut.risk_index(ut.datasets.demo_indicators()))  # doctest: +SKIP
-    >>> sorted(tables)  # doctest: +SKIP
+    >>> tables = risk_tables(ut.risk_index(ut.datasets.demo_indicators()))
+    >>> sorted(tables)
     ['risk_components', 'risk_composite', 'risk_scores']
     """
     require_risk_disclosed(index)

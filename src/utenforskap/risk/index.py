@@ -361,10 +361,21 @@ def risk_index(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.datasets.demo_indicators()  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
     >>> index = ut.risk_index(frame, indicators={"neet": "16-25",
-    ...     "low_income_children": "0-17"}, draws=1000, seed=1)  # doctest: +SKIP
-    >>> index.composite[["region_name", "score", "rank_lower", "rank_upper"]]  # doctest: +SKIP
+    ...     "low_income_children": "0-17"}, draws=1000, seed=1)
+    >>> index.composite[["region_name", "score", "rank_lower", "rank_upper"]]
+       region_name  score  rank_lower  rank_upper
+    0      Sentrum    8.5         2.0         3.5
+    1     Nordbyen    7.0         3.0         6.0
+    2     Sørhavna   10.0         1.0         1.0
+    3     Østmarka    1.0         8.0         9.0
+    4      Vestlia    2.5         6.0         8.0
+    5  Bakkehaugen    4.0         5.0         7.0
+    6    Elvedalen    7.0         2.5         5.0
+    7    Fjellstad    6.5         2.0         6.0
+    8       Skogly    NaN         NaN         NaN
+    9    Strandvik    2.5         6.5         8.5
     """
     check_choice("method", method, METHODS)
     draws = _check_int(draws, "draws", 0)

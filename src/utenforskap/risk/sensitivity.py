@@ -138,8 +138,16 @@ def risk_sensitivity(
     Examples
     --------
     >>> import utenforskap as ut
-    >>> frame = ut.datasets.demo_indicators()  # doctest: +SKIP
-    >>> ut.risk.risk_sensitivity(frame, seed=1).summary  # doctest: +SKIP
+    >>> frame = ut.datasets.demo_indicators()
+    >>> summary = ut.risk.risk_sensitivity(frame, seed=1).summary
+    >>> summary[["factor", "choice", "max_abs_shift"]]
+        factor               choice  max_abs_shift
+    0   method               zscore            0.0
+    1   method                 rank            0.0
+    2  weights               random            2.0
+    3     drop                 neet            1.5
+    4     drop  low_income_children            1.5
+    5     drop   ungdata_loneliness            1.5
     """
     for m in methods:
         check_choice("methods", m, METHODS)
