@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -9,7 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from utenforskap import frames as F
-from utenforskap.errors import DataError, check_choice
+from utenforskap.errors import DataError, UtenforskapWarning, check_choice
+from utenforskap.geo.catalogue import region_names
 from utenforskap.geo.codes import parent_code
 from utenforskap.stats._checks import check_level, check_positive
 from utenforskap.stats.compare import compare_with_reference
@@ -82,6 +84,60 @@ def _references(regions: np.ndarray, reference: str | Mapping[str, str] | None) 
         mapped = pd.Series(regions, dtype=object).map(dict(reference))
         return mapped.fillna("").astype(object).to_numpy(dtype=object)
     raise DataError(f"reference must be a rule name, a region code or a mapping; not {reference!r}")
+
+
+def _warn_missing_references(
+    cells: pd.DataFrame, regions: np.ndarray, ref: np.ndarray, absent: np.ndarray, *, chosen: bool
+) -> None:
+    """Name the reference rows a comparison needs and the counts do not hold.
+
+    Districts without their kommune's row are always named (the usual slip:
+    only district rows passed). Other regions are named when the reference
+    was chosen (a code or a table), or when the reference region has rows
+    but not the cells needed (a country without figures by sex); a frame
+    without any row of the country simply compares nothing with it.
+    Each kind of gap is one warning.
+    """
+    ref_text = ref.astype(str)
+    codes = regions.astype(str)
+    absent = absent & (ref_text != "") & (ref_text != codes)
+    if not absent.any():
+        return
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
+    districts = absent & (lengths > 4) & _is_part_of(regions, ref)
+    if not chosen:
+        absent = districts | (absent & np.isin(ref_text, np.unique(codes)))
+    for mask, kind, what, fix in (
+        (
+            districts,
+            "districts.without_kommune",
+            "districts have no row of their kommune",
+            "roll the districts up first (rollup_levels), with the unknown district xxxx99",
+        ),
+        (
+            absent & ~districts,
+            "reference.missing",
+            "regions have no row of their reference",
+            "add the reference's counts, or choose another reference",
+        ),
+    ):
+        if not mask.any():
+            continue
+        missing = sorted(set(ref_text[mask]))
+        names = [
+            f"{n} ({c})" if n else c for c, n in zip(missing, region_names(missing), strict=True)
+        ]
+        first = int(np.flatnonzero(mask)[0])
+        example = ", ".join(f"{c} {v}" for c, v in cells.iloc[first].items())
+        warnings.warn(
+            UtenforskapWarning(
+                f"{int(mask.sum())} cells of {len(set(codes[mask]))} {what} "
+                f"({', '.join(names[:10])}) in the counts, e.g. {codes[first]} for {example}; "
+                f"they are not compared ('not_tested'); {fix}",
+                kind,
+            ),
+            stacklevel=3,
+        )
 
 
 def compute_indicators(
@@ -187,7 +243,16 @@ def compute_indicators(
     ref_counts = out[[*cell, F.REGION, F.NUMERATOR, F.DENOMINATOR]].rename(
         columns={F.REGION: F.REFERENCE, F.NUMERATOR: "_rx", F.DENOMINATOR: "_rn"}
     )
-    merged = out[[*cell, F.REFERENCE]].merge(ref_counts, on=[*cell, F.REFERENCE], how="left")
+    merged = out[[*cell, F.REFERENCE]].merge(
+        ref_counts, on=[*cell, F.REFERENCE], how="left", indicator="_found"
+    )
+    _warn_missing_references(
+        out[cell],
+        regions,
+        ref,
+        merged["_found"].to_numpy(dtype=object) == "left_only",
+        chosen=reference not in (None, "default", "parent"),
+    )
     rx = merged["_rx"].to_numpy(dtype=float)
     rn = merged["_rn"].to_numpy(dtype=float)
     rn = np.where(rn == 0, np.nan, rn)

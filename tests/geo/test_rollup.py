@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from utenforskap.errors import DataError, ParameterError
 from utenforskap.frames import validate_counts
 from utenforskap.geo import (
+    GeoWarning,
     RegionRegistry,
     district_coverage,
     read_crosswalk,
@@ -31,12 +32,16 @@ def test_oslo_bydeler_with_unknown_roll_up_exactly_to_0301(make_counts, data):
     den = data.draw(st.lists(st.integers(0, 50_000), min_size=len(OSLO), max_size=len(OSLO)))
     num = [data.draw(st.integers(0, d)) for d in den]
     counts = make_counts(OSLO, num, den, period="2023")
-    out, coverage = rollup_levels(counts, to="land")
+    with pytest.warns(GeoWarning, match="Hele landet") as caught:
+        out, coverage = rollup_levels(counts, to="land")
     validate_counts(out)
     table = out.set_index("region")
-    for code in ("0301", "03", "0"):
+    # Oslo fylke is Oslo kommune, so 03 is whole; the country is not Oslo.
+    for code in ("0301", "03"):
         assert table.loc[code, "numerator"] == sum(num)
         assert table.loc[code, "denominator"] == sum(den)
+    assert "0" not in table.index
+    assert [w.message.kind for w in caught] == ["rollup.incomplete"]
     # The input rows are carried, the unknown district included.
     assert set(OSLO) <= set(out["region"])
     row = coverage.set_index("kommune").loc["0301"]
@@ -64,7 +69,8 @@ def test_stavanger_levekarssoner_from_grunnkretser(make_counts, geo_dir):
     num = rng.binomial(den, 0.1)
     counts = make_counts(raw["grunnkrets"].tolist(), num, den, period="2024")
     registry = RegionRegistry.from_levekarssone_csv(path)
-    out, _ = rollup_levels(counts, to="land", registry=registry)
+    with pytest.warns(GeoWarning, match="Rogaland"):
+        out, _ = rollup_levels(counts, to="land", registry=registry)
     validate_counts(out)
     table = out.set_index("region")
     # Reference: pandas sums over the raw mapping file, by levekårssone.
@@ -77,8 +83,8 @@ def test_stavanger_levekarssoner_from_grunnkretser(make_counts, geo_dir):
     np.testing.assert_array_equal(got, expected.to_numpy(dtype=float))
     assert table.loc["1103", "numerator"] == num.sum()
     assert table.loc["1103", "denominator"] == den.sum()
-    assert table.loc["11", "denominator"] == den.sum()
-    assert table.loc["0", "denominator"] == den.sum()
+    # One kommune of Rogaland is not Rogaland: no fylke row, and no country row.
+    assert "11" not in table.index and "0" not in table.index
     # The kommune is built from the levekårssoner, not straight from grunnkretser:
     assert table.loc[expected.index, "denominator"].sum() == table.loc["1103", "denominator"]
 
@@ -137,3 +143,29 @@ def test_coverage_without_districts_is_empty(make_counts):
 def test_to_must_be_a_level(make_counts):
     with pytest.raises(ParameterError, match="to must be one of"):
         rollup_levels(make_counts(["0301"], [1], [2]), to="bydel")
+
+
+def test_fylke_and_land_only_from_all_their_parts(make_counts):
+    # Every fylke of 2024 and every kommune of Vestland (46) in 2024, from the catalogue.
+    from utenforskap.geo.catalogue import catalogue
+
+    cat = catalogue()
+    fylker = [c for c in cat.codes(year=2024, level="fylke") if c != "46"]
+    vestland = [c for c in cat.codes(year=2024, level="kommune") if cat.parent_of([c])[0] == "46"]
+    assert len(vestland) > 40
+    counts = make_counts(
+        [*fylker, *vestland],
+        [1] * (len(fylker) + len(vestland)),
+        [10] * (len(fylker) + len(vestland)),
+    )
+    out, _ = rollup_levels(counts, to="land")
+    table = out.set_index("region")
+    assert table.loc["46", "denominator"] == 10 * len(vestland)
+    assert table.loc["0", "denominator"] == 10 * (len(fylker) + len(vestland))
+    # One kommune short: neither Vestland nor the country is made, and the user is told.
+    short = counts[counts["region"] != vestland[0]]
+    with pytest.warns(GeoWarning, match="not rolled up") as caught:
+        out, _ = rollup_levels(short, to="land")
+    assert not {"46", "0"} & set(out["region"])
+    assert [w.message.kind for w in caught] == ["rollup.incomplete"] * 2
+    assert "Vestland (46)" in str(caught[0].message) and "Hele landet" in str(caught[1].message)

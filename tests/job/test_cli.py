@@ -141,7 +141,7 @@ BAD_INPUTS = {
     ),
     "numerator above denominator": (
         lambda w: _counts_file(w, "neet,990101,2024,16-25,total,12,10,\n"),
-        ["counts.csv", "column 'numerator'", "row 2", "12.0", "greater than denominator"],
+        ["counts.csv", "column 'numerator'", "row 2", "'12'", "greater than denominator"],
     ),
     "negative count": (
         lambda w: _counts_file(w, "neet,990101,2024,16-25,total,-2,10,\n"),

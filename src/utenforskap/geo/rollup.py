@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -11,8 +13,9 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.counts import part_counts, sum_into
 from utenforskap.errors import DataError, check_choice
-from utenforskap.geo.catalogue import region_names
+from utenforskap.geo.catalogue import catalogue, region_names
 from utenforskap.geo.codes import (
+    GeoWarning,
     code_hint,
     is_unknown_district,
     isin,
@@ -150,6 +153,64 @@ def _parents_for(
     return parent
 
 
+@functools.lru_cache(maxsize=4)
+def _catalogue_children(level: str) -> dict[str, tuple[frozenset[str], ...]]:
+    """Parent → the sets of its ``level`` children in force together, one per epoch of borders."""
+    table = catalogue().table
+    # The unknown fylke (99) and kommune (9999) hold what could not be placed;
+    # like the unknown district, a whole is whole without them.
+    known = ~table["code"].isin(["99", "9999"]).to_numpy()
+    rows = table[(table["level"] == level).to_numpy() & known]
+    start = rows["valid_from"].astype("Int64")
+    end = rows["valid_to"].astype("Int64")
+    edges = {int(y) for y in start.dropna()} | {int(y) + 1 for y in end.dropna()}
+    found: dict[str, set[frozenset[str]]] = {}
+    codes = rows["code"].to_numpy(dtype=object)
+    parents = rows["parent"].to_numpy(dtype=object)
+    first = start.fillna(-(10**6)).to_numpy(dtype=np.int64)
+    last = end.fillna(10**6).to_numpy(dtype=np.int64)
+    for year in sorted(edges | {0}):
+        valid = (first <= year) & (year <= last)
+        frame = pd.DataFrame({"code": codes[valid], "parent": parents[valid]})
+        for parent, group in frame.groupby("parent", sort=True):
+            found.setdefault(str(parent), set()).add(frozenset(group["code"]))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _complete_parents(
+    children: pd.DataFrame,
+    parents: np.ndarray,
+    rolled: pd.DataFrame,
+    level: str,
+    registry: RegionRegistry | None,
+) -> np.ndarray:
+    """Which rolled-up rows above kommune level were made from all their parts.
+
+    A fylke is complete when its kommuner of some year's borders (the
+    built-in catalogue, or the registry's own regions) are all among the
+    kommuner summed, cell by cell; the land likewise with the fylker. A
+    country summed from one kommune is not the country.
+    """
+    candidates: dict[str, set[frozenset[str]]] = {
+        k: set(v) for k, v in _catalogue_children(level).items()
+    }
+    if registry is not None:
+        table = registry.table[(registry.table["level"] == level).to_numpy()]
+        for parent, group in table.groupby("parent", sort=True):
+            candidates.setdefault(str(parent), set()).add(frozenset(group["code"]))
+    cell = [c for c in F.KEY_COLUMNS if c != F.REGION]
+    work = children[[*cell, F.REGION]].assign(_parent=parents)
+    complete: set[tuple[object, ...]] = set()
+    for parent, part in work.groupby("_parent", sort=True):
+        for required in candidates.get(str(parent), ()):
+            inside = part[part[F.REGION].isin(required).to_numpy()]
+            counted = inside.groupby(cell, sort=False)[F.REGION].nunique()
+            for key in counted.index[counted.to_numpy() == len(required)]:
+                complete.add((parent, *(key if isinstance(key, tuple) else (key,))))
+    keys = rolled[[F.REGION, *cell]].itertuples(index=False, name=None)
+    return np.fromiter((k in complete for k in keys), dtype=bool, count=len(rolled))
+
+
 def rollup_levels(
     data: pd.DataFrame,
     *,
@@ -232,6 +293,27 @@ def rollup_levels(
         codes = children[F.REGION].to_numpy(dtype=object)
         parents = _parents_for(codes, registry, children, source)
         rolled = sum_into(children, F.REGION, parents, names=names)
+        if level in ("kommune", "fylke"):
+            whole = _complete_parents(children, parents, rolled, level, registry)
+            given = set(pending[F.REGION].astype(str))
+            lost = sorted({c for c in rolled.loc[~whole, F.REGION] if c not in given})
+            if lost:
+                shown = [
+                    f"{n} ({c})" if n else c for c, n in zip(lost, region_names(lost), strict=True)
+                ]
+                warnings.warn(
+                    GeoWarning(
+                        f"{', '.join(shown[:10])} not rolled up from {level} rows: not all "
+                        f"of its {'kommuner' if level == 'kommune' else 'fylker'} are in the "
+                        "data (a total made of some parts would not be the region's); give "
+                        "its rows directly",
+                        "rollup.incomplete",
+                    ),
+                    stacklevel=2,
+                )
+            rolled = rolled.loc[whole].reset_index(drop=True)
+            if rolled.empty:
+                continue
         rolled["_level"] = levels_of(rolled[F.REGION].to_numpy(dtype=object))
         pieces.append(rolled.drop(columns="_level"))
         pending = _merge_duplicates(

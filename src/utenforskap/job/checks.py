@@ -22,7 +22,6 @@ from utenforskap.geo import (
     read_crosswalk,
     rollup_levels,
 )
-from utenforskap.geo.codes import levels_of
 from utenforskap.geo.crosswalk import FROM_CODE, TO_CODE
 from utenforskap.job.config import GeographyConfig, RunConfig
 from utenforskap.job.inputs import Inputs, read_inputs
@@ -269,7 +268,6 @@ def _check_regions_of_config(
     else:
         named = {f"statistics.reference.{k}": v for k, v in reference.items()}
         named.update({f"statistics.reference.{k} (region)": k for k in reference})
-    missing_ref = []
     for key, code in named.items():
         if code not in registry:
             raise ConfigError(
@@ -279,23 +277,14 @@ def _check_regions_of_config(
                 value=code,
             )
         if code not in shown and not key.endswith("(region)"):
-            missing_ref.append((key, code))
-    if missing_ref:
-        found.append(
-            RunWarning(
-                "reference.missing",
-                "the reference region(s) "
-                + ", ".join(
-                    f"{k} = {n}"
-                    for (k, _), n in zip(
-                        missing_ref, _named(registry, [c for _, c in missing_ref]), strict=True
-                    )
-                )
-                + " have no rows in the data: the regions compared with them are not tested "
-                "(comparison 'not_tested'); add an input with the reference's counts",
-                tuple({"key": k, "region": c} for k, c in missing_ref),
+            # Nothing could be compared with it, and its charts could not be drawn.
+            raise ConfigError(
+                f"the reference region {_named(registry, [code])[0]} has no rows in the data; "
+                "add an input with its counts, or choose another reference",
+                file=source,
+                key=key,
+                value=code,
             )
-        )
     return found
 
 
@@ -308,13 +297,13 @@ def _check_boundaries(config: RunConfig, shown: set[str]) -> list[RunWarning]:
 
     boundaries = read_boundaries(geo.boundaries, code_property=geo.boundary_code_property)
     codes = set(boundaries.codes)
-    levels = set(levels_of(list(codes)))
-    data = {c for c in shown if levels_of([c])[0] in levels and not c.endswith("99")}
-    if data and not (codes & data):
+    data = {c for c in shown if c != "0"}
+    if not (codes & data):
+        districts = sorted(c for c in data if len(c) > 4) or sorted(data)
         raise DataError(
             "no region code of the boundaries is in the data: are the boundaries and the data "
-            f"on the same year's codes? The file has {sorted(codes)[:6]}, the data "
-            f"{sorted(data)[:6]}",
+            f"on the same year's codes and level? The file has {sorted(codes)[:6]}, the data "
+            f"{districts[:6]}",
             file=geo.boundaries,
             column=geo.boundary_code_property,
             value=sorted(codes)[0] if codes else None,

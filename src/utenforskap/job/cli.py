@@ -445,6 +445,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     except _Terminated:
         log.error("terminated; outputs untouched", extra={"exit_code": EXIT_TERMINATED})
         return EXIT_TERMINATED
+    except BrokenPipeError:
+        # The reader of stdout left (`utenforskap indicators | head -1`): nothing
+        # more to say, and nothing to say it to; stdout goes nowhere from here so
+        # that Python's own flush at exit does not complain either.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         log.error(
             "unexpected error: %s: %s%s",

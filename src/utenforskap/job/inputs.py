@@ -333,6 +333,7 @@ def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> In
     warnings: list[RunWarning] = []
     for i, inp in enumerate(config.inputs):
         found: list[pd.DataFrame] = []
+        before = len(counts) + len(rates)
         if inp.format == "microdata":
             found = _microdata(inp, i, config, registry)
         elif inp.format == "counts":
@@ -357,6 +358,19 @@ def read_inputs(config: RunConfig, registry: RegionRegistry | None = None) -> In
             if not piece.empty:
                 counts.append(piece)
                 origins.append(_origins(piece, inp.source))
+        if len(counts) + len(rates) == before:
+            given = sorted({str(v) for p in found for v in pd.unique(p[F.INDICATOR])})
+            warnings.append(
+                RunWarning(
+                    "inputs.unused",
+                    f"inputs[{i}] ({inp.id}) gives no cell of the configured indicators "
+                    f"{sorted(wanted)}"
+                    + (f"; it gives {given}" if given else "")
+                    + ": it is read but not used (add its indicators under [indicators], "
+                    "or remove the input)",
+                    ({"input": inp.id, "key": f"inputs[{i}]", "indicators": given},),
+                )
+            )
         if not inp.source:
             warnings.append(
                 RunWarning(

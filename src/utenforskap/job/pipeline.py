@@ -97,7 +97,7 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     >>> frame.loc[frame["region"] == "9901", "reference"].unique().tolist()
     ['0']
     >>> [w.kind for w in computed.warnings]
-    ['harmonise.changed', 'pool.missing_years']
+    ['reference.missing', 'harmonise.changed', 'pool.missing_years']
     >>> computed.sources.query("indicator == 'neet' and region == '9901'")["source"].tolist()
     ['Eksempelkommune, syntetiske registerdata']
     """
@@ -139,8 +139,11 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             moved=None if report is None else report.changed,
             registry=prepared.registry,
         )
+    # A gap the checks named before computing (a configured reference without
+    # rows) is not named again by the computation.
+    named = {w.kind for w in prepared.warnings}
     found = [
-        *python_warnings,
+        *(w for w in python_warnings if w.kind not in named),
         *prepared.warnings,
         *run_warnings(report, pool_coverage),
         *prepared.inputs.warnings,
@@ -209,9 +212,10 @@ def _write(
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
     except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
         raise OutputError(
-            f"cannot write the outputs to {plan.output}: {exc.strerror or exc} "
-            f"({exc.filename or ''}); the previous outputs are kept"
+            f"cannot write the outputs to {plan.output}: {exc.strerror or exc}{where}; "
+            "the previous outputs are kept"
         ) from exc
     log.info("wrote %s", plan.output)
     return RunResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -92,6 +93,19 @@ def _wrap(exc: Exception, source: Source) -> DataError:
     if "unicode" in message.lower() or "utf" in message.lower():
         return DataError("not UTF-8 text", file=source.name, hint="save the file as UTF-8")
     if source.kind == "csv":
+        # DuckDB names the file's own line (header = 1) and the field counts.
+        text = str(exc)
+        line = re.search(r"CSV Error on Line: (\d+)", text)
+        fields = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+        if line and fields:
+            original = re.search(r"Original Line: (.*)", text)
+            return DataError(
+                f"a line with {fields.group(2)} fields; the header has {fields.group(1)}",
+                file=source.name,
+                row=int(line.group(1)),
+                value=original.group(1) if original else None,
+                hint="check for an unquoted comma or a missing field",
+            )
         return DataError(f"not a well-formed CSV file: {message}", file=source.name)
     return DataError(f"cannot read the data: {message}", file=source.name)
 
