@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from utenforskap.plot.labels import format_number, wrap
+from utenforskap.plot.labels import age_label, format_number, wrap
 from utenforskap.plot.style import COLOURS
+from utenforskap.select import age_in_title
 from utenforskap.texts import text
 
 if TYPE_CHECKING:
@@ -234,9 +235,6 @@ def summary_page(found: KeyFindings, *, lang: str = "nb", most: int = 6) -> Figu
             w.line(head, size=8.5, x=x, advance=False, fontweight="bold", color="#444444")
         w.space(8.5 * 1.35 / 72 + 0.06)
         for row in _records(versus):
-            from utenforskap.plot.labels import age_label
-            from utenforskap.select import age_in_title
-
             head = row["title"]
             if not age_in_title(row["indicator"], row["age"], lang=lang):
                 head += f" ({age_label(row['age'], lang=lang)})"
@@ -282,9 +280,6 @@ def summary_page(found: KeyFindings, *, lang: str = "nb", most: int = 6) -> Figu
     if clear.empty:
         w.line(text("summary.trends.none", lang, name=name), size=9.5, gap=0.1)
     for row in _records(clear):
-        from utenforskap.plot.labels import age_label
-        from utenforskap.select import age_in_title
-
         line = text(
             "summary.trend_line",
             lang,
