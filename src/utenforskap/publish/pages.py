@@ -43,8 +43,9 @@ _VERDICT_COLOURS = {
     "not_tested": "#555555",
     "suppressed": "#777777",
 }
-# DejaVu Sans: an average glyph is about 0.55 em wide.
-_EM = 0.5
+# DejaVu Sans: an average glyph is about 0.55 em wide, a bold one about 0.62.
+_EM = 0.55
+_EM_BOLD = 0.62
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -87,9 +88,9 @@ class Writer:
     def height(self) -> float:
         return float(self.fig.get_size_inches()[1])
 
-    def chars(self, size: float, width: float | None = None) -> int:
+    def chars(self, size: float, width: float | None = None, *, bold: bool = False) -> int:
         usable = width if width is not None else self.width - 2 * MARGIN
-        return max(int(usable * 72.0 / (size * _EM)), 10)
+        return max(int(usable * 72.0 / (size * (_EM_BOLD if bold else _EM))), 10)
 
     def line(
         self,
@@ -103,7 +104,8 @@ class Writer:
         **style: object,
     ) -> float:
         """Write ``value`` wrapped at ``x``; return its height in inches."""
-        wrapped = "\n".join(wrap(part, self.chars(size, width)) for part in value.split("\n"))
+        chars = self.chars(size, width, bold=style.get("fontweight") == "bold")
+        wrapped = "\n".join(wrap(part, chars) for part in value.split("\n"))
         self.fig.text(
             x / self.width,
             self.y / self.height,
