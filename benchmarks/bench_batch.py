@@ -88,7 +88,10 @@ def main() -> None:
     parser.add_argument("--kommuner", type=int, default=50, help="kommuner (the first of 2024)")
     parser.add_argument("--jobs", type=int, default=2, help="processes of the batch")
     parser.add_argument(
-        "--loop", type=int, default=None, help="kommuner run in the shell loop (default: all)"
+        "--loop",
+        type=int,
+        default=None,
+        help="kommuner run in the shell loop (default: all; 0: none)",
     )
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
     parser.add_argument(
@@ -134,7 +137,9 @@ def main() -> None:
         script = "; ".join(
             f"{' '.join(command)} -q run --config single-{c}.toml" for c in codes[:loop_n]
         )
-        loop_wall, loop_cpu = timed(["bash", "-c", f"set -e; {script}"], work)
+        loop_wall, loop_cpu = (
+            timed(["bash", "-c", f"set -e; {script}"], work) if loop_n else (0.0, 0.0)
+        )
         same = all(
             (work / "out" / f / "indicators.csv").read_bytes()
             == (work / "loop" / f / "indicators.csv").read_bytes()
@@ -154,6 +159,8 @@ def main() -> None:
         )
         print("|---|---|---|---|---|---|")
         for name, count, wall, cpu in rows:
+            if not count:
+                continue
             per = wall / count
             projected = per * ALL_2024 / 60
             print(

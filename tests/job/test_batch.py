@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -285,6 +286,44 @@ def test_a_batch_killed_midway_continues_where_it_stopped(project: Path) -> None
     for folder in FOLDERS[1:]:
         assert (out / folder / "manifest.json").is_file()
     assert "taking over the lock" in result.stderr  # the killed batch's lock, taken over
+
+
+@pytest.mark.slow
+def test_a_killed_batch_stops_the_run_it_started(project: Path) -> None:
+    """SIGKILL of the batch while a kommune is being written: that run stops and cleans up."""
+    proc = subprocess.Popen(
+        [*cli_command(), "run", "--config", "batch.toml", "--jobs", "1"],
+        cwd=project,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    runs = project / "out" / f"{FOLDERS[0]}.runs"
+    try:
+        # the first kommune's new version is being written (a state, not a time)
+        while proc.poll() is None and not (
+            runs.is_dir() and any(p.name.startswith(".tmp-") for p in runs.iterdir())
+        ):
+            time.sleep(0.01)
+        children = subprocess.run(
+            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+        assert len(children) == 1
+        deadline = time.monotonic() + 60
+        while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{children[0]}").exists()  # stopped with the batch
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert list(runs.iterdir()) == []  # its half-written version removed
+    assert not (project / "out" / FOLDERS[0]).exists()
+    result = run_cli("run", "--config", "batch.toml", "--jobs", "2", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert all((project / "out" / f / "manifest.json").is_file() for f in FOLDERS)
 
 
 # --- the index page in a real browser -----------------------------------------------

@@ -217,32 +217,16 @@ def test_write_tables_writes_all_three(frame, tmp_path) -> None:
     assert names == ["indicators.csv", "indicators.parquet", "indicators.xlsx"]
 
 
-def test_the_workbook_credits_each_sheets_sources_and_names_the_reference(frame, tmp_path) -> None:
-    from utenforskap.sources import source_table
-
-    regions = sorted(set(frame[F.REGION]))
-    # NEET from one source for every region; completion from two (one per region half).
-    records = [("neet", r, "SSB, tabell 13563") for r in regions]
-    records += [
-        ("upper_secondary_completed", r, "SSB, tabell 12971" if i % 2 else "Kommunens register")
-        for i, r in enumerate(regions)
-    ]
-    book = openpyxl.load_workbook(
-        write_xlsx(frame, tmp_path / "t.xlsx", sources=source_table(records))
-    )
-    notes = [r[0] for r in book["Om tabellene"].iter_rows(values_only=True)]
-    neet_sheet, completion_sheet = book.sheetnames[1:]
-    assert f"{neet_sheet}: Kilde: SSB, tabell 13563; beregninger: utenforskap" in notes
-    [line] = [n for n in notes if n.startswith(completion_sheet)]
-    assert "SSB, tabell 12971" in line and "Kommunens register" in line
-    assert "13563" not in line
-    # The reference column names the region a person compares with; codes stay in column A.
-    rows = list(book[neet_sheet].iter_rows(values_only=True))
-    head = list(rows[0])
-    refs = {r[head.index("Referanse")] for r in rows[1:]} - {None, ""}
-    assert refs and not refs & set(regions)
-    # Without a source table only the computation is credited.
-    plain = openpyxl.load_workbook(write_xlsx(frame, tmp_path / "p.xlsx"))
-    assert f"{neet_sheet}: Beregninger: utenforskap" in [
-        r[0] for r in plain["Om tabellene"].iter_rows(values_only=True)
-    ]
+def test_the_workbook_names_the_reference_and_takes_rates_without_counts(frame, tmp_path) -> None:
+    # A run of published rates only (FHI: no counts) has whole empty count columns.
+    shown = frame[~frame[F.SUPPRESSED].to_numpy(dtype=bool)]
+    rates = shown.assign(**{F.NUMERATOR: np.nan, F.DENOMINATOR: np.nan, F.CI_METHOD: F.PUBLISHED})
+    book = openpyxl.load_workbook(write_xlsx(rates, tmp_path / "r.xlsx"))
+    sheet = book[book.sheetnames[2]]
+    rows = list(sheet.iter_rows(values_only=True))
+    heads = list(rows[0])
+    codes = {r[heads.index(XLSX_HEADERS[F.REGION])] for r in rows[1:]}
+    refs = {r[heads.index(XLSX_HEADERS[F.REFERENCE])] for r in rows[1:]} - {None, ""}
+    # The reference column names the region a person compares with; codes stay in theirs.
+    assert refs and not refs & codes
+    assert {r[heads.index(XLSX_HEADERS[F.NUMERATOR])] for r in rows[1:]} == {None}

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from utenforskap.plot.labels import format_number, wrap
+from utenforskap.plot.labels import age_label, format_number, wrap
 from utenforskap.plot.style import COLOURS
+from utenforskap.select import age_in_title
 from utenforskap.texts import text
 
 if TYPE_CHECKING:
@@ -42,8 +43,9 @@ _VERDICT_COLOURS = {
     "not_tested": "#555555",
     "suppressed": "#777777",
 }
-# DejaVu Sans: an average glyph is about 0.55 em wide.
-_EM = 0.5
+# DejaVu Sans: an average glyph is about 0.55 em wide, a bold one about 0.62.
+_EM = 0.55
+_EM_BOLD = 0.62
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -86,9 +88,9 @@ class Writer:
     def height(self) -> float:
         return float(self.fig.get_size_inches()[1])
 
-    def chars(self, size: float, width: float | None = None) -> int:
+    def chars(self, size: float, width: float | None = None, *, bold: bool = False) -> int:
         usable = width if width is not None else self.width - 2 * MARGIN
-        return max(int(usable * 72.0 / (size * _EM)), 10)
+        return max(int(usable * 72.0 / (size * (_EM_BOLD if bold else _EM))), 10)
 
     def line(
         self,
@@ -102,7 +104,8 @@ class Writer:
         **style: object,
     ) -> float:
         """Write ``value`` wrapped at ``x``; return its height in inches."""
-        wrapped = "\n".join(wrap(part, self.chars(size, width)) for part in value.split("\n"))
+        chars = self.chars(size, width, bold=style.get("fontweight") == "bold")
+        wrapped = "\n".join(wrap(part, chars) for part in value.split("\n"))
         self.fig.text(
             x / self.width,
             self.y / self.height,
@@ -234,9 +237,6 @@ def summary_page(found: KeyFindings, *, lang: str = "nb", most: int = 6) -> Figu
             w.line(head, size=8.5, x=x, advance=False, fontweight="bold", color="#444444")
         w.space(8.5 * 1.35 / 72 + 0.06)
         for row in _records(versus):
-            from utenforskap.plot.labels import age_label
-            from utenforskap.select import age_in_title
-
             head = row["title"]
             if not age_in_title(row["indicator"], row["age"], lang=lang):
                 head += f" ({age_label(row['age'], lang=lang)})"
@@ -282,9 +282,6 @@ def summary_page(found: KeyFindings, *, lang: str = "nb", most: int = 6) -> Figu
     if clear.empty:
         w.line(text("summary.trends.none", lang, name=name), size=9.5, gap=0.1)
     for row in _records(clear):
-        from utenforskap.plot.labels import age_label
-        from utenforskap.select import age_in_title
-
         line = text(
             "summary.trend_line",
             lang,

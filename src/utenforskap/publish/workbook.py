@@ -184,6 +184,8 @@ def _fit(ws: Worksheet, frame: pd.DataFrame, heads: Sequence[str]) -> None:
             )
             .astype(str)
             .str.len()
+            # An empty cell (None: a published rate has no counts) has no width.
+            .fillna(0)
         )
         longest = max(int(lengths.max()) if len(lengths) else 0, len(str(head)))
         ws.column_dimensions[get_column_letter(k)].width = min(longest + 2, _MAX_WIDTH)
