@@ -757,13 +757,6 @@ def lib_mapped_table_year_from_a_spreadsheet(tmp_path: Path) -> None:
     _refused(DataError, call, "fhi.csv", "column 'period'", "'2018.0'", "write 2018")
 
 
-def lib_mapped_table_code_in_no_map(tmp_path: Path) -> None:
-    # A map chooses cells; a row it leaves out is named, not lost unseen.
-    call = _fhi_counts(tmp_path, year="2018", age="0-17 aar")
-    counts = _warned("mapping.unmapped", call, "fhi.csv", "Alder '0-17 aar'")
-    assert counts["period"].tolist() == ["2017"]  # type: ignore[index]
-
-
 LIBRARY_CASES: dict[str, Callable[[Path], None]] = {
     name.removeprefix("lib_"): fn
     for name, fn in dict(globals()).items()

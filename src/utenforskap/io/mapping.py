@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.ages import parse_band
 from utenforskap.counts import part_counts, sum_status
-from utenforskap.errors import ConfigError, DataError, UtenforskapWarning, choice_problem
+from utenforskap.errors import ConfigError, DataError, choice_problem
 from utenforskap.io.cube import STATUS, VALUE
 from utenforskap.io.rates import normalise_periods
 
@@ -274,7 +273,6 @@ def observations_to_counts(
                 parse_band(str(label))
             except DataError as exc:
                 raise DataError(exc.problem, file=name, column=mapping.age, value=label) from None
-    _warn_unmapped(data, work, mapping, name)
     work = work.loc[keep]
     bad = work[VALUE].isna() & (work[STATUS] == "")
     bad &= work["_content"].isin([mapping.numerator, mapping.share, mapping.denominator])
@@ -353,40 +351,6 @@ def _named_group_map(spec: Mapping[str, Any], key: str) -> Mapping[str, Any]:
             key=f"{key}.group_map",
             value=given,
         ) from None
-
-
-def _warn_unmapped(
-    data: pd.DataFrame, work: pd.DataFrame, mapping: ObservationMapping, name: object
-) -> None:
-    """Name the codes a map leaves out: choosing cells by a map is allowed, losing them unseen not.
-
-    Only the rows of the mapped indicator's contents count (a table's other
-    contents are not this mapping's business).
-    """
-    contents = {mapping.numerator, mapping.share, mapping.denominator} - {None}
-    mine = work["_content"].isin(contents).to_numpy()
-    left: list[str] = []
-    for label, column, table in (
-        (F.AGE, mapping.age, mapping.age_map),
-        (F.SEX, mapping.sex, mapping.sex_map),
-        (F.GROUP, mapping.group, mapping.group_map),
-    ):
-        if column is None or not table:
-            continue
-        lost = mine & work[label].isna().to_numpy()
-        if lost.any():
-            codes = sorted({str(c) for c in _text(data[column])[lost]})
-            shown = ", ".join(repr(c) for c in codes[:8]) + (" …" if len(codes) > 8 else "")
-            left.append(f"{int(lost.sum())} rows of {column} {shown}")
-    if left:
-        warnings.warn(
-            UtenforskapWarning(
-                f"{name}: {'; '.join(left)} are in no map of {mapping.indicator!r} and are "
-                "left out; map them (or to 'unknown' for sex on purpose) if they are wanted",
-                "mapping.unmapped",
-            ),
-            stacklevel=3,
-        )
 
 
 def _text(column: pd.Series) -> pd.Series:
