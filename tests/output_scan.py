@@ -33,10 +33,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from utenforskap.texts import text as texts_text
+
 CREDIT = re.compile(
     r"(?:Kilde|Source): (.*?);? ?(?:beregninger: utenforskap|computed with utenforskap)"
 )
 LETTER = re.compile(r"[A-Za-zÆØÅæøåÁáČčĐđŊŋŠšŦŧŽž]")
+CODE_HEADS = {texts_text("xlsx.region", lang) for lang in ("nb", "en")}
+NAME_HEADS = {
+    texts_text(f"xlsx.{c}", lang) for c in ("region_name", "reference") for lang in ("nb", "en")
+}
 NUMBER = re.compile(r"^[\s\d,.\-–−+%‰ ]*$")
 
 
@@ -53,12 +59,22 @@ class Problem:
 
 
 def _code_in_words(text: str, codes: Iterable[str]) -> str | None:
-    """A code standing in a text with words (``0: 9,7 %``, ``enn 40``), or None."""
+    """A code standing for a region's name in a text with words, or None.
+
+    In label position: before a colon (``0: 9,7 %``), in brackets
+    (``Telemark (40)``) or closing the text (``Dårligere enn 0``). A number
+    followed by words ("0 hele landet, 2 siffer fylke" explaining the codes)
+    or a page count ("Side 3 av 40") is not a label.
+    """
+    for code in codes:
+        if re.match(rf"\s*{re.escape(code)}\s*:(?!\d)", text):
+            return code  # "0: 9,7 %", a reference line's label
     if not LETTER.search(text):
         return None
     for code in codes:
-        pattern = rf"(?<![\w,.\-–/]){re.escape(code)}(?![\w,.\-–/]|\s*[%‰]|\s*år)"
-        if re.search(pattern, text):
+        pattern = rf"(?<![\w,.\-–/]){re.escape(code)}(?=\s*:(?!\d)|\s*\)|\s*$)"
+        match = re.search(pattern, text)
+        if match and not re.search(rf"\b(av|of) {re.escape(code)}\s*$", text):
             return code
     return None
 
@@ -130,13 +146,14 @@ def check_xlsx(path: Path, codes: set[str], used: set[str]) -> Iterator[Problem]
         if not rows:
             continue
         head = [str(h) if h is not None else "" for h in rows[0]]
-        skip = {head.index("Områdekode")} if "Områdekode" in head else set()
+        # The region code column (nb or en head) holds codes by design.
+        skip = {c for c, h in enumerate(head) if h in (CODE_HEADS)}
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 if c in skip or not isinstance(value, str):
                     continue
                 where = f"{path.name}[{sheet.title}] row {r}"
-                if r > 1 and head[c] in ("Område", "Referanse") and value in codes:
+                if r > 1 and head[c] in NAME_HEADS and value in codes:
                     yield Problem(where, f"a region code in {head[c]}", value)
                 yield from check_text(where, value, codes, used)
 

@@ -136,3 +136,16 @@ def test_fhi_period_codes_become_the_packages_periods_for_counts_and_rates() -> 
         ("40", "2021-2023"),
         ("4003", "2023"),
     ]
+
+
+def test_a_fylke_run_needs_kommuner_of_its_fylke(tmp_path: Path) -> None:
+    config = fhi_download(tmp_path, within="Møre og Romsdal")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('kommune = "1515"', 'fylke = "40"'), encoding="utf-8")
+    done = run_cli("run", "--config", "run.toml", cwd=tmp_path)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "geography.fylke" in line and "'40'" in line and "1515" in line, line
+    config.write_text(text.replace('kommune = "1515"', 'fylke = "15"'), encoding="utf-8")
+    done = run_cli("run", "--config", "run.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr

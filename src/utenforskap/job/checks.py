@@ -230,8 +230,18 @@ def _check_regions_of_config(
     """The kommune, trend and reference regions the configuration names, against the data."""
     source = config.source
     found: list[RunWarning] = []
-    kommune = config.geography.kommune
-    if kommune not in shown:
+    kommune, fylke = config.geography.kommune, config.geography.fylke
+    if fylke and not kommune:
+        # A fylke's run: the data must have kommuner of the fylke.
+        if not any(len(c) == 4 and c.startswith(fylke) for c in shown):
+            raise ConfigError(
+                "no input gives a kommune of this fylke; the data have regions "
+                f"{sorted(shown)[:10]}{' …' if len(shown) > 10 else ''}",
+                file=source,
+                key="geography.fylke",
+                value=fylke,
+            )
+    elif kommune not in shown:
         kommuner = sorted(c for c in shown if len(c) == 4)
         raise ConfigError(
             "no input gives this kommune (nor districts of it); the data have kommuner "
