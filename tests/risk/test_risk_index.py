@@ -276,7 +276,10 @@ def test_monte_carlo_interval_narrows_as_counts_grow(seed, n_regions) -> None:
         if method == "zscore":
             assert (wide_b < wide_a).all()
         else:
-            assert wide_b.sum() < wide_a.sum() or wide_a.sum() == 0
+            # Decile scores are whole steps: two regions whose rates are nearly
+            # tied (e.g. 95/359 and 81/304) stay one step apart in the draws
+            # however large the counts, so the width may stay, never grow.
+            assert wide_b.sum() <= wide_a.sum()
         rank_a = (a["rank_upper"] - a["rank_lower"]).sum()
         rank_b = (b["rank_upper"] - b["rank_lower"]).sum()
         assert rank_b <= rank_a
