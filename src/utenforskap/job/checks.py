@@ -230,8 +230,17 @@ def _check_regions_of_config(
     """The kommune, trend and reference regions the configuration names, against the data."""
     source = config.source
     found: list[RunWarning] = []
-    kommune = config.geography.kommune
-    if kommune not in shown:
+    kommune, fylke = config.geography.kommune, config.geography.fylke
+    if not kommune and fylke and not any(c.startswith(fylke) and len(c) >= 4 for c in shown):
+        # A fylke's run: the kommuner of the fylke must be in the data.
+        raise ConfigError(
+            "no input gives a kommune of this fylke; the data have kommuner "
+            f"{sorted(c for c in shown if len(c) == 4)[:10]}",
+            file=source,
+            key="geography.fylke",
+            value=fylke,
+        )
+    if kommune and kommune not in shown:
         kommuner = sorted(c for c in shown if len(c) == 4)
         raise ConfigError(
             "no input gives this kommune (nor districts of it); the data have kommuner "
