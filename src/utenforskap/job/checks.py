@@ -231,17 +231,16 @@ def _check_regions_of_config(
     source = config.source
     found: list[RunWarning] = []
     kommune, fylke = config.geography.kommune, config.geography.fylke
-    if fylke and not kommune:
-        # A fylke's run: the data must have kommuner of the fylke.
-        if not any(len(c) == 4 and c.startswith(fylke) for c in shown):
-            raise ConfigError(
-                "no input gives a kommune of this fylke; the data have regions "
-                f"{sorted(shown)[:10]}{' …' if len(shown) > 10 else ''}",
-                file=source,
-                key="geography.fylke",
-                value=fylke,
-            )
-    elif kommune not in shown:
+    if not kommune and fylke and not any(c.startswith(fylke) and len(c) >= 4 for c in shown):
+        # A fylke's run: the kommuner of the fylke must be in the data.
+        raise ConfigError(
+            "no input gives a kommune of this fylke; the data have kommuner "
+            f"{sorted(c for c in shown if len(c) == 4)[:10]}",
+            file=source,
+            key="geography.fylke",
+            value=fylke,
+        )
+    if kommune and kommune not in shown:
         kommuner = sorted(c for c in shown if len(c) == 4)
         raise ConfigError(
             "no input gives this kommune (nor districts of it); the data have kommuner "
