@@ -244,6 +244,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "theme.other": ("Andre indikatorer", "Other indicators"),
     # report.pdf, slides.pptx and the index page: cover, summary, method
     "made": ("Laget {date}", "Made {date}"),
+    "date": ("{day}.{month}.{year}", "{year}-{month:02d}-{day:02d}"),
+    "summary.against": (
+        "{head}: {value} mot {ref} – {verdict}",
+        "{head}: {value} against {ref} – {verdict}",
+    ),
     "periods.line": (
         "Tallene gjelder {first} til {last}; siste periode: {latest}.",
         "The figures cover {first} to {last}; latest period: {latest}.",

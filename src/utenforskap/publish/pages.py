@@ -62,7 +62,7 @@ def format_date(day: datetime.date, *, lang: str = "nb") -> str:
     >>> format_date(datetime.date(2026, 12, 2)), format_date(datetime.date(2026, 12, 2), lang="en")
     ('2.12.2026', '2026-12-02')
     """
-    return f"{day.day}.{day.month}.{day.year}" if lang == "nb" else day.isoformat()
+    return text("date", lang, day=day.day, month=day.month, year=day.year)
 
 
 @dataclass

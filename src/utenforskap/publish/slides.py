@@ -124,13 +124,14 @@ def _summary_lines(data: pd.DataFrame, lang: str) -> tuple[str, list[str]]:
         if not age_in_title(row["indicator"], row["age"], lang=lang):
             head += f" ({age_label(row['age'], lang=lang)})"
         lines.append(
-            f"{head}: {format_number(row['value'], lang=lang)} mot "
-            f"{format_number(row['reference_value'], lang=lang)} – "
-            f"{text('verdict.' + row['judgement'], lang)}"
-            if lang == "nb"
-            else f"{head}: {format_number(row['value'], lang=lang)} against "
-            f"{format_number(row['reference_value'], lang=lang)} – "
-            f"{text('verdict.' + row['judgement'], lang)}"
+            text(
+                "summary.against",
+                lang,
+                head=head,
+                value=format_number(row["value"], lang=lang),
+                ref=format_number(row["reference_value"], lang=lang),
+                verdict=text("verdict." + row["judgement"], lang),
+            )
         )
     for row in _records(found.worse_districts.head(3)):
         lines.append(
