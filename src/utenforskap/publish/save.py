@@ -18,6 +18,9 @@ FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: Resolution of the PNG files (and of the pages of report.pdf).
 PNG_DPI = 200
 
+# zlib level 3: as small as level 6 for charts (flat colours, text) at two thirds
+# of the time (measured on the pack's charts; the pixels are the same).
+_PNG_COMPRESS = 3
 # No timestamps or software versions inside the vector files.
 _METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
@@ -52,18 +55,21 @@ def write_png(fig: Figure, path: str | Path) -> Path:
     >>> path.read_bytes()[:8], path.stat().st_size < 1000
     (b'\\x89PNG\\r\\n\\x1a\\n', True)
     """
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     target = Path(path)
-    canvas = FigureCanvasAgg(fig)
+    # The figure's own Agg canvas when it has one (its renderer measured the
+    # layout already), else a new one.
+    canvas = fig.canvas if type(fig.canvas) is FigureCanvasAgg else FigureCanvasAgg(fig)
     if fig.get_dpi() != PNG_DPI:
         fig.set_dpi(PNG_DPI)
     canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(
-        target, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=6
+    pixels = canvas.buffer_rgba()
+    height, width = pixels.shape[:2]
+    rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    rgba.convert("RGB").save(
+        target, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=_PNG_COMPRESS
     )
     return target
 
