@@ -290,7 +290,6 @@ class _Job:
             page = save_report_page(fig, self.pages / f"{task.stem}.pdf")
         width, height = (float(v) for v in fig.get_size_inches())
         credit = fig.texts[-1].get_text().replace("\n", " ") if fig.texts else ""
-        fig.clear()
         text = describe_figure(
             self.data,
             task,
