@@ -136,6 +136,11 @@ def decorate(
 def fit_axes(fig: Figure, rect: tuple[float, float, float, float]) -> None:
     """Lay the axes out within ``rect`` (figure fractions), between header and footer.
 
+    The figure's one chart (a 1 × 1 grid, as every figure of the package
+    has) is measured once and placed where ``Figure.tight_layout(rect=rect)``
+    places it, to the last bit; other layouts go through ``tight_layout``,
+    which measures twice.
+
     Parameters
     ----------
     fig
@@ -145,10 +150,88 @@ def fit_axes(fig: Figure, rect: tuple[float, float, float, float]) -> None:
     """
     if not fig.axes:
         return
+    adjust = _single_chart_layout(fig, rect)
+    if adjust is not None:
+        if adjust:
+            fig.subplots_adjust(**adjust)
+        return
     with warnings.catch_warnings():
         # Axes that hold only a legend or a table cannot be fitted; the rest are.
         warnings.filterwarnings("ignore", message=".*tight_layout.*", category=UserWarning)
-        fig.tight_layout(rect=rect, pad=0.3, h_pad=0.8, w_pad=0.8)
+        fig.tight_layout(rect=rect, pad=_FIT_PAD, h_pad=0.8, w_pad=0.8)
+
+
+# Padding around the fitted axes, as a fraction of the font size (as tight_layout's pad).
+_FIT_PAD = 0.3
+
+
+def _single_chart_layout(
+    fig: Figure, rect: tuple[float, float, float, float]
+) -> dict[str, float] | None:
+    """The subplot parameters ``tight_layout(rect=rect, pad=0.3)`` sets for one Axes, 1 × 1 grid.
+
+    ``tight_layout`` with a ``rect`` measures the axes twice, the second
+    time only to turn the margins into the rect's; with one cell the second
+    measure changes nothing, so the margins are measured once here and the
+    same arithmetic applied (same floating-point steps, same result).
+
+    Returns
+    -------
+    dict or None
+        The keyword arguments for ``subplots_adjust`` (empty when
+        ``tight_layout`` would give up: margins too large); None when the
+        figure is not one chart in a 1 × 1 grid (use ``tight_layout``).
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.gridspec import GridSpec
+
+    from utenforskap.plot._place import renderer_of
+
+    if len(fig.axes) != 1 or fig.get_suptitle() or fig.get_supxlabel() or fig.get_supylabel():
+        return None
+    ax = fig.axes[0]
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return None
+    spec = spec.get_topmost_subplotspec()
+    grid = spec.get_gridspec()
+    if not isinstance(grid, GridSpec) or grid.get_geometry() != (1, 1):
+        return None
+    if grid.locally_modified_subplot_params():
+        return None
+    if not ax.get_visible():
+        return {}
+    renderer = renderer_of(fig)
+    cell = spec.get_position(fig)
+    measured = ax.get_tightbbox(renderer, for_layout_only=True)
+    if measured is None:
+        return None
+    tight = fig.transFigure.inverted().transform_bbox(measured)
+    width, height = fig.get_size_inches()
+    font_inch = FontProperties(size=mpl.rcParams["font.size"]).get_size_in_points() / 72
+    pad = _FIT_PAD * font_inch
+    # The first measure (no rect): margins around the figure.
+    left = max(cell.xmin - tight.xmin, 0) + pad / width
+    right = max(tight.xmax - cell.xmax, 0) + pad / width
+    top = max(tight.ymax - cell.ymax, 0) + pad / height
+    bottom = max(cell.ymin - tight.ymin, 0) + pad / height
+    if left + right >= 1 or bottom + top >= 1:
+        return {}
+    first = {"left": left, "right": 1 - right, "bottom": bottom, "top": 1 - top}
+    # The margins moved into the rect, as tight_layout's second call takes them.
+    r_left, r_bottom, r_right, r_top = rect
+    left2 = r_left + first["left"]
+    bottom2 = r_bottom + first["bottom"]
+    right2 = r_right - (1 - first["right"])
+    top2 = r_top - (1 - first["top"])
+    m_left = left2 if left2 else max(cell.xmin - tight.xmin, 0) + pad / width
+    m_bottom = bottom2 if bottom2 else max(cell.ymin - tight.ymin, 0) + pad / height
+    m_right = 1 - right2 if right2 else max(tight.xmax - cell.xmax, 0) + pad / width
+    m_top = 1 - top2 if top2 else max(tight.ymax - cell.ymax, 0) + pad / height
+    if m_left + m_right >= 1 or m_bottom + m_top >= 1:
+        return {}
+    return {"left": m_left, "right": 1 - m_right, "bottom": m_bottom, "top": 1 - m_top}
 
 
 def frame_texts(

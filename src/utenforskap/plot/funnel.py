@@ -258,6 +258,9 @@ def funnel_plot(
                 textcoords="offset points",
                 fontsize=7,
                 gid=LABEL_GID,
+                # place_labels keeps every label inside the axes: the layout
+                # need not measure them (nor their leader lines, slow to measure).
+                in_layout=False,
                 arrowprops={
                     "arrowstyle": "-",
                     "color": "#777777",

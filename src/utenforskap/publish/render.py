@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.captions import describe_figure
 from utenforskap.publish.plan import FigureTask
 from utenforskap.publish.save import save_figure, save_report_page
@@ -267,7 +268,7 @@ class _Job:
     def render(self, task: FigureTask) -> FigureFile:
         # A worker's warnings would go to its own stderr and be lost: they are
         # kept with the figure and raised again in the parent.
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, cached_text_layout():
             warnings.simplefilter("always")
             return self._render(task, caught)
 
@@ -289,7 +290,6 @@ class _Job:
             page = save_report_page(fig, self.pages / f"{task.stem}.pdf")
         width, height = (float(v) for v in fig.get_size_inches())
         credit = fig.texts[-1].get_text().replace("\n", " ") if fig.texts else ""
-        fig.clear()
         text = describe_figure(
             self.data,
             task,

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from utenforskap.errors import check_choice
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_FORMATS", "PNG_DPI", "save_figure", "save_report_page", "write_png"]
+__all__ = [
+    "FIGURE_FORMATS",
+    "PNG_DPI",
+    "png_bytes",
+    "save_figure",
+    "save_report_page",
+    "write_png",
+]
 
 #: File formats a figure can be written in.
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: Resolution of the PNG files (and of the pages of report.pdf).
 PNG_DPI = 200
 
+# zlib level 3 on unfiltered rows: smaller than Pillow's default (level 6,
+# adaptive filters) for the pack's charts at a third of the time.
+_PNG_COMPRESS = 3
 # No timestamps or software versions inside the vector files.
 _METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
@@ -52,20 +66,69 @@ def write_png(fig: Figure, path: str | Path) -> Path:
     >>> path.read_bytes()[:8], path.stat().st_size < 1000
     (b'\\x89PNG\\r\\n\\x1a\\n', True)
     """
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     target = Path(path)
-    canvas = FigureCanvasAgg(fig)
+    # The figure's own Agg canvas when it has one (its renderer measured the
+    # layout already), else a new one.
+    canvas = fig.canvas if type(fig.canvas) is FigureCanvasAgg else FigureCanvasAgg(fig)
     if fig.get_dpi() != PNG_DPI:
         fig.set_dpi(PNG_DPI)
     canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(
-        target, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=6
-    )
+    target.write_bytes(png_bytes(np.asarray(canvas.buffer_rgba()), dpi=PNG_DPI))
     return target
+
+
+def png_bytes(rgba: np.ndarray, *, dpi: float) -> bytes:
+    """An 8-bit RGB PNG of ``rgba`` (height × width × 4; alpha dropped), rows unfiltered.
+
+    Charts are flat colour and text: zlib on the plain rows compresses them
+    better than PNG's per-row filters and at a third of the time (measured on
+    the pack's charts); the file holds IHDR, pHYs (the resolution), one IDAT
+    and IEND, nothing that changes between runs.
+
+    Parameters
+    ----------
+    rgba
+        The pixels, ``uint8``.
+    dpi
+        Resolution written to the pHYs chunk.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> pixels = np.zeros((2, 3, 4), dtype=np.uint8)
+    >>> pixels[0, 1] = (255, 128, 0, 255)
+    >>> image = Image.open(io.BytesIO(png_bytes(pixels, dpi=200)))
+    >>> image.mode, image.size, image.getpixel((1, 0)), round(image.info["dpi"][0])
+    ('RGB', (3, 2), (255, 128, 0), 200)
+    """
+    height, width = rgba.shape[:2]
+    # Each row: filter type 0 (none), then the RGB bytes.
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    rows[:, 0] = 0
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    per_metre = int(dpi / 0.0254 + 0.5)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            chunk(b"IDAT", zlib.compress(rows.data, _PNG_COMPRESS)),
+            chunk(b"IEND", b""),
+        ]
+    )
 
 
 def save_figure(
