@@ -1,9 +1,10 @@
-"""Feasible intervals of unknown counts under additive relations: propagation, LP and MILP (HiGHS)."""
+"""Feasible intervals of unknown counts under additive relations: propagation, LP, MILP (HiGHS)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -213,7 +214,7 @@ class _LP:
         self.k = a.shape[1]
         self.a, self.row_lo, self.row_hi, self.lo, self.hi = a, row_lo, row_hi, lo, hi
         highs = _vendored_highs()
-        self.model: object | None = None
+        self.model: Any = None
         if highs is not None:
             h = highs()
             h.setOptionValue("output_flag", False)
@@ -254,11 +255,11 @@ class _LP:
                 bound = getattr(res, "mip_dual_bound", None)
                 fun = fun if bound is None else float(bound)
             return status, fun, np.asarray(res.x, dtype=float)
-        h.changeColsCost(self.k, self.columns, c)  # type: ignore[attr-defined]
-        h.run()  # type: ignore[attr-defined]
-        name = h.modelStatusToString(h.getModelStatus())  # type: ignore[attr-defined]
+        h.changeColsCost(self.k, self.columns, c)
+        h.run()
+        name = h.modelStatusToString(h.getModelStatus())
         if name == "Optimal":
-            x = np.asarray(h.getSolution().col_value, dtype=float)  # type: ignore[attr-defined]
+            x = np.asarray(h.getSolution().col_value, dtype=float)
             return 0, float(c @ x), x
         if name == "Infeasible":
             return 2, np.nan, None
@@ -362,10 +363,8 @@ class _Block:
         # settle many of them (or reach their propagated bounds) at once;
         # rounds go on while they settle at least a tenth of what is open.
         for side in (1, -1):
-            open_ = np.flatnonzero(~self.enough())
+            open_ = np.arange(self.k)
             for _ in range(_RANDOM_ROUNDS):
-                if not len(open_):
-                    break
                 c = np.zeros(self.k)
                 c[open_] = -side * rng.uniform(1.0, 2.0, len(open_))
                 _, _, x = self._solve(c, integral=False)
@@ -374,10 +373,10 @@ class _Block:
                 if x is not None:
                     self._witness(x)
                 still = np.flatnonzero(~self.enough())
-                if len(still) > 0.9 * len(open_):
+                if len(still) > 0.9 * len(open_) or not len(still):
                     break
                 open_ = still
-        for j in np.flatnonzero(~self.enough()):
+        for j in np.flatnonzero(~self.enough()).tolist():
             for side in (1, -1):
                 if self.enough()[j]:
                     break
@@ -390,8 +389,11 @@ class _Block:
         """Lower and upper ends, and whether both are proven (else witnessed values only)."""
         proven_lo = self.seen_min <= self.lo + _TOL
         proven_hi = self.seen_max >= self.hi - _TOL
-        lo = np.where(proven_lo, self.lo, self.seen_min)
-        hi = np.where(proven_hi, self.hi, self.seen_max)
+        # A side neither proven nor witnessed (no whole-number solution seen) is unknown.
+        lo = np.where(
+            proven_lo, self.lo, np.where(np.isfinite(self.seen_min), self.seen_min, np.nan)
+        )
+        hi = np.where(proven_hi, self.hi, np.where(self.seen_max > -np.inf, self.seen_max, np.nan))
         return lo, hi, proven_lo & proven_hi
 
 
@@ -464,7 +466,7 @@ def feasible_intervals(
     >>> n = np.array([100.0, 40.0, 30.0, np.nan])
     >>> out = feasible_intervals(m, x, n)
     >>> out.lo[2:].tolist(), out.hi[2:].tolist()
-    ([[0.0, 30.0], [0.0, 30.0]], [[6.0, 30.0], [6.0, 30.0]])
+    ([[0.0, nan], [0.0, 30.0]], [[6.0, nan], [6.0, 30.0]])
     """
     start = time.perf_counter()
     matrix = sp.csr_matrix(matrix)
@@ -481,14 +483,16 @@ def feasible_intervals(
     for given, default in ((below, -np.inf), (above, np.inf), (width, np.inf)):
         per_var = np.full(n_var, default)
         if given is not None:
-            per_var[var_of[has]] = np.broadcast_to(np.asarray(given, dtype=float), values.shape)[has]
+            per_var[var_of[has]] = np.broadcast_to(np.asarray(given, dtype=float), values.shape)[
+                has
+            ]
         ask.append(per_var)
     proven = np.ones(n_var, dtype=bool)
     lo, hi = _propagate(s, integer)
+    bad = lo > hi + _TOL
     free = hi > lo + _TOL
     label = _labels(s, free)
     n_blocks = int(label.max()) + 1 if n_var and free.any() else 0
-    bad = np.zeros(n_var, dtype=bool)
     lp = mip = 0
     largest = 0
     if n_blocks:
@@ -523,9 +527,7 @@ def feasible_intervals(
                     np.concatenate([e_coef[es], np.ones(len(ps)), -np.ones(len(ps))]),
                     (
                         np.concatenate([row_local, k, k]),
-                        np.concatenate(
-                            [local[e_cols[es]], local[p_small[ps]], local[p_large[ps]]]
-                        ),
+                        np.concatenate([local[e_cols[es]], local[p_small[ps]], local[p_large[ps]]]),
                     ),
                 ),
                 shape=(len(block_rows) + len(ps), len(vs)),
@@ -542,7 +544,6 @@ def feasible_intervals(
                 bad[vs] = True
             else:
                 lo[vs], hi[vs], proven[vs] = block.result()
-    bad |= lo > hi + _TOL
     # A relation whose counts are all known but do not add up makes its cells' blocks unusable.
     lo_out = np.full((n_cells, 2), np.nan)
     hi_out = np.full((n_cells, 2), np.nan)
