@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,21 @@ from utenforskap import frames as F
 from utenforskap.disclosure.intervals import feasible_intervals
 from utenforskap.disclosure.relations import VIRTUAL, Relations, relations
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
-from utenforskap.errors import DataError
+from utenforskap.errors import ConfigError, DataError
 
-__all__ = ["AUDIT_COLUMNS", "QUANTITIES", "AuditResult", "audit_disclosure", "audit_folder"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "AUDIT_DEFAULT",
+    "AUDIT_KEY",
+    "QUANTITIES",
+    "AuditResult",
+    "audit_disclosure",
+    "audit_folder",
+    "audit_setting",
+    "protect_more",
+    "read_published",
+    "suppress_audited",
+]
 
 #: The counts audited, in the order of the result's ``quantity`` column.
 QUANTITIES: tuple[str, ...] = (F.NUMERATOR, F.DENOMINATOR)
@@ -39,6 +52,10 @@ AUDIT_COLUMNS: tuple[str, ...] = (
 )
 
 _EXIT_DISCLOSED = 4
+
+#: The ``[disclosure]`` key that turns the run's audit on or off, and its default.
+AUDIT_KEY = "audit"
+AUDIT_DEFAULT = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,44 @@ class AuditResult:
             f"{s['short']} short of protection; narrowest hidden interval {width}; "
             f"{s['seconds']:.1f} s"
         )
+
+
+def audit_setting(
+    mapping: Mapping[str, Any] | None, *, file: object | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Split the ``[disclosure]`` section into the run's audit switch and the rules.
+
+    Parameters
+    ----------
+    mapping
+        The section as parsed from TOML (None: not given).
+    file
+        The configuration file, named in errors.
+
+    Returns
+    -------
+    tuple of (bool, dict)
+        Whether the run audits what it publishes (``audit = true|false``,
+        default :data:`AUDIT_DEFAULT`), and the section without that key (for
+        :func:`~utenforskap.disclosure.rules_from_config`).
+
+    Raises
+    ------
+    ConfigError
+        ``audit`` is not true or false.
+
+    Examples
+    --------
+    >>> audit_setting({"audit": False, "min_count": 3})
+    (False, {'min_count': 3})
+    """
+    rest = dict(mapping or {})
+    value = rest.pop(AUDIT_KEY, AUDIT_DEFAULT)
+    if not isinstance(value, bool):
+        raise ConfigError(
+            "must be true or false", file=file, key=f"disclosure.{AUDIT_KEY}", value=value
+        )
+    return value, rest
 
 
 def _per_cell_rules(indicators: np.ndarray, book: RuleBook) -> dict[str, np.ndarray]:
@@ -256,29 +311,33 @@ def audit_disclosure(
         hidden[:n_rows] = unknown[:n_rows, 0]
 
     shape = values.shape
-    below = np.full(shape, np.inf)
-    above = np.full(shape, -np.inf)
-    width = np.full(shape, np.inf)
     true = np.full(shape, np.nan)
+    below = np.full(shape, -np.inf)
+    above = np.full(shape, np.inf)
+    width = np.full(shape, np.inf)
+    smallest = np.where(zeros, 0.0, 1.0)  # the smallest numerator that must be protected
     if truth is not None:
         true = _truth_values(rel, truth, frame)
         t_x, t_n = true[:, 0], true[:, 1]
-        sens_x = np.where(
-            virtual, ((t_x > 0) & (t_x < m)) | ((t_x == 0) & zeros), (t_x > 0) | zeros
-        )
-        sens_n = (t_n > 0) & (t_n < min_den)
-        sensitive = np.column_stack([sens_x, sens_n]) & unknown & ~np.isnan(true)
-        cap = np.column_stack([np.fmin(_caps(rel.matrix, t_x), t_n), _caps(rel.matrix, t_n)])
-        need_below = np.maximum(true - m[:, None], 0.0)
-        need_above = np.minimum(true + m[:, None], cap)
-        below = np.where(sensitive, need_below, np.inf)
-        above = np.where(sensitive, need_above, -np.inf)
-        width = np.where(sensitive, np.inf, 0.0)
+        small = unknown[:, 0] & (t_x >= smallest) & (t_x < m)
+        cap = np.fmin(_caps(rel.matrix, t_x), t_n)
+        # Small numerators need their protection interval; other hidden
+        # counts need only not to be exact (a denominator only when small).
+        below[:, 0] = np.where(small, np.maximum(t_x - m, 0.0), np.inf)
+        above[:, 0] = np.where(small, np.minimum(t_x + m, cap), -np.inf)
+        keep_x = hidden & unknown[:, 0] & (t_x >= smallest) & ~small
+        keep_n = unknown[:, 1] & (t_n > 0) & (t_n < min_den)
+        width[:, 0] = np.where(keep_x, 1.0, np.where(small, np.inf, 0.0))
+        width[:, 1] = np.where(keep_n, 1.0, 0.0)
+        below[:, 1] = np.inf
+        above[:, 1] = -np.inf
+        sensitive = np.column_stack([small | keep_x, keep_n])
     else:
-        sensitive = unknown.copy()
-        below[:] = -np.inf
-        above[:] = np.inf
-        width[:, 0] = 2 * m
+        cap = _caps(rel.matrix, values[:, 0])
+        # Wide enough for any value: down to 0 and up past the largest small
+        # value plus the protection level (or to the most the table allows).
+        below[:, 0] = 0.0
+        above[:, 0] = np.minimum(2 * m - 1, cap)
         width[:, 1] = 1.0
     if exact:
         found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
@@ -288,24 +347,25 @@ def audit_disclosure(
         )
     lo, hi, proven = found.lo, found.hi, found.proven
     is_exact = proven & (lo == hi)
-
+    ok_zero = ~zeros & (lo[:, 0] == 0)
+    short = np.zeros(shape, dtype=bool)
     if truth is not None:
-        short = sensitive & ~((lo <= below) & (hi >= above))
+        covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
+        short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
+        short[:, 1] = keep_n & is_exact[:, 1]
     else:
-        published_cap = _caps(rel.matrix, values[:, 0])
-        short = np.zeros(shape, dtype=bool)
-        # Numerator: no value t in [lo, hi] has its interval reach t − m (or 0)
-        # and t + m (or the smallest published total it is part of).
-        t_min = np.where(lo[:, 0] > 0, lo[:, 0] + m, lo[:, 0])
-        t_max = np.where(hi[:, 0] < published_cap, hi[:, 0] - m, hi[:, 0])
-        unprotected = proven[:, 0] & (t_min > t_max)
-        small = (lo[:, 0] < m) | ~virtual
-        zero_ok = is_exact[:, 0] & (lo[:, 0] == 0) & ~zeros
-        short[:, 0] = unknown[:, 0] & unprotected & small & ~zero_ok
+        # Some value in the interval must be protected (a small count) and
+        # would not be: the interval does not reach 0, or does not reach the
+        # protection level above the largest such value.
+        largest = np.minimum(hi[:, 0], m - 1)
+        could_be_small = np.maximum(lo[:, 0], smallest) <= largest
+        open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + m, cap))
+        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
+        short[:, 0] = unknown[:, 0] & ((proven[:, 0] & could_be_small & open_) | exposed)
         short[:, 1] = unknown[:, 1] & is_exact[:, 1] & (lo[:, 1] > 0) & (lo[:, 1] < min_den)
-        # Without true counts: what may be sensitive, judged from the interval.
-        sensitive[:, 0] &= small | hidden
-        sensitive[:, 1] &= ~(lo[:, 1] >= min_den)
+        sensitive = np.column_stack(
+            [unknown[:, 0] & (could_be_small | hidden), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
+        )
 
     table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
     cell_short = short.any(axis=1)
@@ -453,3 +513,165 @@ def audit_folder(
     if not csv.is_file():
         raise DataError("no published indicators.csv here", file=csv)
     return audit_disclosure(read_published(csv), rules=rules, exact=exact)
+
+
+def _positions(rel: Relations, cells: pd.DataFrame) -> np.ndarray:
+    """Positions in ``rel.cells`` of the audited cells ``cells`` (keys and ``virtual``)."""
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    table = rel.cells[keys].copy()
+    table["_position"] = np.arange(len(table))
+    found = cells[keys].drop_duplicates().merge(table, on=keys, how="left")
+    return found["_position"].dropna().to_numpy(dtype=np.int64)
+
+
+def protect_more(
+    published: pd.DataFrame,
+    cells: pd.DataFrame,
+    rules: Rules | RuleBook | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Hide more cells so that the short cells of an audit get room, then suppress again.
+
+    For each short cell, the published cell with the smallest denominator
+    (then the first in key order) that shares a relation with it is hidden
+    (reason ``secondary``); when every cell sharing its relations is hidden
+    already, the search moves one relation further out. Secondary
+    suppression and the series rule then run again
+    (:func:`~utenforskap.disclosure.suppress`).
+
+    Parameters
+    ----------
+    published
+        A suppressed IndicatorFrame.
+    cells
+        Rows of :attr:`AuditResult.cells` (the short ones): key columns and
+        ``virtual``.
+    rules
+        The rules the frame was suppressed with.
+    coverage
+        As for :func:`~utenforskap.disclosure.suppress`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame suppressed again with the extra cells hidden.
+    """
+    from utenforskap.disclosure.control import suppress
+    from utenforskap.disclosure.gate import BLANKED
+    from utenforskap.disclosure.hierarchy import KeyIndex
+
+    frame = F.with_group(published)
+    rel = relations(frame)
+    n_rows = len(frame)
+    matrix = sp.csr_matrix(rel.matrix)
+    by_cell = sp.csc_matrix(rel.matrix)
+    shown = np.zeros(len(rel.cells), dtype=bool)
+    shown[:n_rows] = ~frame[F.SUPPRESSED].to_numpy(dtype=bool) & ~np.isnan(
+        frame[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
+    )
+    denominator = rel.cells[F.DENOMINATOR].to_numpy(dtype=float)
+    rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
+    rank[:n_rows] = KeyIndex(frame).rank()
+    chosen: set[int] = set()
+    for start in _positions(rel, cells).tolist():
+        frontier = np.array([start])
+        reached = np.zeros(len(rel.cells), dtype=bool)
+        reached[frontier] = True
+        while len(frontier):
+            rows = np.unique(by_cell[:, frontier].indices)
+            members = np.unique(matrix[rows].indices)
+            candidates = members[shown[members]]
+            if len(candidates):
+                best = candidates[np.lexsort((rank[candidates], denominator[candidates]))[0]]
+                chosen.add(int(best))
+                break
+            frontier = members[~reached[members]]
+            reached[frontier] = True
+    out = published.copy()
+    if not chosen:
+        return out
+    at = np.fromiter(sorted(chosen), dtype=np.int64)
+    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool, copy=True)
+    hidden[at] = True
+    reason = out[F.SUPPRESSION_REASON].to_numpy(dtype=object, copy=True)
+    reason[at] = "secondary"
+    out[F.SUPPRESSED] = hidden
+    out[F.SUPPRESSION_REASON] = pd.Series(reason, index=out.index).astype(
+        out[F.SUPPRESSION_REASON].dtype
+    )
+    for column in BLANKED:
+        values = out[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[at] = np.nan
+        out[column] = values
+    comparison = out[F.COMPARISON].to_numpy(dtype=object, copy=True)
+    comparison[at] = "not_tested"
+    out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(out[F.COMPARISON].dtype)
+    return suppress(out, rules, coverage=coverage)
+
+
+def suppress_audited(
+    published: pd.DataFrame,
+    truth: pd.DataFrame,
+    rules: Rules | RuleBook | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+    max_rounds: int = 25,
+) -> tuple[pd.DataFrame, AuditResult]:
+    """Audit a suppressed table against its true counts; hide more until nothing is short.
+
+    Parameters
+    ----------
+    published
+        The suppressed IndicatorFrame (:func:`~utenforskap.disclosure.suppress`).
+    truth
+        The IndicatorFrame before suppression.
+    rules
+        The rules it was suppressed with.
+    coverage
+        As for :func:`~utenforskap.disclosure.suppress`.
+    max_rounds
+        Audits at most; each round that finds short cells hides more
+        (:func:`protect_more`).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, AuditResult)
+        The table to publish and its last audit, whose summary also has
+        ``rounds`` (audits made), ``added`` (cells hidden because of the
+        audit) and ``seconds`` (all rounds).
+
+    Raises
+    ------
+    DisclosureError
+        Cells are still short after ``max_rounds`` audits.
+    """
+    from utenforskap.disclosure.gate import DisclosureError
+
+    start = time.perf_counter()
+    before = int(published[F.SUPPRESSED].sum())
+    rounds = 0
+    while True:
+        rounds += 1
+        result = audit_disclosure(published, truth=truth, rules=rules)
+        if not result.disclosed or rounds >= max_rounds:
+            break
+        more = protect_more(
+            published, result.cells[result.cells["short"]], rules, coverage=coverage
+        )
+        if int(more[F.SUPPRESSED].sum()) == int(published[F.SUPPRESSED].sum()):
+            break
+        published = more
+    summary = {
+        **result.summary,
+        "rounds": rounds,
+        "added": int(published[F.SUPPRESSED].sum()) - before,
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    result = AuditResult(result.cells, summary)
+    if result.disclosed:
+        raise DisclosureError(
+            f"the audit still finds {summary['short']} cells short of protection after "
+            f"{rounds} rounds of hiding more; raise min_count or publish fewer breakdowns"
+        )
+    return published, result
