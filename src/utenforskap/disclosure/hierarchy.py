@@ -74,6 +74,11 @@ class KeyIndex:
         self._order = np.argsort(self.key, kind="stable")
         self._sorted = self.key[self._order]
 
+    @property
+    def order(self) -> np.ndarray:
+        """Row positions in key order."""
+        return self._order
+
     def combine(self, codes: dict[str, np.ndarray]) -> np.ndarray:
         """Combine per-column codes into one int64 key per row."""
         key = np.zeros(len(codes[F.KEY_COLUMNS[0]]), dtype=np.int64)
@@ -94,6 +99,22 @@ class KeyIndex:
         wanted = self.combine(clean)
         pos = np.searchsorted(self._sorted, wanted)
         pos_clipped = np.minimum(pos, len(self._sorted) - 1)
+        found = (pos < len(self._sorted)) & (self._sorted[pos_clipped] == wanted) & ~missing
+        return np.where(found, self._order[pos_clipped], -1)
+
+    def lookup_at(self, rows: np.ndarray, **replace: np.ndarray) -> np.ndarray:
+        """As :meth:`lookup`, for some rows only (``replace`` arrays aligned with ``rows``)."""
+        missing = np.zeros(len(rows), dtype=bool)
+        codes = {}
+        for column in F.KEY_COLUMNS:
+            if column in replace:
+                missing |= replace[column] < 0
+                codes[column] = np.maximum(replace[column], 0)
+            else:
+                codes[column] = self.codes[column][rows]
+        wanted = self.combine(codes)
+        pos = np.searchsorted(self._sorted, wanted)
+        pos_clipped = np.minimum(pos, max(len(self._sorted) - 1, 0))
         found = (pos < len(self._sorted)) & (self._sorted[pos_clipped] == wanted) & ~missing
         return np.where(found, self._order[pos_clipped], -1)
 

@@ -175,8 +175,9 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
     from utenforskap.disclosure import rules_from_config
+    from utenforskap.disclosure.audit import audit_setting
 
-    rules_from_config(disclosure, file=file)
+    rules_from_config(audit_setting(disclosure, file=file)[1], file=file)
     indicators = parse_indicators(r, t.get("indicators", {}))
     if not indicators:
         raise r.fail("expected at least one indicator under [indicators]", "indicators")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
+from utenforskap.disclosure.audit import audit_setting, suppress_audited
 from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
@@ -64,7 +65,9 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     district included) → pool years where configured → values, intervals and
     comparisons, published rates joined as the publisher gave them →
     disclosure control, whose coverage rule uses the roll-up's coverage
-    table → each population group compared with the rest of its region →
+    table, audited as an attacker would (unless ``[disclosure] audit =
+    false``: cells hidden until no hidden cell can be narrowed below the
+    protection level) → each population group compared with the rest of its region →
     the source of every indicator × region. Every region is named from the
     configured regions and Norway's built-in regions of ``to_year``. The
     crosswalk is read once. Every warning (harmonised codes, split kommuner
@@ -128,8 +131,14 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         indicators = add_published_rates(
             indicators, rates, reference=stats.reference, level=stats.level, holm=stats.holm
         )
-        rules = rules_from_config(cfg.disclosure, file=cfg.source)
+        audit_on, rule_section = audit_setting(cfg.disclosure, file=cfg.source)
+        rules = rules_from_config(rule_section, file=cfg.source)
         published = suppress(indicators, rules, coverage=coverage)
+        audit = None
+        if audit_on:
+            published, audited = suppress_audited(published, indicators, rules, coverage=coverage)
+            audit = audited.summary
+            log.info("disclosure audit: %s", audited.describe())
         groups = compare_groups(
             published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
         )
@@ -150,7 +159,9 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     ]
     for warning in found:
         warning.log(log)
-    return Computed(published, counts, coverage, tuple(found), sources=sources, groups=groups)
+    return Computed(
+        published, counts, coverage, tuple(found), sources=sources, groups=groups, audit=audit
+    )
 
 
 class _LoggedWarnings(logging.Handler):
