@@ -264,8 +264,16 @@ class _LP:
                 bound = getattr(res, "mip_dual_bound", None)
                 fun = fun if bound is None else float(bound)
             return status, fun, np.asarray(res.x, dtype=float)
+        changed = np.zeros(0, dtype=np.int32)
+        if bounds is not None:
+            changed = np.flatnonzero((bounds[0] != self.lo) | (bounds[1] != self.hi)).astype(
+                np.int32
+            )
+            h.changeColsBounds(len(changed), changed, bounds[0][changed], bounds[1][changed])
         h.changeColsCost(self.k, self.columns, c)
         h.run()
+        if len(changed):
+            h.changeColsBounds(len(changed), changed, self.lo[changed], self.hi[changed])
         name = h.modelStatusToString(h.getModelStatus())
         if name == "Optimal":
             x = np.asarray(h.getSolution().col_value, dtype=float)
@@ -361,8 +369,18 @@ class _Block:
                 lo[j] = max(lo[j], target)
             else:
                 hi[j] = min(hi[j], target)
-            self.milp += 1
-            status, _, x = self.model.solve(np.zeros(self.k), True, bounds=(lo, hi))
+            # A vertex of the linear program with the target as a bound is
+            # often a whole-number table already; else the integer program.
+            self.lp += 1
+            weights = self.rng.uniform(0.5, 1.5, self.k)
+            status, _, x = self.model.solve(weights, False, bounds=(lo, hi))
+            if x is not None:
+                self._witness(x)
+                if self._reached(j, side, target):
+                    return
+            if status != 2:
+                self.milp += 1
+                status, _, x = self.model.solve(np.zeros(self.k), True, bounds=(lo, hi))
             if x is not None:
                 self._witness(x)
             elif status == 2:
@@ -376,6 +394,11 @@ class _Block:
             self._witness(x)
         if np.isfinite(fun):
             self._bound(j, side, fun)
+
+    def _reached(self, j: int, side: int, target: float) -> bool:
+        if side > 0:
+            return bool(self.seen_max[j] >= target - _TOL)
+        return bool(self.seen_min[j] <= target + _TOL)
 
     def _target(self, j: int, side: int) -> float:
         """The value side ``side`` of variable j must reach for its question (±inf: exact)."""
@@ -404,6 +427,7 @@ class _Block:
     ) -> None:
         """Tighten each variable's bounds until its question is settled (or it is exact)."""
         self.below, self.above, self.width = below, above, width
+        self.rng = rng
         # Counts nothing is asked of (not sensitive) need no solve at all.
         self.asked = (width > 0) & ~((below == np.inf) & (above == -np.inf))
         if not self.asked.any():
