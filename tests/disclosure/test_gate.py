@@ -86,9 +86,13 @@ def test_missing_column(raw: pd.DataFrame) -> None:
 
 def test_checks_with_the_recorded_per_indicator_rules(raw: pd.DataFrame) -> None:
     out = suppress(raw, RuleBook(per_indicator={"neet": Rules(min_count=50)}))
-    # 3, 40 and 5 are below 50; 52 and 100 are not, and with three hidden
-    # districts no subtraction reveals one.
-    assert out[F.SUPPRESSED].tolist() == [False, True, True, False, True]
+    # 3, 40 and 5 are below 50; 52 and 100 are not. The three hidden districts
+    # add up to 100 − 52 = 48 < 50 (the protection level, min_count by default):
+    # each would be known to within fewer than 50 persons, so 52 is hidden too.
+    assert out[F.SUPPRESSED].tolist() == [False, True, True, True, True]
+    same = suppress(raw, RuleBook(per_indicator={"neet": Rules(min_count=50, protection_level=1)}))
+    # with a protection level of 1, three unknown districts are enough
+    assert same[F.SUPPRESSED].tolist() == [False, True, True, False, True]
     lenient = suppress(raw, Rules(min_count=1, min_denominator=1))
     assert not lenient[F.SUPPRESSED].any()
     require_disclosed(lenient)
