@@ -98,16 +98,17 @@ def test_checks_with_the_recorded_per_indicator_rules(raw: pd.DataFrame) -> None
     require_disclosed(lenient)
 
 
-def test_legend_note_names_reasons_and_thresholds(raw: pd.DataFrame) -> None:
+def test_legend_note_is_one_sentence_without_reasons(raw: pd.DataFrame) -> None:
     out = suppress(raw)
-    assert legend_note(out) == (
-        "Prikket: færre enn 5 personer i telleren eller resten av gruppen; "
-        "kunne ellers regnes ut fra andre tall."
-    )
+    note = "Prikket: færre enn 5 personer bak tallet, eller tallet kunne regnes ut fra andre tall."
+    assert legend_note(out) == note
     assert legend_note(out, lang="en") == (
-        "Suppressed: fewer than 5 people in the numerator or the rest of the group; "
-        "could otherwise be derived from other figures."
+        "Suppressed: fewer than 5 people behind the figure, or the figure could be derived "
+        "from others."
     )
+    # the same words whichever rules acted: only a primary cell, only a secondary one
+    assert legend_note(out[out[F.SUPPRESSION_REASON] == "primary"]) == note
+    assert legend_note(out[out[F.SUPPRESSION_REASON] == "secondary"]) == note
     assert legend_note(out[~out[F.SUPPRESSED]]) == ""
     with pytest.raises(DisclosureError):
         legend_note(raw)
@@ -125,9 +126,10 @@ def test_legend_note_with_several_thresholds() -> None:
     out = suppress(frame, book)
     assert out[F.SUPPRESSION_REASON].tolist() == ["primary", "primary", "denominator"]
     assert legend_note(out) == (
-        "Prikket: færre enn 3–5 personer i telleren eller resten av gruppen; "
-        "færre enn 20 personer i gruppen."
+        "Prikket: færre enn 3–5 personer bak tallet, eller tallet kunne regnes ut fra andre tall."
     )
+    # a denominator-only selection says the same
+    assert legend_note(out.iloc[[2]]) == legend_note(out.iloc[[0, 1, 2]]).replace("3–5", "5")
 
 
 def test_labels() -> None:

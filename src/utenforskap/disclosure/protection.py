@@ -27,7 +27,7 @@ own room down). While some relation leaves a cell short, the published member
 of that relation that mends the worst-off cell and has the smallest
 denominator is hidden (``secondary``); if none mends it, the one that helps
 most. Relations are checked one at a time; combining them is the attacker
-audit's job (:mod:`utenforskap.disclosure.audit`).
+audit's job (``utenforskap.audit_disclosure``).
 """
 
 from __future__ import annotations

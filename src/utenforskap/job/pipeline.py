@@ -11,6 +11,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
+from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
 from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
@@ -179,7 +180,9 @@ def _logged_warnings() -> Iterator[_LoggedWarnings]:
 def _skipped(plan: RunPlan, logged: _LoggedWarnings) -> RunResult:
     assert plan.current is not None and plan.previous is not None
     log.info("nothing changed since the run of %s; outputs kept", plan.previous["run"]["finished"])
-    frame = pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current))
+    frame = with_reasons(
+        pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current)), plan.output
+    )
     return RunResult(
         "skipped",
         frame,
@@ -211,6 +214,8 @@ def _write(
             found = (*computed.warnings, *drawn, *logged.warnings)
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
+        # The reasons of hidden cells: beside the output, never in the published pack.
+        write_disclosure_audit(computed.indicators, plan.output)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OutputError(
