@@ -20,6 +20,8 @@ from utenforskap.disclosure.relations import KINDS, build
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
 from utenforskap.errors import DataError
 
+HOLM_MARK = "utenforskap.holm"  # utenforskap.indicators.HOLM_MARK (not imported: import order)
+
 __all__ = ["suppress"]
 
 _NAMES = np.asarray(F.SUPPRESSION_REASONS, dtype=object)
@@ -191,4 +193,10 @@ def suppress(
         out[F.SUPPRESSION_REASON].dtype
     )
     mark(out, book)
+    holm_level = indicators.attrs.get(HOLM_MARK)
+    if isinstance(holm_level, float):
+        # Holm's adjustment spans a family: redo it over the published cells only.
+        from utenforskap.indicators import holm_published
+
+        out = holm_published(out, level=holm_level)
     return out

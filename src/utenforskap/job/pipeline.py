@@ -15,7 +15,12 @@ from utenforskap.disclosure.published import with_reasons, write_disclosure_audi
 from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
-from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
+from utenforskap.indicators import (
+    add_published_rates,
+    compare_groups,
+    compute_indicators,
+    holm_published,
+)
 from utenforskap.job.atomic import atomic_folder, recover
 from utenforskap.job.batch import BatchResult
 from utenforskap.job.checks import caught_warnings, check_output, prepare
@@ -131,6 +136,8 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         )
         rules = rules_from_config(cfg.disclosure, file=cfg.source)
         published = suppress(indicators, rules, coverage=coverage)
+        if stats.holm:  # Holm over the published cells only (a family's hidden p-values leak)
+            published = holm_published(published, level=stats.level)
         groups = compare_groups(
             published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
         )
