@@ -301,6 +301,13 @@ def audit_disclosure(
     unknown = np.isnan(values)
     per = _per_cell_rules(cells[F.INDICATOR].to_numpy(dtype=object), book)
     m = per["min_count"].astype(float)
+    # The protection level (Rules.protection_level where the rules have it; else min_count).
+    level = per.get("protection_level")
+    p = (
+        m.copy()
+        if level is None
+        else np.array([m_ if v is None else v for m_, v in zip(m, level, strict=True)], dtype=float)
+    )
     min_den = per["min_denominator"].astype(float)
     zeros = per["protect_zeros"].astype(bool)
     virtual = cells[VIRTUAL].to_numpy(dtype=bool)
@@ -323,8 +330,8 @@ def audit_disclosure(
         cap = np.fmin(_caps(rel.matrix, t_x), t_n)
         # Small numerators need their protection interval; other hidden
         # counts need only not to be exact (a denominator only when small).
-        below[:, 0] = np.where(small, np.maximum(t_x - m, 0.0), np.inf)
-        above[:, 0] = np.where(small, np.minimum(t_x + m, cap), -np.inf)
+        below[:, 0] = np.where(small, np.maximum(t_x - p, 0.0), np.inf)
+        above[:, 0] = np.where(small, np.minimum(t_x + p, cap), -np.inf)
         keep_x = hidden & unknown[:, 0] & (t_x >= smallest) & ~small
         keep_n = unknown[:, 1] & (t_n > 0) & (t_n < min_den)
         width[:, 0] = np.where(keep_x, 1.0, np.where(small, np.inf, 0.0))
@@ -337,7 +344,7 @@ def audit_disclosure(
         # Wide enough for any value: down to 0 and up past the largest small
         # value plus the protection level (or to the most the table allows).
         below[:, 0] = 0.0
-        above[:, 0] = np.minimum(2 * m - 1, cap)
+        above[:, 0] = np.minimum(m - 1 + p, cap)
         width[:, 1] = 1.0
     if exact:
         found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
@@ -359,7 +366,7 @@ def audit_disclosure(
         # protection level above the largest such value.
         largest = np.minimum(hi[:, 0], m - 1)
         could_be_small = np.maximum(lo[:, 0], smallest) <= largest
-        open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + m, cap))
+        open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + p, cap))
         exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
         short[:, 0] = unknown[:, 0] & ((proven[:, 0] & could_be_small & open_) | exposed)
         short[:, 1] = unknown[:, 1] & is_exact[:, 1] & (lo[:, 1] > 0) & (lo[:, 1] < min_den)

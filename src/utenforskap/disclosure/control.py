@@ -13,10 +13,14 @@ from utenforskap.disclosure.cells import (
     primary_reasons,
 )
 from utenforskap.disclosure.gate import BLANKED, mark
-from utenforskap.disclosure.hierarchy import KeyIndex, build_groups, code_index
-from utenforskap.disclosure.linked import secondary, series_mask
+from utenforskap.disclosure.hierarchy import KeyIndex, code_index
+from utenforskap.disclosure.linked import series_mask
+from utenforskap.disclosure.protection import Protector
+from utenforskap.disclosure.relations import KINDS, build
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
 from utenforskap.errors import DataError
+
+HOLM_MARK = "utenforskap.holm"  # utenforskap.indicators.HOLM_MARK (not imported: import order)
 
 __all__ = ["suppress"]
 
@@ -139,7 +143,6 @@ def suppress(
     per_row = book.per_row(out[F.INDICATOR].to_numpy(dtype=object))
     x = out[F.NUMERATOR].to_numpy(dtype=float, na_value=np.nan)
     n = out[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
-    missing = np.isnan(x) | np.isnan(n)
 
     reason = _previous_reasons(out)
     fresh = reason == 0
@@ -151,15 +154,27 @@ def suppress(
     )
     reason[(reason == 0) & by_coverage] = REASON_CODE["coverage"]
 
-    groups = build_groups(index)
+    built = build(index, x, n)
+    per_cell = {k: np.concatenate([v, v[built.virtual_parent]]) for k, v in per_row.items()}
     rank = index.rank()
+    span = len(KINDS) * 16
+    virtual_rank = len(out) + rank[built.virtual_parent] * span + built.virtual_order
+    protector = Protector(
+        built.matrix,
+        built.numerator,
+        built.denominator,
+        len(out),
+        per_cell,
+        np.concatenate([rank, virtual_rank]),
+        trusted=~fresh,
+    )
+    protector.run(reason, REASON_CODE["secondary"])
     while True:
-        extra = secondary(groups, (reason != 0) | missing, n, rank)
-        reason[extra & (reason == 0)] = REASON_CODE["secondary"]
         more = series_mask(index, reason != 0, per_row["series_share"]) & (reason == 0)
         if not more.any():
             break
         reason[more] = REASON_CODE["series"]
+        protector.run(reason, REASON_CODE["secondary"], check=np.flatnonzero(more))
 
     hidden = reason != 0
     orphaned = _hidden_references(index, out, hidden)
@@ -178,4 +193,10 @@ def suppress(
         out[F.SUPPRESSION_REASON].dtype
     )
     mark(out, book)
+    holm_level = indicators.attrs.get(HOLM_MARK)
+    if isinstance(holm_level, float):
+        # Holm's adjustment spans a family: redo it over the published cells only.
+        from utenforskap.indicators import holm_published
+
+        out = holm_published(out, level=holm_level)
     return out

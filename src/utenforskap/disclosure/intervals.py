@@ -234,14 +234,23 @@ class _LP:
             self.model = h
             self.columns = np.arange(self.k, dtype=np.int32)
 
-    def solve(self, c: np.ndarray, integral: bool = False) -> tuple[int, float, np.ndarray | None]:
-        """Minimise ``c · v``: status (0 optimal, 1 limit, 2 infeasible, 3 unbounded), value, v."""
+    def solve(
+        self,
+        c: np.ndarray,
+        integral: bool = False,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[int, float, np.ndarray | None]:
+        """Minimise ``c · v``: status (0 optimal, 1 limit, 2 infeasible, 3 unbounded), value, v.
+
+        ``bounds`` replaces the variables' bounds (for one integer program).
+        """
         h = self.model
         if h is None or integral:
+            lo, hi = (self.lo, self.hi) if bounds is None else bounds
             res = milp(
                 c,
                 constraints=[LinearConstraint(self.a, self.row_lo, self.row_hi)],
-                bounds=Bounds(self.lo, self.hi),
+                bounds=Bounds(lo, hi),
                 integrality=np.ones(self.k) if integral else None,
                 options={"time_limit": _MILP_SECONDS} if integral else {},
             )
@@ -255,8 +264,16 @@ class _LP:
                 bound = getattr(res, "mip_dual_bound", None)
                 fun = fun if bound is None else float(bound)
             return status, fun, np.asarray(res.x, dtype=float)
+        changed = np.zeros(0, dtype=np.int32)
+        if bounds is not None:
+            changed = np.flatnonzero((bounds[0] != self.lo) | (bounds[1] != self.hi)).astype(
+                np.int32
+            )
+            h.changeColsBounds(len(changed), changed, bounds[0][changed], bounds[1][changed])
         h.changeColsCost(self.k, self.columns, c)
         h.run()
+        if len(changed):
+            h.changeColsBounds(len(changed), changed, self.lo[changed], self.hi[changed])
         name = h.modelStatusToString(h.getModelStatus())
         if name == "Optimal":
             x = np.asarray(h.getSolution().col_value, dtype=float)
@@ -340,11 +357,62 @@ class _Block:
             self._bound(j, side, fun)
         if self._done(j, side) or not self.integer:
             return
+        target = self._target(j, side)
+        if np.isfinite(target):
+            # Only whether a whole-number table reaches the target matters:
+            # the linear bound already rules it out, or a feasibility program
+            # (zero objective, stops at the first solution) finds one.
+            if side * (self.hi[j] if side > 0 else self.lo[j]) < side * target:
+                return
+            lo, hi = self.lo.copy(), self.hi.copy()
+            if side > 0:
+                lo[j] = max(lo[j], target)
+            else:
+                hi[j] = min(hi[j], target)
+            # A vertex of the linear program with the target as a bound is
+            # often a whole-number table already; else the integer program.
+            self.lp += 1
+            weights = self.rng.uniform(0.5, 1.5, self.k)
+            status, _, x = self.model.solve(weights, False, bounds=(lo, hi))
+            if x is not None:
+                self._witness(x)
+                if self._reached(j, side, target):
+                    return
+            if status != 2:
+                self.milp += 1
+                status, _, x = self.model.solve(np.zeros(self.k), True, bounds=(lo, hi))
+            if x is not None:
+                self._witness(x)
+            elif status == 2:
+                if side > 0:
+                    self.hi[j] = min(self.hi[j], target - 1)
+                else:
+                    self.lo[j] = max(self.lo[j], target + 1)
+            return
         status, fun, x = self._solve(c, integral=True)
         if x is not None:
             self._witness(x)
         if np.isfinite(fun):
             self._bound(j, side, fun)
+
+    def _reached(self, j: int, side: int, target: float) -> bool:
+        if side > 0:
+            return bool(self.seen_max[j] >= target - _TOL)
+        return bool(self.seen_min[j] <= target + _TOL)
+
+    def _target(self, j: int, side: int) -> float:
+        """The value side ``side`` of variable j must reach for its question (±inf: exact)."""
+        if side > 0:
+            if np.isfinite(self.above[j]):
+                return float(np.ceil(self.above[j] - _TOL))
+            if np.isfinite(self.width[j]) and np.isfinite(self.seen_min[j]):
+                return float(self.seen_min[j] + self.width[j])
+            return np.inf
+        if np.isfinite(self.below[j]):
+            return float(np.floor(self.below[j] + _TOL))
+        if np.isfinite(self.width[j]) and np.isfinite(self.seen_max[j]):
+            return float(self.seen_max[j] - self.width[j])
+        return -np.inf
 
     def enough(self) -> np.ndarray:
         """Variables whose witnessed values already settle the question asked of them."""
@@ -352,13 +420,18 @@ class _Block:
         hi = np.where(self.seen_max >= self.hi - _TOL, self.hi, self.seen_max)
         wide = ((lo <= self.below) & (hi >= self.above)) | (hi - lo >= self.width)
         proven = (self.seen_min <= self.lo + _TOL) & (self.seen_max >= self.hi - _TOL)
-        return np.asarray(wide | proven, dtype=bool)
+        return np.asarray(wide | proven | ~self.asked, dtype=bool)
 
     def solve(
         self, rng: np.random.Generator, below: np.ndarray, above: np.ndarray, width: np.ndarray
     ) -> None:
         """Tighten each variable's bounds until its question is settled (or it is exact)."""
         self.below, self.above, self.width = below, above, width
+        self.rng = rng
+        # Counts nothing is asked of (not sensitive) need no solve at all.
+        self.asked = (width > 0) & ~((below == np.inf) & (above == -np.inf))
+        if not self.asked.any():
+            return
         # Solves with random weights on the open variables give witnesses that
         # settle many of them (or reach their propagated bounds) at once;
         # rounds go on while they settle at least a tenth of what is open.
@@ -488,6 +561,8 @@ def feasible_intervals(
             ]
         ask.append(per_var)
     proven = np.ones(n_var, dtype=bool)
+    asked = (ask[2] > 0) & ~((ask[0] == np.inf) & (ask[1] == -np.inf))
+    skipped = 0
     lo, hi = _propagate(s, integer)
     bad = lo > hi + _TOL
     free = hi > lo + _TOL
@@ -517,6 +592,11 @@ def feasible_intervals(
         rng = np.random.default_rng(seed)
         for b in range(n_blocks):
             vs = var_order[np.searchsorted(var_sorted, b) : np.searchsorted(var_sorted, b + 1)]
+            if not asked[vs].any():
+                # Nothing is asked of this block's counts: not solved, not known.
+                lo[vs], hi[vs], proven[vs] = np.nan, np.nan, False
+                skipped += 1
+                continue
             local[vs] = np.arange(len(vs))
             es = e_order[np.searchsorted(e_sorted, b) : np.searchsorted(e_sorted, b + 1)]
             block_rows, row_local = np.unique(e_rows[es], return_inverse=True)
@@ -560,6 +640,7 @@ def feasible_intervals(
         "variables": float(n_var),
         "fixed_by_propagation": float(int((~free).sum())),
         "blocks": float(n_blocks),
+        "blocks_skipped": float(skipped),
         "largest_block": float(largest),
         "lp": float(lp),
         "milp": float(mip),

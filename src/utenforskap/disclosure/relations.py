@@ -152,6 +152,8 @@ class Built:
         Of every cell, rows then virtual cells.
     virtual_parent
         Row of the total each virtual cell is the residual of.
+    virtual_order
+        A key-order tie-break among the virtual cells of one total (kind, then split).
     virtual_keys
         Per kind, the rows of ``virtual_*`` it made and the key columns to replace.
     """
@@ -162,6 +164,7 @@ class Built:
     numerator: np.ndarray
     denominator: np.ndarray
     virtual_parent: np.ndarray
+    virtual_order: np.ndarray
     virtual_keys: list[tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=list)
 
     @property
@@ -504,7 +507,7 @@ def build(index: KeyIndex, numerator: np.ndarray, denominator: np.ndarray) -> Bu
     x = np.asarray(numerator, dtype=float)
     d = np.asarray(denominator, dtype=float)
     rel_rows, cell_cols, data, kinds = [], [], [], []
-    vx, vd, vparent = [], [], []
+    vx, vd, vparent, vorder = [], [], [], []
     virtual_keys: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
     n_rel = 0
     n_virtual = 0
@@ -539,6 +542,7 @@ def build(index: KeyIndex, numerator: np.ndarray, denominator: np.ndarray) -> Bu
             vx.append(x[parent_of[need]] - sum_x[need])
             vd.append(d[parent_of[need]] - sum_d[need])
             vparent.append(parent_of[need])
+            vorder.append(KINDS.index(links.kind) * _SPLIT + split_of[need])
             n_virtual += len(need)
         rel_rows += [n_rel + np.arange(k), n_rel + rel_codes, n_rel + need]
         cell_cols += [parent_of, links.child, virtual_cells]
@@ -560,6 +564,7 @@ def build(index: KeyIndex, numerator: np.ndarray, denominator: np.ndarray) -> Bu
         numerator=np.concatenate([x, cat(vx, float)]),
         denominator=np.concatenate([d, cat(vd, float)]),
         virtual_parent=cat(vparent, np.int64),
+        virtual_order=cat(vorder, np.int64),
         virtual_keys=virtual_keys,
     )
 

@@ -12,10 +12,16 @@ import pandas as pd
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
 from utenforskap.disclosure.audit import audit_setting, suppress_audited
+from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
 from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
-from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
+from utenforskap.indicators import (
+    add_published_rates,
+    compare_groups,
+    compute_indicators,
+    holm_published,
+)
 from utenforskap.job.atomic import atomic_folder, recover
 from utenforskap.job.batch import BatchResult
 from utenforskap.job.checks import caught_warnings, check_output, prepare
@@ -139,6 +145,8 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             published, audited = suppress_audited(published, indicators, rules, coverage=coverage)
             audit = audited.summary
             log.info("disclosure audit: %s", audited.describe())
+        if stats.holm:  # Holm over the published cells only (a family's hidden p-values leak)
+            published = holm_published(published, level=stats.level)
         groups = compare_groups(
             published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
         )
@@ -190,7 +198,9 @@ def _logged_warnings() -> Iterator[_LoggedWarnings]:
 def _skipped(plan: RunPlan, logged: _LoggedWarnings) -> RunResult:
     assert plan.current is not None and plan.previous is not None
     log.info("nothing changed since the run of %s; outputs kept", plan.previous["run"]["finished"])
-    frame = pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current))
+    frame = with_reasons(
+        pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current)), plan.output
+    )
     return RunResult(
         "skipped",
         frame,
@@ -222,6 +232,8 @@ def _write(
             found = (*computed.warnings, *drawn, *logged.warnings)
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
+        # The reasons of hidden cells: beside the output, never in the published pack.
+        write_disclosure_audit(computed.indicators, plan.output)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OutputError(
