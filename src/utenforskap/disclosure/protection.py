@@ -43,7 +43,7 @@ __all__ = ["BIG", "SENSITIVE", "Protector", "virtual_sensitive"]
 
 #: Stands for "unbounded" in rooms: far above any count, small enough for exact sums.
 BIG = 1e9
-_HALF = BIG / 2
+_JUMPS = 2  # the (attacker, count) index whose cells may have to jump: b, numerator
 
 #: Reasons that say the cell's own counts are small: their cells need ``protection_level``.
 SENSITIVE: tuple[str, ...] = ("primary", "complement", "denominator")
@@ -95,7 +95,8 @@ def _reach(
 ) -> np.ndarray:
     """A cell's range in one relation: how far up and down it may move, within its own bounds."""
     up = np.minimum(room_up, rooms.own_up[j, cell])
-    up = np.where(up < rooms.jump[j, cell], 0.0, up)
+    if j == _JUMPS:  # only a 0 that passed the rules (attacker b, numerator) jumps
+        up[up < rooms.jump[j, cell]] = 0.0
     return up + np.minimum(room_dn, rooms.dn[j, cell])
 
 
@@ -310,7 +311,7 @@ class Protector:
             rooms = self._state
             self._update(rooms, check, reason)
             start = check
-        local = self._relations_of(start)
+        local = self._open(self._relations_of(start), reason)
         while len(local):
             rel, cell, plus = self._members(local)
             keep = rooms.active[cell]  # published and known virtual cells add nothing
@@ -329,8 +330,18 @@ class Protector:
                 break
             reason[picks] = secondary_code
             self._update(rooms, picks, reason)
-            local = self._relations_of(picks)
+            local = self._open(self._relations_of(picks), reason)
         return reason
+
+    def _open(self, relations: np.ndarray, reason: np.ndarray) -> np.ndarray:
+        """The relations that still have a published row: only there can a cell be hidden."""
+        if len(relations) == 0:
+            return relations
+        shown = np.zeros(len(self.x), dtype=float)
+        shown[: self.n_rows] = (reason == 0) & ~self.missing[: self.n_rows]
+        sub = self.matrix[relations]
+        count = np.abs(sub) @ shown
+        return relations[count > 0]
 
     def _relations_of(self, cells: np.ndarray) -> np.ndarray:
         """Relations that contain any of ``cells``."""
