@@ -175,6 +175,7 @@ def suppress(
         per_cell,
         np.concatenate([rank, virtual_rank]),
         trusted=~fresh,
+        outside=F.is_published(out),
     )
     protector.run(reason, REASON_CODE["secondary"])
     while True:

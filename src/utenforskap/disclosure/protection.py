@@ -120,6 +120,9 @@ class Protector:
         virtual residual of unknown value in a relation with such a row is
         taken as unknown, so that suppressing a suppressed table again
         changes nothing. None: no such rows.
+    outside
+        Real rows outside the count arithmetic (published rates: no counts of
+        their own); relations with such a row are left alone. None: none.
     """
 
     def __init__(
@@ -131,6 +134,7 @@ class Protector:
         rules: dict[str, np.ndarray],
         rank: np.ndarray,
         trusted: np.ndarray | None = None,
+        outside: np.ndarray | None = None,
     ) -> None:
         self.matrix = matrix.tocsr()
         self.by_cell = matrix.tocsc()
@@ -144,6 +148,10 @@ class Protector:
         self.virtual = np.arange(n_cells) >= n_rows
         self.rank = np.asarray(rank, dtype=np.int64)
         self._state: _Rooms | None = None
+        self._closed = np.zeros(self.matrix.shape[0], dtype=bool)
+        if outside is not None and outside.any():
+            flag = np.concatenate([outside, np.zeros(n_cells - n_rows, dtype=bool)])
+            self._closed = np.abs(self.matrix) @ flag.astype(float) > 0
         self._m = rules["min_count"].astype(float)
         self._p = rules["protection_level"].astype(float)
         self._zeros = rules["protect_zeros"].astype(bool)
@@ -335,6 +343,7 @@ class Protector:
 
     def _open(self, relations: np.ndarray, reason: np.ndarray) -> np.ndarray:
         """The relations that still have a published row: only there can a cell be hidden."""
+        relations = relations[~self._closed[relations]]
         if len(relations) == 0:
             return relations
         shown = np.zeros(len(self.x), dtype=float)
