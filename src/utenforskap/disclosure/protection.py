@@ -264,30 +264,33 @@ class Protector:
         plus = (self.matrix.data[position] > 0).astype(np.int64)
         return rel, self.matrix.indices[position], plus
 
-    def _sums(
-        self, rooms: _Rooms, j: int, key: np.ndarray, cell: np.ndarray, size: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Per relation and side: the sum of the members' rooms down and up (model-count ``j``)."""
-        sum_dn = np.bincount(key, weights=rooms.dn[j, cell], minlength=size)
-        sum_up = np.bincount(key, weights=rooms.up[j, cell], minlength=size)
-        return sum_dn, sum_up
-
     def _margins(
         self, rooms: _Rooms, rel: np.ndarray, cell: np.ndarray, plus: np.ndarray, k: int
     ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
-        """Per membership: the smallest (range − need) over both attackers and both counts."""
+        """Per membership: the smallest (range − need) over both attackers and both counts.
+
+        Also returns, per (attacker, count), the sums of the members' rooms
+        down and up per relation and side (index ``2 × relation + is_total``).
+        """
         key = rel * 2 + plus
-        other = rel * 2 + (1 - plus)
+        other = key ^ 1
         margin = np.full(len(cell), np.inf)
         sums = []
         for j in range(4):
-            sum_dn, sum_up = self._sums(rooms, j, key, cell, 2 * k)
+            dn = rooms.dn[j, cell]
+            up = rooms.up[j, cell]
+            sum_dn = np.bincount(key, weights=dn, minlength=2 * k)
+            sum_up = np.bincount(key, weights=up, minlength=2 * k)
             sums.append((sum_dn, sum_up))
-            own_dn = rooms.dn[j, cell]
-            room_up = sum_dn[key] - own_dn + sum_up[other]
-            room_dn = sum_up[key] - rooms.up[j, cell] + sum_dn[other]
-            reach = _reach(room_up, room_dn, rooms, j, cell)
-            np.minimum(margin, reach - rooms.need[j, cell], out=margin)
+            room_up = sum_dn[key] - dn + sum_up[other]
+            room_dn = sum_up[key] - up + sum_dn[other]
+            # the cell's own bounds: up to own_up (after a jump), down to dn
+            own = np.minimum(room_up, rooms.own_up[j, cell] if j == _JUMPS else up)
+            if j == _JUMPS:
+                own[own < rooms.jump[j, cell]] = 0.0
+            own += np.minimum(room_dn, dn)
+            own -= rooms.need[j, cell]
+            np.minimum(margin, own, out=margin)
         return margin, sums
 
     def run(
