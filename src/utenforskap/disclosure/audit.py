@@ -212,6 +212,7 @@ def audit_disclosure(
     truth: pd.DataFrame | None = None,
     rules: Rules | RuleBook | None = None,
     exact: bool = False,
+    focus: pd.DataFrame | None = None,
 ) -> AuditResult:
     """Work out what an attacker can about each hidden cell from the published table alone.
 
@@ -256,6 +257,12 @@ def audit_disclosure(
         Find every interval's exact ends; by default the search for a count
         stops once its interval is wide enough to protect it (``proven``
         False).
+    focus
+        Judge only these cells (the key columns and ``virtual``), e.g. the
+        short cells of an earlier audit and the cells hidden since; the
+        other counts are not solved (their ``lo`` and ``hi`` are NaN). Hiding
+        more cells can only widen intervals, so an audit after
+        :func:`protect_more` needs to look at these alone.
 
     Returns
     -------
@@ -346,6 +353,11 @@ def audit_disclosure(
         below[:, 0] = 0.0
         above[:, 0] = np.minimum(m - 1 + p, cap)
         width[:, 1] = 1.0
+    outside = np.zeros(len(cells), dtype=bool)
+    if focus is not None:
+        outside[:] = True
+        outside[_positions(rel, focus)] = False
+        below[outside], above[outside], width[outside] = np.inf, -np.inf, 0.0
     if exact:
         found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
     else:
@@ -374,6 +386,8 @@ def audit_disclosure(
             [unknown[:, 0] & (could_be_small | hidden), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
         )
 
+    short[outside] = False
+    sensitive[outside] = False
     table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
     cell_short = short.any(axis=1)
     audited = unknown.any(axis=1)
@@ -537,6 +551,7 @@ def protect_more(
     rules: Rules | RuleBook | None = None,
     *,
     coverage: pd.DataFrame | None = None,
+    everyone: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Hide more cells so that the short cells of an audit get room, then suppress again.
 
@@ -558,6 +573,10 @@ def protect_more(
         The rules the frame was suppressed with.
     coverage
         As for :func:`~utenforskap.disclosure.suppress`.
+    everyone
+        Cells (of ``cells``) for which every published cell sharing a
+        relation is hidden, not only the smallest: for a cell that one more
+        hidden partner did not protect.
 
     Returns
     -------
@@ -581,6 +600,7 @@ def protect_more(
     rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
     rank[:n_rows] = KeyIndex(frame).rank()
     chosen: set[int] = set()
+    wide = set() if everyone is None else set(_positions(rel, everyone).tolist())
     for start in _positions(rel, cells).tolist():
         frontier = np.array([start])
         reached = np.zeros(len(rel.cells), dtype=bool)
@@ -590,6 +610,9 @@ def protect_more(
             members = np.unique(matrix[rows].indices)
             candidates = members[shown[members]]
             if len(candidates):
+                if start in wide:
+                    chosen.update(int(c) for c in candidates if c < n_rows)
+                    break
                 best = candidates[np.lexsort((rank[candidates], denominator[candidates]))[0]]
                 chosen.add(int(best))
                 break
@@ -657,18 +680,39 @@ def suppress_audited(
 
     start = time.perf_counter()
     before = int(published[F.SUPPRESSED].sum())
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    focus: pd.DataFrame | None = None
+    stuck = pd.DataFrame(columns=keys)
     rounds = 0
     while True:
         rounds += 1
-        result = audit_disclosure(published, truth=truth, rules=rules)
+        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus)
         if not result.disclosed or rounds >= max_rounds:
             break
-        more = protect_more(
-            published, result.cells[result.cells["short"]], rules, coverage=coverage
-        )
+        short = result.cells.loc[result.cells["short"], keys].drop_duplicates()
+        # A cell still short after a round gets all its partners hidden.
+        again = short.merge(stuck, on=keys, how="inner")
+        more = protect_more(published, short, rules, coverage=coverage, everyone=again)
         if int(more[F.SUPPRESSED].sum()) == int(published[F.SUPPRESSED].sum()):
             break
+        newly = (
+            F.with_group(more)
+            .loc[
+                more[F.SUPPRESSED].to_numpy(dtype=bool)
+                & ~published[F.SUPPRESSED].to_numpy(dtype=bool),
+                list(F.KEY_COLUMNS),
+            ]
+            .assign(**{VIRTUAL: False})
+        )
+        virtual_cells = relations(F.with_group(more)).cells
+        virtual_cells = virtual_cells.loc[virtual_cells[VIRTUAL], keys]
+        focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
+        stuck = short
         published = more
+    if focus is not None and not result.disclosed:
+        # The last check looked at the changed cells only; the record is of the whole table.
+        result = audit_disclosure(published, truth=truth, rules=rules)
+        rounds += 1
     summary = {
         **result.summary,
         "rounds": rounds,
