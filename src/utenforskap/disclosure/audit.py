@@ -79,7 +79,9 @@ class AuditResult:
         ``cells`` (cells audited), ``hidden``, ``virtual``, ``exact``
         (cells whose numerator is determined), ``exact_nonzero`` (… and not
         0), ``exact_hidden_nonzero`` (… of them hidden cells), ``short``
-        (cells with a count short of protection), ``min_width`` (narrowest
+        (cells with a count short of protection), ``possibly_short`` (without
+        the true counts: cells a small value of which would be short, the
+        short ones included; with them, as ``short``), ``min_width`` (narrowest
         proven numerator interval of a hidden cell; None when none),
         ``inconsistent`` (counts in blocks the published counts contradict),
         ``blocks``, ``lp``, ``milp``, ``seconds``, ``with_truth``.
@@ -117,7 +119,9 @@ class AuditResult:
         return (
             f"{s['cells']} cells audited ({s['hidden']} hidden, {s['virtual']} virtual): "
             f"{s['exact']} exactly determined ({s['exact_hidden_nonzero']} hidden and not 0), "
-            f"{s['short']} short of protection; narrowest hidden interval {width}; "
+            f"{s['short']} short of protection"
+            + ("" if s.get("with_truth") else f" ({s.get('possibly_short', 0)} if small)")
+            + f"; narrowest hidden interval {width}; "
             f"{s['seconds']:.1f} s"
         )
 
@@ -233,13 +237,18 @@ def audit_disclosure(
       ``min_count`` (0 only with ``protect_zeros``);
     * a denominator below ``min_denominator``.
 
-    A sensitive count is **short** when its interval does not reach
-    ``min_count`` below the true value (or 0) and ``min_count`` above it (or
-    the smallest published total it is part of, the most the table allows).
-    Without ``truth`` the true value is not known, and a count is short when
-    no value in its interval would be protected: an exact non-zero numerator,
-    an interval inside 1 … ``min_count`` − 1, any interval narrower than
-    that; an exact denominator below ``min_denominator``.
+    A small numerator (1 … ``min_count`` − 1, or 0 with ``protect_zeros``)
+    is **short** when its interval does not reach the protection level
+    (``protection_level``, default ``min_count``) below the true value (or 0)
+    and above it (or the smallest total it is part of, or its denominator:
+    the most the table allows). Any other hidden numerator is short when it
+    is exact (0 only with ``protect_zeros``), a denominator when it is exact
+    and below ``min_denominator``. Without ``truth`` the true value is not
+    known, and a count is short when it is so whatever its value: an exact
+    hidden numerator (0 only with ``protect_zeros``) or small virtual one, an
+    interval inside 1 … ``min_count`` − 1, a protected 0 whose interval
+    stays below the protection level, an exact denominator below
+    ``min_denominator``.
 
     Parameters
     ----------
@@ -293,10 +302,16 @@ def audit_disclosure(
     ...     "numerator": [317.0, 200.0, 114.0, nan, nan],
     ...     "denominator": [3935.0, 2000.0, 1900.0, nan, nan]})
     >>> result = audit_disclosure(table)
-    >>> result.cells.query("quantity == 'numerator'")[["region", "lo", "hi", "short"]]
-       region   lo   hi  short
-    0  990103  0.0  3.0   True
-    2  990199  0.0  3.0   True
+    >>> result.cells.query("quantity == 'numerator'")[["region", "lo", "hi"]]
+       region   lo   hi
+    0  990103  0.0  3.0
+    2  990199  0.0  3.0
+
+    Without the true counts that is short only if a district has 1, 2 or 3
+    (not if it has 0): possibly short, not certainly.
+
+    >>> result.summary["short"], result.summary["possibly_short"]
+    (0, 2)
     """
     start = time.perf_counter()
     book = as_rulebook(rules)
@@ -348,8 +363,9 @@ def audit_disclosure(
         sensitive = np.column_stack([small | keep_x, keep_n])
     else:
         cap = _caps(rel.matrix, values[:, 0])
-        # Wide enough for any value: down to 0 and up past the largest small
-        # value plus the protection level (or to the most the table allows).
+        # Settled once the interval reaches 0 and the protection level above
+        # the largest small value (or the most the table allows): then no
+        # value in it is short.
         below[:, 0] = 0.0
         above[:, 0] = np.minimum(m - 1 + p, cap)
         width[:, 1] = 1.0
@@ -368,26 +384,32 @@ def audit_disclosure(
     is_exact = proven & (lo == hi)
     ok_zero = ~zeros & (lo[:, 0] == 0)
     short = np.zeros(shape, dtype=bool)
+    possibly = np.zeros(len(cells), dtype=bool)
     if truth is not None:
         covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
         short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
         short[:, 1] = keep_n & is_exact[:, 1]
     else:
-        # Some value in the interval must be protected (a small count) and
-        # would not be: the interval does not reach 0, or does not reach the
-        # protection level above the largest such value.
+        # Certainly short, whatever the true value: exact (a 0 only when zeros
+        # are protected; a virtual cell only when small), inside
+        # 1 … min_count − 1, or a protected 0 that cannot reach the level.
+        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
+        inside = (lo[:, 0] >= 1) & (hi[:, 0] <= m - 1)
+        zero_case = zeros & (lo[:, 0] == 0) & (hi[:, 0] < np.minimum(p, cap)) & (hi[:, 0] < m)
+        short[:, 0] = unknown[:, 0] & (exposed | inside | zero_case)
+        # Possibly short: some small value in the interval would not be protected.
         largest = np.minimum(hi[:, 0], m - 1)
         could_be_small = np.maximum(lo[:, 0], smallest) <= largest
         open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + p, cap))
-        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
-        short[:, 0] = unknown[:, 0] & ((proven[:, 0] & could_be_small & open_) | exposed)
+        possibly = unknown[:, 0] & (hidden | virtual) & could_be_small & open_
         short[:, 1] = unknown[:, 1] & is_exact[:, 1] & (lo[:, 1] > 0) & (lo[:, 1] < min_den)
         sensitive = np.column_stack(
-            [unknown[:, 0] & (could_be_small | hidden), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
+            [unknown[:, 0] & (hidden | (lo[:, 0] < m)), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
         )
 
     short[outside] = False
     sensitive[outside] = False
+    possibly[outside] = False
     table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
     cell_short = short.any(axis=1)
     audited = unknown.any(axis=1)
@@ -401,6 +423,7 @@ def audit_disclosure(
         "exact_nonzero": int((ex & (lo[:, 0] > 0)).sum()),
         "exact_hidden_nonzero": int((ex & (lo[:, 0] > 0) & hidden).sum()),
         "short": int(cell_short.sum()),
+        "possibly_short": int((possibly | cell_short).sum()),
         "min_width": float(widths.min()) if len(widths) else None,
         "inconsistent": int(found.inconsistent.any(axis=1).sum()),
         "blocks": int(found.stats["blocks"]),
