@@ -345,3 +345,15 @@ def test_attacker_on_the_demo(tmp_path):
     # numerator other than 0 can be worked out exactly.
     assert attack.summary["exact_hidden_nonzero"] == 0
     assert len(result.indicators) == len(pd.read_csv(out / "indicators.csv"))
+
+
+def test_the_manifest_keeps_the_audit_summary():
+    from utenforskap.job.manifest import AUDIT_FIELDS, audit_record
+
+    published, truth = _zero_gives_away()
+    result = audit_disclosure(published, truth=truth)
+    record = audit_record(result.summary)
+    assert list(record) == list(AUDIT_FIELDS)
+    assert (record["cells"], record["exact"], record["short"]) == (2, 2, 1)
+    assert json.loads(json.dumps(record)) == record
+    assert audit_record(None) is None
