@@ -55,6 +55,8 @@ _LAZY: dict[str, str] = {
     "suppress": "utenforskap.disclosure",
     "rules_from_config": "utenforskap.disclosure",
     "require_disclosed": "utenforskap.disclosure",
+    "audit_disclosure": "utenforskap.disclosure.audit",
+    "audit_folder": "utenforskap.disclosure.audit",
     # risk accumulation
     "risk_index": "utenforskap.risk",
     "classify_areas": "utenforskap.risk",

@@ -65,13 +65,12 @@ def test_two_hidden_districts_are_narrowed_to_the_residual_of_three():
         assert row["short"]  # 0..3 does not reach true value + 5
     assert result.summary["short"] == 2
     assert result.disclosed and result.exit_code == 4
-    # Without the true counts the audit reaches the same verdict.
-    assert audit_disclosure(published).summary["short"] == 2
+    # Without the true counts: short if a district has 1 … 3, not if it has 0.
+    blind = audit_disclosure(published).summary
+    assert (blind["short"], blind["possibly_short"]) == (0, 2)
 
 
-def test_a_hidden_cell_known_to_be_zero_gives_the_other_away():
-    # 990103's age bands are published with 0 NEET each, so 990103 has 0 and
-    # the unknown district 990199 has exactly 317 - 200 - 114 = 3.
+def _zero_gives_away() -> tuple[pd.DataFrame, pd.DataFrame]:
     cells = [
         ("neet", "9901", "2024", "16-25", "total", 317.0, 3935.0),
         ("neet", "990101", "2024", "16-25", "total", 200.0, 2000.0),
@@ -86,12 +85,21 @@ def test_a_hidden_cell_known_to_be_zero_gives_the_other_away():
     at = (published[F.REGION].isin(["990103", "990199"])) & (published[F.AGE] == "16-25")
     published.loc[at, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = NAN
     published[F.SUPPRESSED] = at
+    return published, truth
+
+
+def test_a_hidden_cell_known_to_be_zero_gives_the_other_away():
+    # 990103's age bands are published with 0 NEET each, so 990103 has 0 and
+    # the unknown district 990199 has exactly 317 - 200 - 114 = 3.
+    published, truth = _zero_gives_away()
     result = audit_disclosure(published, truth=truth)
     zero = _numerators(result, "990103")
     three = _numerators(result, "990199")
     assert (zero["lo"], zero["hi"], zero["exact"], zero["short"]) == (0.0, 0.0, True, False)
     assert (three["lo"], three["hi"], three["exact"], three["short"]) == (3.0, 3.0, True, True)
     assert result.summary["exact_hidden_nonzero"] == 1
+    blind = audit_disclosure(published)  # the attacker needs no true counts for this
+    assert blind.summary["short"] == 1 and _numerators(blind, "990199")["exact"]
     # With zeros protected, the exact zero is a disclosure too.
     strict = audit_disclosure(published, truth=truth, rules=Rules(protect_zeros=True))
     assert _numerators(strict, "990103")["short"]
@@ -271,16 +279,13 @@ def _write_pack(folder: Path, published: pd.DataFrame) -> Path:
 
 
 def test_cli_exit_codes(tmp_path, capsys):
-    leaky, _ = _districts(
-        {"990103": (1.0, 300.0), "990199": (2.0, 35.0)},
-        {"990101": (200.0, 2000.0), "990102": (114.0, 1600.0)},
-    )
+    leaky, _ = _zero_gives_away()
     safe, _ = _districts(
         {"990103": (3.0, 300.0), "990199": (40.0, 400.0)},
         {"990101": (200.0, 2000.0), "990102": (74.0, 1235.0)},
     )
     assert main(["audit", str(_write_pack(tmp_path / "leaky", leaky))]) == 4
-    assert "2 short of protection" in capsys.readouterr().out
+    assert "1 short of protection" in capsys.readouterr().out
     assert (
         main(
             ["audit", str(_write_pack(tmp_path / "safe", safe)), "--cells", str(tmp_path / "c.csv")]
@@ -304,10 +309,7 @@ def test_cli_exit_codes(tmp_path, capsys):
 
 
 def test_cli_entry_point(tmp_path):
-    leaky, _ = _districts(
-        {"990103": (1.0, 300.0), "990199": (2.0, 35.0)},
-        {"990101": (200.0, 2000.0), "990102": (114.0, 1600.0)},
-    )
+    leaky, _ = _zero_gives_away()
     exe = shutil.which("utenforskap") or str(Path(sys.executable).with_name("utenforskap"))
     proc = subprocess.run(
         [exe, "audit", str(_write_pack(tmp_path / "p", leaky))],
@@ -343,3 +345,15 @@ def test_attacker_on_the_demo(tmp_path):
     # numerator other than 0 can be worked out exactly.
     assert attack.summary["exact_hidden_nonzero"] == 0
     assert len(result.indicators) == len(pd.read_csv(out / "indicators.csv"))
+
+
+def test_the_manifest_keeps_the_audit_summary():
+    from utenforskap.job.manifest import AUDIT_FIELDS, audit_record
+
+    published, truth = _zero_gives_away()
+    result = audit_disclosure(published, truth=truth)
+    record = audit_record(result.summary)
+    assert list(record) == list(AUDIT_FIELDS)
+    assert (record["cells"], record["exact"], record["short"]) == (2, 2, 1)
+    assert json.loads(json.dumps(record)) == record
+    assert audit_record(None) is None

@@ -79,7 +79,9 @@ class AuditResult:
         ``cells`` (cells audited), ``hidden``, ``virtual``, ``exact``
         (cells whose numerator is determined), ``exact_nonzero`` (… and not
         0), ``exact_hidden_nonzero`` (… of them hidden cells), ``short``
-        (cells with a count short of protection), ``min_width`` (narrowest
+        (cells with a count short of protection), ``possibly_short`` (without
+        the true counts: cells a small value of which would be short, the
+        short ones included; with them, as ``short``), ``min_width`` (narrowest
         proven numerator interval of a hidden cell; None when none),
         ``inconsistent`` (counts in blocks the published counts contradict),
         ``blocks``, ``lp``, ``milp``, ``seconds``, ``with_truth``.
@@ -117,7 +119,9 @@ class AuditResult:
         return (
             f"{s['cells']} cells audited ({s['hidden']} hidden, {s['virtual']} virtual): "
             f"{s['exact']} exactly determined ({s['exact_hidden_nonzero']} hidden and not 0), "
-            f"{s['short']} short of protection; narrowest hidden interval {width}; "
+            f"{s['short']} short of protection"
+            + ("" if s.get("with_truth") else f" ({s.get('possibly_short', 0)} if small)")
+            + f"; narrowest hidden interval {width}; "
             f"{s['seconds']:.1f} s"
         )
 
@@ -212,6 +216,7 @@ def audit_disclosure(
     truth: pd.DataFrame | None = None,
     rules: Rules | RuleBook | None = None,
     exact: bool = False,
+    focus: pd.DataFrame | None = None,
 ) -> AuditResult:
     """Work out what an attacker can about each hidden cell from the published table alone.
 
@@ -232,13 +237,18 @@ def audit_disclosure(
       ``min_count`` (0 only with ``protect_zeros``);
     * a denominator below ``min_denominator``.
 
-    A sensitive count is **short** when its interval does not reach
-    ``min_count`` below the true value (or 0) and ``min_count`` above it (or
-    the smallest published total it is part of, the most the table allows).
-    Without ``truth`` the true value is not known, and a count is short when
-    no value in its interval would be protected: an exact non-zero numerator,
-    an interval inside 1 … ``min_count`` − 1, any interval narrower than
-    that; an exact denominator below ``min_denominator``.
+    A small numerator (1 … ``min_count`` − 1, or 0 with ``protect_zeros``)
+    is **short** when its interval does not reach the protection level
+    (``protection_level``, default ``min_count``) below the true value (or 0)
+    and above it (or the smallest total it is part of, or its denominator:
+    the most the table allows). Any other hidden numerator is short when it
+    is exact (0 only with ``protect_zeros``), a denominator when it is exact
+    and below ``min_denominator``. Without ``truth`` the true value is not
+    known, and a count is short when it is so whatever its value: an exact
+    hidden numerator (0 only with ``protect_zeros``) or small virtual one, an
+    interval inside 1 … ``min_count`` − 1, a protected 0 whose interval
+    stays below the protection level, an exact denominator below
+    ``min_denominator``.
 
     Parameters
     ----------
@@ -256,6 +266,12 @@ def audit_disclosure(
         Find every interval's exact ends; by default the search for a count
         stops once its interval is wide enough to protect it (``proven``
         False).
+    focus
+        Judge only these cells (the key columns and ``virtual``), e.g. the
+        short cells of an earlier audit and the cells hidden since; the
+        other counts are not solved (their ``lo`` and ``hi`` are NaN). Hiding
+        more cells can only widen intervals, so an audit after
+        :func:`protect_more` needs to look at these alone.
 
     Returns
     -------
@@ -286,10 +302,16 @@ def audit_disclosure(
     ...     "numerator": [317.0, 200.0, 114.0, nan, nan],
     ...     "denominator": [3935.0, 2000.0, 1900.0, nan, nan]})
     >>> result = audit_disclosure(table)
-    >>> result.cells.query("quantity == 'numerator'")[["region", "lo", "hi", "short"]]
-       region   lo   hi  short
-    0  990103  0.0  3.0   True
-    2  990199  0.0  3.0   True
+    >>> result.cells.query("quantity == 'numerator'")[["region", "lo", "hi"]]
+       region   lo   hi
+    0  990103  0.0  3.0
+    2  990199  0.0  3.0
+
+    Without the true counts that is short only if a district has 1, 2 or 3
+    (not if it has 0): possibly short, not certainly.
+
+    >>> result.summary["short"], result.summary["possibly_short"]
+    (0, 2)
     """
     start = time.perf_counter()
     book = as_rulebook(rules)
@@ -341,11 +363,17 @@ def audit_disclosure(
         sensitive = np.column_stack([small | keep_x, keep_n])
     else:
         cap = _caps(rel.matrix, values[:, 0])
-        # Wide enough for any value: down to 0 and up past the largest small
-        # value plus the protection level (or to the most the table allows).
+        # Settled once the interval reaches 0 and the protection level above
+        # the largest small value (or the most the table allows): then no
+        # value in it is short.
         below[:, 0] = 0.0
         above[:, 0] = np.minimum(m - 1 + p, cap)
         width[:, 1] = 1.0
+    outside = np.zeros(len(cells), dtype=bool)
+    if focus is not None:
+        outside[:] = True
+        outside[_positions(rel, focus)] = False
+        below[outside], above[outside], width[outside] = np.inf, -np.inf, 0.0
     if exact:
         found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
     else:
@@ -356,24 +384,32 @@ def audit_disclosure(
     is_exact = proven & (lo == hi)
     ok_zero = ~zeros & (lo[:, 0] == 0)
     short = np.zeros(shape, dtype=bool)
+    possibly = np.zeros(len(cells), dtype=bool)
     if truth is not None:
         covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
         short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
         short[:, 1] = keep_n & is_exact[:, 1]
     else:
-        # Some value in the interval must be protected (a small count) and
-        # would not be: the interval does not reach 0, or does not reach the
-        # protection level above the largest such value.
+        # Certainly short, whatever the true value: exact (a 0 only when zeros
+        # are protected; a virtual cell only when small), inside
+        # 1 … min_count − 1, or a protected 0 that cannot reach the level.
+        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
+        inside = (lo[:, 0] >= 1) & (hi[:, 0] <= m - 1)
+        zero_case = zeros & (lo[:, 0] == 0) & (hi[:, 0] < np.minimum(p, cap)) & (hi[:, 0] < m)
+        short[:, 0] = unknown[:, 0] & (exposed | inside | zero_case)
+        # Possibly short: some small value in the interval would not be protected.
         largest = np.minimum(hi[:, 0], m - 1)
         could_be_small = np.maximum(lo[:, 0], smallest) <= largest
         open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + p, cap))
-        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
-        short[:, 0] = unknown[:, 0] & ((proven[:, 0] & could_be_small & open_) | exposed)
+        possibly = unknown[:, 0] & (hidden | virtual) & could_be_small & open_
         short[:, 1] = unknown[:, 1] & is_exact[:, 1] & (lo[:, 1] > 0) & (lo[:, 1] < min_den)
         sensitive = np.column_stack(
-            [unknown[:, 0] & (could_be_small | hidden), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
+            [unknown[:, 0] & (hidden | (lo[:, 0] < m)), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
         )
 
+    short[outside] = False
+    sensitive[outside] = False
+    possibly[outside] = False
     table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
     cell_short = short.any(axis=1)
     audited = unknown.any(axis=1)
@@ -387,6 +423,7 @@ def audit_disclosure(
         "exact_nonzero": int((ex & (lo[:, 0] > 0)).sum()),
         "exact_hidden_nonzero": int((ex & (lo[:, 0] > 0) & hidden).sum()),
         "short": int(cell_short.sum()),
+        "possibly_short": int((possibly | cell_short).sum()),
         "min_width": float(widths.min()) if len(widths) else None,
         "inconsistent": int(found.inconsistent.any(axis=1).sum()),
         "blocks": int(found.stats["blocks"]),
@@ -537,6 +574,7 @@ def protect_more(
     rules: Rules | RuleBook | None = None,
     *,
     coverage: pd.DataFrame | None = None,
+    everyone: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Hide more cells so that the short cells of an audit get room, then suppress again.
 
@@ -558,6 +596,10 @@ def protect_more(
         The rules the frame was suppressed with.
     coverage
         As for :func:`~utenforskap.disclosure.suppress`.
+    everyone
+        Cells (of ``cells``) for which every published cell sharing a
+        relation is hidden, not only the smallest: for a cell that one more
+        hidden partner did not protect.
 
     Returns
     -------
@@ -581,6 +623,7 @@ def protect_more(
     rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
     rank[:n_rows] = KeyIndex(frame).rank()
     chosen: set[int] = set()
+    wide = set() if everyone is None else set(_positions(rel, everyone).tolist())
     for start in _positions(rel, cells).tolist():
         frontier = np.array([start])
         reached = np.zeros(len(rel.cells), dtype=bool)
@@ -590,6 +633,9 @@ def protect_more(
             members = np.unique(matrix[rows].indices)
             candidates = members[shown[members]]
             if len(candidates):
+                if start in wide:
+                    chosen.update(int(c) for c in candidates if c < n_rows)
+                    break
                 best = candidates[np.lexsort((rank[candidates], denominator[candidates]))[0]]
                 chosen.add(int(best))
                 break
@@ -657,18 +703,39 @@ def suppress_audited(
 
     start = time.perf_counter()
     before = int(published[F.SUPPRESSED].sum())
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    focus: pd.DataFrame | None = None
+    stuck = pd.DataFrame(columns=keys)
     rounds = 0
     while True:
         rounds += 1
-        result = audit_disclosure(published, truth=truth, rules=rules)
+        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus)
         if not result.disclosed or rounds >= max_rounds:
             break
-        more = protect_more(
-            published, result.cells[result.cells["short"]], rules, coverage=coverage
-        )
+        short = result.cells.loc[result.cells["short"], keys].drop_duplicates()
+        # A cell still short after a round gets all its partners hidden.
+        again = short.merge(stuck, on=keys, how="inner")
+        more = protect_more(published, short, rules, coverage=coverage, everyone=again)
         if int(more[F.SUPPRESSED].sum()) == int(published[F.SUPPRESSED].sum()):
             break
+        newly = (
+            F.with_group(more)
+            .loc[
+                more[F.SUPPRESSED].to_numpy(dtype=bool)
+                & ~published[F.SUPPRESSED].to_numpy(dtype=bool),
+                list(F.KEY_COLUMNS),
+            ]
+            .assign(**{VIRTUAL: False})
+        )
+        virtual_cells = relations(F.with_group(more)).cells
+        virtual_cells = virtual_cells.loc[virtual_cells[VIRTUAL], keys]
+        focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
+        stuck = short
         published = more
+    if focus is not None and not result.disclosed:
+        # The last check looked at the changed cells only; the record is of the whole table.
+        result = audit_disclosure(published, truth=truth, rules=rules)
+        rounds += 1
     summary = {
         **result.summary,
         "rounds": rounds,
