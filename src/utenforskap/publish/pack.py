@@ -11,6 +11,7 @@ import pandas as pd
 
 from utenforskap.disclosure import require_disclosed
 from utenforskap.errors import ParameterError, check_choice
+from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.index import write_index
 from utenforskap.publish.pdf import write_report_pdf
 from utenforskap.publish.plan import FigureTask, plan_figures
@@ -185,7 +186,10 @@ def write_figure_pack(
         )
     if results is None and any(t.kind == "risk" for t in tasks):
         results = risk_results(frame, settings)
-    with tempfile.TemporaryDirectory(prefix="utenforskap-pages-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="utenforskap-pages-") as scratch,
+        cached_text_layout(),
+    ):
         written = render_figures(
             frame,
             tasks,
