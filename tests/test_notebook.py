@@ -61,11 +61,11 @@ def test_notebook_runs_from_clean_kernel(
         [folder] = [scratch / name for name in written]
         assert folder.name.startswith("utenforskap-skien-")
         assert sorted(p.name for p in folder.iterdir()) == ["data", "skien.toml"]
-        # The output folder, its lock and its versions (see job.atomic), and the cache.
+        # The output folder, its lock, its versions (see job.atomic), the restricted
+        # reasons for hidden cells (never inside the published folder), and the cache.
         data = {p.name for p in (folder / "data").iterdir()}
-        assert (
-            {"processed", "raw"} <= data <= {"processed", "processed.lock", "processed.runs", "raw"}
-        )
+        output = {"processed", "processed.lock", "processed.restricted", "processed.runs"}
+        assert {"processed", "raw"} <= data <= {*output, "raw"}
         assert sorted(p.name for p in (folder / "data" / "raw").iterdir()) == ["fhi", "ssb"]
     else:
         assert asked == [] and written == []

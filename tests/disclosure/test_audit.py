@@ -357,3 +357,21 @@ def test_the_manifest_keeps_the_audit_summary():
     assert (record["cells"], record["exact"], record["short"]) == (2, 2, 1)
     assert json.loads(json.dumps(record)) == record
     assert audit_record(None) is None
+
+
+def test_figures_that_contradict_the_truth_mislead_and_are_not_short():
+    # An agency's rounded figures: the districts published add up to 317 - 314 = 3
+    # for the two hidden ones, but truly they hold 1 + 7 = 8 (the kommune's
+    # published total is rounded). The attacker's exact answer is wrong, not a
+    # disclosure; the audit says so in "inconsistent" and does not ask for more.
+    published, truth = _districts(
+        {"990103": (1.0, 300.0), "990199": (2.0, 35.0)},
+        {"990101": (200.0, 2000.0), "990102": (114.0, 1600.0)},
+    )
+    truth.loc[truth[F.REGION] == "990199", F.NUMERATOR] = 7.0
+    result = audit_disclosure(published, truth=truth, exact=True)
+    row = _numerators(result, "990199")
+    assert (row["lo"], row["hi"]) == (0.0, 3.0) and not row["short"]
+    assert result.summary["inconsistent"] >= 1
+    # 990103's truth (1) lies inside 0 … 3, which does not reach 1 + 5: still short.
+    assert _numerators(result, "990103")["short"]

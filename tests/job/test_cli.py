@@ -15,6 +15,7 @@ import pytest
 from conftest import run_cli
 from utenforskap import frames as F
 from utenforskap.datasets import demo_config_path
+from utenforskap.disclosure.published import PUBLISHED_COLUMNS
 from utenforskap.job.cli import main
 
 
@@ -30,7 +31,9 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def test_run_writes_tables_figures_and_index(demo_run: Path) -> None:
     out = demo_run / "data" / "processed"
     table = pd.read_csv(out / "indicators.csv", dtype={F.REGION: str, F.PERIOD: str})
-    assert list(table.columns) == list(F.INDICATOR_COLUMNS)
+    # The published table says "prikket" (suppressed) but never why.
+    assert list(table.columns) == list(PUBLISHED_COLUMNS)
+    assert F.SUPPRESSION_REASON not in table.columns
     parquet = pd.read_parquet(out / "indicators.parquet")
     assert len(parquet) == len(table)
     figures = out / "figures"
@@ -256,5 +259,9 @@ def test_demo_run_writes_only_its_output_folder(demo_run: Path) -> None:
     assert sorted(p.name for p in (demo_run / "data").iterdir()) == [
         "processed",
         "processed.lock",
+        "processed.restricted",
         "processed.runs",
     ]
+    # The reasons for hiding cells are only in the restricted folder, closed to others.
+    restricted = demo_run / "data" / "processed.restricted"
+    assert restricted.stat().st_mode & 0o077 == 0

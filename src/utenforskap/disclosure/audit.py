@@ -83,7 +83,9 @@ class AuditResult:
         the true counts: cells a small value of which would be short, the
         short ones included; with them, as ``short``), ``min_width`` (narrowest
         proven numerator interval of a hidden cell; None when none),
-        ``inconsistent`` (counts in blocks the published counts contradict),
+        ``inconsistent`` (counts in blocks whose published counts break a
+        relation, e.g. an agency's rounded totals: not judged short, since
+        no subtraction is exact there; a run warns ``disclosure.inconsistent``),
         ``blocks``, ``lp``, ``milp``, ``seconds``, ``with_truth``.
 
     Examples
@@ -381,11 +383,20 @@ def audit_disclosure(
             rel.matrix, values[:, 0], values[:, 1], below=below, above=above, width=width
         )
     lo, hi, proven = found.lo, found.hi, found.proven
+    # Where the published counts themselves break a relation (an agency's own
+    # rounding or perturbation: SSB's total ≠ male + female), no exact
+    # subtraction is possible and the residual cells are artefacts, not
+    # persons: such counts are not judged short (the summary counts them).
+    contradicted = found.inconsistent.any(axis=1)
     is_exact = proven & (lo == hi)
     ok_zero = ~zeros & (lo[:, 0] == 0)
     short = np.zeros(shape, dtype=bool)
     possibly = np.zeros(len(cells), dtype=bool)
     if truth is not None:
+        # A proven interval that misses the true count: the published figures
+        # contradict the truth there (the same artefact), an attacker is misled.
+        t_x = true[:, 0]
+        contradicted |= unknown[:, 0] & proven[:, 0] & ((t_x < lo[:, 0]) | (t_x > hi[:, 0]))
         covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
         short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
         short[:, 1] = keep_n & is_exact[:, 1]
@@ -407,9 +418,9 @@ def audit_disclosure(
             [unknown[:, 0] & (hidden | (lo[:, 0] < m)), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
         )
 
-    short[outside] = False
+    short[outside | contradicted] = False
     sensitive[outside] = False
-    possibly[outside] = False
+    possibly[outside | contradicted] = False
     table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
     cell_short = short.any(axis=1)
     audited = unknown.any(axis=1)
@@ -425,7 +436,7 @@ def audit_disclosure(
         "short": int(cell_short.sum()),
         "possibly_short": int((possibly | cell_short).sum()),
         "min_width": float(widths.min()) if len(widths) else None,
-        "inconsistent": int(found.inconsistent.any(axis=1).sum()),
+        "inconsistent": int((contradicted & ~outside).sum()),
         "blocks": int(found.stats["blocks"]),
         "lp": int(found.stats["lp"]),
         "milp": int(found.stats["milp"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
 from utenforskap.disclosure.audit import audit_setting, suppress_audited
 from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
-from utenforskap.errors import ParameterError
+from utenforskap.errors import ParameterError, UtenforskapWarning
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
 from utenforskap.indicators import (
@@ -145,6 +146,17 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             published, audited = suppress_audited(published, indicators, rules, coverage=coverage)
             audit = audited.summary
             log.info("disclosure audit: %s", audited.describe())
+            if audit.get("inconsistent"):
+                warnings.warn(
+                    UtenforskapWarning(
+                        f"{audit['inconsistent']} counts lie where the input's own figures do "
+                        "not add up (e.g. a total that is not male + female: the publisher's "
+                        "rounding); the audit cannot solve them exactly and does not judge "
+                        "them; they are protected by the suppression rules only",
+                        "disclosure.inconsistent",
+                    ),
+                    stacklevel=2,
+                )
         if stats.holm:  # Holm over the published cells only (a family's hidden p-values leak)
             published = holm_published(published, level=stats.level)
         groups = compare_groups(
