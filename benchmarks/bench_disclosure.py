@@ -69,6 +69,7 @@ def make_table(kommuner: int, per_kommune: int, seed: int = 1) -> pd.DataFrame:
         F.PERIOD: np.array(YEARS, dtype=object)[idx[1]],
         F.AGE: ages[idx[3]],
         F.SEX: sexes[idx[2]],
+        F.GROUP: np.full(rows, F.GROUP_TOTAL, dtype=object),
     }
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in text.items()})
     frame[F.NUMERATOR] = x
@@ -99,14 +100,14 @@ def naive_secondary(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
     keys = frame[list(F.KEY_COLUMNS)].itertuples(index=False, name=None)
     position = {key: i for i, key in enumerate(keys)}
     groups: dict[tuple[object, ...], list[int]] = {}
-    for (ind, region, period, age, sex), i in position.items():
+    for (ind, region, period, age, sex, group), i in position.items():
         parents = []
         if len(region) > 4:
-            parents.append(("r", len(region), (ind, region[:4], period, age, sex)))
+            parents.append(("r", len(region), (ind, region[:4], period, age, sex, group)))
         if sex != "total":
-            parents.append(("s", 0, (ind, region, period, age, "total")))
+            parents.append(("s", 0, (ind, region, period, age, "total", group)))
         if age != "16-25":
-            parents.append(("a", 0, (ind, region, period, "16-25", sex)))
+            parents.append(("a", 0, (ind, region, period, "16-25", sex, group)))
         for kind, level, key in parents:
             parent = position.get(key)
             if parent is not None:

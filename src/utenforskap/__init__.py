@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     # statistics
     "compute_indicators": "utenforskap.indicators",
     "compare_groups": "utenforskap.indicators",
+    "holm_published": "utenforskap.indicators",
     "add_published_rates": "utenforskap.indicators",
     "proportion_ci": "utenforskap.stats",
     "count_ci": "utenforskap.stats",
@@ -54,6 +55,8 @@ _LAZY: dict[str, str] = {
     "suppress": "utenforskap.disclosure",
     "rules_from_config": "utenforskap.disclosure",
     "require_disclosed": "utenforskap.disclosure",
+    "audit_disclosure": "utenforskap.disclosure.audit",
+    "audit_folder": "utenforskap.disclosure.audit",
     # risk accumulation
     "risk_index": "utenforskap.risk",
     "classify_areas": "utenforskap.risk",

@@ -88,6 +88,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "fewer than {k} people in the numerator or the rest of the group",
     ),
     "note.denominator": ("færre enn {k} personer i gruppen", "fewer than {k} people in the group"),
+    # the one reason-free sentence every published legend uses
+    "note.generic": (
+        "færre enn {k} personer bak tallet, eller tallet kunne regnes ut fra andre tall",
+        "fewer than {k} people behind the figure, or the figure could be derived from others",
+    ),
     # chart texts beyond labels
     "percent": ("prosent", "percent"),
     "period_span": ("{first} til {last}", "{first} to {last}"),
@@ -403,7 +408,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "xlsx.reference": ("Referanse", "Reference"),
     "xlsx.reference_value": ("Referanseverdi", "Reference value"),
     "xlsx.comparison": ("Sammenlignet med referansen", "Compared with the reference"),
-    "xlsx.suppression_reason": ("Prikket fordi", "Suppressed because"),
     "xlsx.total": ("Begge kjønn", "Both sexes"),
     "xlsx.male": ("Gutter/menn", "Boys/men"),
     "xlsx.female": ("Jenter/kvinner", "Girls/women"),
@@ -479,7 +483,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "tilfeldigheter",
         "Higher / Lower: a clear difference from the reference; No clear difference: may be chance",
     ),
-    "xlsx.about.suppression_reason": ("Hvorfor tallet er prikket", "Why the figure is suppressed"),
     "xlsx.about.source": ("Hvor tallene kommer fra", "Where the numbers come from"),
     "xlsx.notes.level.head": ("Konfidensnivå", "Confidence level"),
     "xlsx.notes.level": (

@@ -86,24 +86,29 @@ def test_missing_column(raw: pd.DataFrame) -> None:
 
 def test_checks_with_the_recorded_per_indicator_rules(raw: pd.DataFrame) -> None:
     out = suppress(raw, RuleBook(per_indicator={"neet": Rules(min_count=50)}))
-    # 3, 40 and 5 are below 50; 52 and 100 are not, and with three hidden
-    # districts no subtraction reveals one.
-    assert out[F.SUPPRESSED].tolist() == [False, True, True, False, True]
+    # 3, 40 and 5 are below 50; 52 and 100 are not. The three hidden districts
+    # add up to 100 − 52 = 48 < 50 (the protection level, min_count by default):
+    # each would be known to within fewer than 50 persons, so 52 is hidden too.
+    assert out[F.SUPPRESSED].tolist() == [False, True, True, True, True]
+    same = suppress(raw, RuleBook(per_indicator={"neet": Rules(min_count=50, protection_level=1)}))
+    # with a protection level of 1, three unknown districts are enough
+    assert same[F.SUPPRESSED].tolist() == [False, True, True, False, True]
     lenient = suppress(raw, Rules(min_count=1, min_denominator=1))
     assert not lenient[F.SUPPRESSED].any()
     require_disclosed(lenient)
 
 
-def test_legend_note_names_reasons_and_thresholds(raw: pd.DataFrame) -> None:
+def test_legend_note_is_one_sentence_without_reasons(raw: pd.DataFrame) -> None:
     out = suppress(raw)
-    assert legend_note(out) == (
-        "Prikket: færre enn 5 personer i telleren eller resten av gruppen; "
-        "kunne ellers regnes ut fra andre tall."
-    )
+    note = "Prikket: færre enn 5 personer bak tallet, eller tallet kunne regnes ut fra andre tall."
+    assert legend_note(out) == note
     assert legend_note(out, lang="en") == (
-        "Suppressed: fewer than 5 people in the numerator or the rest of the group; "
-        "could otherwise be derived from other figures."
+        "Suppressed: fewer than 5 people behind the figure, or the figure could be derived "
+        "from others."
     )
+    # the same words whichever rules acted: only a primary cell, only a secondary one
+    assert legend_note(out[out[F.SUPPRESSION_REASON] == "primary"]) == note
+    assert legend_note(out[out[F.SUPPRESSION_REASON] == "secondary"]) == note
     assert legend_note(out[~out[F.SUPPRESSED]]) == ""
     with pytest.raises(DisclosureError):
         legend_note(raw)
@@ -121,9 +126,10 @@ def test_legend_note_with_several_thresholds() -> None:
     out = suppress(frame, book)
     assert out[F.SUPPRESSION_REASON].tolist() == ["primary", "primary", "denominator"]
     assert legend_note(out) == (
-        "Prikket: færre enn 3–5 personer i telleren eller resten av gruppen; "
-        "færre enn 20 personer i gruppen."
+        "Prikket: færre enn 3–5 personer bak tallet, eller tallet kunne regnes ut fra andre tall."
     )
+    # a denominator-only selection says the same
+    assert legend_note(out.iloc[[2]]) == legend_note(out.iloc[[0, 1, 2]]).replace("3–5", "5")
 
 
 def test_labels() -> None:

@@ -9,9 +9,10 @@ import pandas as pd
 from disclosure_tables import (
     AGE_PARTS,
     SEX_PARTS,
-    derivable,
     indicator_frame,
-    reference_reasons,
+    reference_primary,
+    single_unknown,
+    unprotected,
     with_totals,
 )
 from hypothesis import HealthCheck, given, settings
@@ -26,8 +27,7 @@ def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
     """A random table with kommune, district, sex and age totals, and random rules."""
     n_kommuner = draw(st.integers(1, 2))
     years = [str(2020 + i) for i in range(draw(st.integers(1, 3)))]
-    if len(years) > 1 and draw(st.booleans()):
-        years.append(f"{years[0]}-{years[-1]}")
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 and draw(st.booleans()) else None
     districts = []
     for k in range(n_kommuner):
         kommune = f"99{k + 1:02d}"
@@ -46,12 +46,22 @@ def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
                     n = draw(st.integers(0, size))
                     x = draw(st.integers(0, n))
                     leaves[("neet", region, period, age, sex)] = (x, n)
+    if span is not None:  # the pooled span adds up its years, as pool_periods makes it
+        for region in districts:
+            for age in AGE_PARTS:
+                for sex in SEX_PARTS:
+                    parts = [leaves[("neet", region, y, age, sex)] for y in years]
+                    leaves[("neet", region, span, age, sex)] = (
+                        sum(p[0] for p in parts),
+                        sum(p[1] for p in parts),
+                    )
     rules = Rules(
         min_count=draw(st.integers(1, 6)),
         min_denominator=draw(st.sampled_from([0, 10, 20])),
         protect_zeros=draw(st.booleans()),
         series_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
         coverage_max_unknown=draw(st.sampled_from([0.08, 1.0])),
+        protection_level=draw(st.sampled_from([None, 1, 8])),
     )
     frame = indicator_frame(with_totals(leaves))
     # Some cells arrive without counts (SSB status ".."): unknown, not suppressed.
@@ -86,16 +96,22 @@ def test_suppression_invariants(case: tuple[pd.DataFrame, Rules]) -> None:
     x = out[F.NUMERATOR].to_numpy(dtype=float)[published]
     n = out[F.DENOMINATOR].to_numpy(dtype=float)[published]
     assert not _breaks_primary(x, n, rules).any()
-    # (b) no hidden cell is a published parent minus its published siblings
+    # (b) no relation has exactly one unknown cell: no hidden cell (nor a
+    # residual that breaks a rule) is a published total minus published parts
     # (cells without counts are as good as hidden)
-    assert derivable(out, unknown=out[F.NUMERATOR].isna().to_numpy()) == []
+    assert single_unknown(frame, out, rules) == []
+    # (b') along every relation (periods and virtual residuals included), every
+    # hidden cell keeps the documented range against both attackers
+    assert unprotected(frame, out, rules) == []
     # every hidden cell has a reason and shows nothing
     hidden = ~published
     assert (out.loc[hidden, F.SUPPRESSION_REASON] != "").all()
     assert (out.loc[published, F.SUPPRESSION_REASON] == "").all()
     assert out.loc[hidden, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]].isna().all().all()
-    # the same pattern as the plain-loop statement of the documented algorithm
-    assert out[F.SUPPRESSION_REASON].tolist() == reference_reasons(frame, rules)
+    # primary reasons as the plain-loop statement of the rules gives them
+    expected = reference_primary(frame, rules)
+    got = out[F.SUPPRESSION_REASON].tolist()
+    assert [g if g in ("primary", "complement", "denominator") else "" for g in got] == expected
     # (d) suppressing again changes nothing
     pd.testing.assert_frame_equal(suppress(out, rules), out)
     require_disclosed(out)
@@ -113,3 +129,67 @@ def test_row_order_does_not_change_the_pattern(
     a = suppress(frame, rules)
     b = suppress(shuffled, rules).loc[frame.index]
     pd.testing.assert_series_equal(a[F.SUPPRESSION_REASON], b[F.SUPPRESSION_REASON])
+
+
+@st.composite
+def wide_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
+    """Kommuner of a fylke with the fylke, population groups, sexes: every other relation kind."""
+    kommuner = ["3201", "3203", "3205"][: draw(st.integers(1, 3))]
+    groups = ["immigrants", "rest_of_population"]
+    rows = []
+    for region in kommuner:
+        for sex in ("male", "female"):
+            for group in groups:
+                n = draw(st.integers(0, 60))
+                rows.append((region, sex, group, draw(st.integers(0, n)), n))
+    cells: dict[tuple[str, str, str], list[int]] = {}
+    for region, sex, group, x, n in rows:
+        for r in (region, "32"):
+            for s in (sex, "total"):
+                for g in (group, "total"):
+                    cell = cells.setdefault((r, s, g), [0, 0])
+                    cell[0] += x
+                    cell[1] += n
+    keys = sorted(cells)
+    frame = indicator_frame(
+        [
+            ("neet", r, "2024", "16-25", s, float(cells[(r, s, g)][0]), float(cells[(r, s, g)][1]))
+            for r, s, g in keys
+        ]
+    )
+    frame[F.GROUP] = [g for _, _, g in keys]
+    rules = Rules(
+        min_count=draw(st.integers(2, 6)),
+        min_denominator=draw(st.sampled_from([0, 20])),
+        series_share=1.0,
+        protection_level=draw(st.sampled_from([None, 1, 8])),
+    )
+    return frame, rules
+
+
+@_SETTINGS
+@given(wide_tables())
+def test_no_relation_of_any_kind_has_exactly_one_unknown(case: tuple[pd.DataFrame, Rules]) -> None:
+    from utenforskap.disclosure.protection import virtual_sensitive
+    from utenforskap.disclosure.relations import relations
+
+    frame, rules = case
+    out = suppress(frame, rules)
+    rel = relations(frame)  # the original counts: the residuals as they really are
+    n_rows = len(frame)
+    cells = rel.cells
+    per = {k: np.full(len(cells) - n_rows, v) for k, v in rules.as_dict().items()}
+    per["protection_level"] = np.full(len(cells) - n_rows, rules.protection)
+    unknown = np.concatenate(
+        [
+            out[F.SUPPRESSED].to_numpy(dtype=bool),
+            virtual_sensitive(
+                cells[F.NUMERATOR].to_numpy(dtype=float)[n_rows:],
+                cells[F.DENOMINATOR].to_numpy(dtype=float)[n_rows:],
+                per,
+            ),
+        ]
+    )
+    count = np.abs(rel.matrix) @ unknown.astype(float)
+    assert not (count == 1).any(), sorted(set(rel.kind[count == 1]))
+    assert {"fylke", "group", "sex"} >= set(rel.kind)

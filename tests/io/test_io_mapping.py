@@ -274,3 +274,65 @@ def test_read_official_counts_px_and_fhi_periods(tmp_path: Path) -> None:
     assert counts[
         [F.REGION, F.REGION_NAME, F.PERIOD, F.NUMERATOR, F.DENOMINATOR]
     ].values.tolist() == [["0301", "0301 Oslo", "2021-2023", 40.0, 400.0]]
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_an_error_after_melting_names_the_files_row(tmp_path: Path, sep: str) -> None:
+    # Two value columns are melted into two observations per row; the error
+    # must still name the row of the file (data rows counted after the header),
+    # not the position in the melted frame (which would be 2 here, not 3).
+    path = tmp_path / "neet.csv"
+    rows = [
+        ["region", "år", "kjønn", "teller", "nevner"],
+        ["0301", "2023", "male", "5", "100"],
+        ["0301", "2023", "female", "6", "100"],
+        ["0301", "2023", "mann", "7", "100"],
+    ]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    tidy = read_table(path)
+    mapping = ObservationMapping(
+        "neet",
+        "region",
+        "år",
+        numerator="teller",
+        denominator="nevner",
+        content="variable",
+        sex="kjønn",
+        default_age="16-25",
+    )
+    with pytest.raises(DataError) as caught:
+        observations_to_counts(tidy, mapping)
+    assert caught.value.row == 3
+    assert caught.value.value == "mann"
+    assert "neet.csv" in str(caught.value)
+
+
+def test_rates_from_melted_columns_keep_each_row_and_name_the_files_row(tmp_path: Path) -> None:
+    # A table with the rate and its interval ends in three columns, melted into
+    # three observations per source row (the index repeats the row number).
+    from utenforskap.io import RateMapping, observations_to_rates
+
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "region;år;andel;nedre;øvre\n0301;2022;10,0;8,0;12,5\n0301;2023;11,0;12,0;13,0\n",
+        encoding="utf-8",
+    )
+    tidy = read_table(path)
+    mapping = RateMapping(
+        "neet",
+        "region",
+        "år",
+        value="andel",
+        ci_lower="nedre",
+        ci_upper="øvre",
+        default_age="16-25",
+    )
+    good = path.with_name("good.csv")
+    good.write_text(path.read_text(encoding="utf-8").replace("12,0;13,0", "9,0;13,0"), "utf-8")
+    rates = observations_to_rates(read_table(good), mapping)
+    assert rates[[F.PERIOD, F.VALUE, F.CI_LOWER, F.CI_UPPER]].values.tolist() == [
+        ["2022", 10.0, 8.0, 12.5],
+        ["2023", 11.0, 9.0, 13.0],
+    ]
+    with pytest.raises(DataError, match="does not contain its value"):
+        observations_to_rates(tidy, mapping)

@@ -55,8 +55,13 @@ def test_run_returns_a_result_not_attrs(written: tuple[Path, RunResult, list[str
     assert result.indicators.attrs.get("run") is None
     assert result.indicators.attrs.get("warnings") is None
     table = pd.read_parquet(work / OUT / "indicators.parquet")
+    # the written table is the published view: everything but the reasons
+    assert F.SUPPRESSION_REASON in result.indicators.columns
+    assert F.SUPPRESSION_REASON not in table.columns
     pd.testing.assert_frame_equal(
-        table, result.indicators.reset_index(drop=True), check_dtype=False
+        table,
+        result.indicators.drop(columns=[F.SUPPRESSION_REASON]).reset_index(drop=True),
+        check_dtype=False,
     )
     assert "status='written'" in repr(result) and "rows" in repr(result)
 
@@ -90,10 +95,33 @@ def test_unchanged_run_is_skipped_with_the_current_table(
     assert result.status == "skipped" and result.reasons == ()
     assert result.manifest == json.loads((work / OUT / "manifest.json").read_text("utf-8"))
     assert snapshot(work / OUT) == before
+    # the table as written, with the reasons read back from the restricted file
     pd.testing.assert_frame_equal(
-        result.indicators, pd.read_parquet(work / OUT / "indicators.parquet")
+        result.indicators.drop(columns=[F.SUPPRESSION_REASON]),
+        pd.read_parquet(work / OUT / "indicators.parquet"),
+    )
+    assert (
+        result.indicators[F.SUPPRESSION_REASON].tolist()
+        == written[1].indicators[F.SUPPRESSION_REASON].tolist()
     )
     assert plan_run(work / "kommune.toml").action == "skip"
+
+
+def test_reasons_go_to_a_restricted_file_beside_the_output(
+    written: tuple[Path, RunResult, list[str]],
+) -> None:
+    work, result, _ = written
+    restricted = work / "data" / "processed.restricted"
+    audit = pd.read_csv(restricted / "disclosure_audit.csv", dtype=str, keep_default_na=False)
+    assert restricted.stat().st_mode & 0o777 == 0o700
+    assert (restricted / "disclosure_audit.csv").stat().st_mode & 0o777 == 0o600
+    hidden = result.indicators[result.indicators[F.SUPPRESSED]]
+    assert len(audit) == len(hidden) > 0
+    assert sorted(audit[F.SUPPRESSION_REASON]) == sorted(hidden[F.SUPPRESSION_REASON])
+    # nothing in the published pack says why a cell is hidden
+    assert not (work / OUT / "disclosure_audit.csv").exists()
+    header = (work / OUT / "indicators.csv").read_text("utf-8").splitlines()[0]
+    assert F.SUPPRESSION_REASON not in header.split(",")
 
 
 def test_write_false_computes_and_writes_nothing(

@@ -13,10 +13,14 @@ from utenforskap.disclosure.cells import (
     primary_reasons,
 )
 from utenforskap.disclosure.gate import BLANKED, mark
-from utenforskap.disclosure.hierarchy import KeyIndex, build_groups, code_index
-from utenforskap.disclosure.linked import secondary, series_mask
+from utenforskap.disclosure.hierarchy import KeyIndex, code_index
+from utenforskap.disclosure.linked import series_mask
+from utenforskap.disclosure.protection import Protector
+from utenforskap.disclosure.relations import KINDS, build
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
 from utenforskap.errors import DataError
+
+HOLM_MARK = "utenforskap.holm"  # utenforskap.indicators.HOLM_MARK (not imported: import order)
 
 __all__ = ["suppress"]
 
@@ -65,12 +69,18 @@ def suppress(
     2. ``coverage``: sub-municipal cells whose kommune has too large a share of
        the numerator with unknown district (read from the table's own
        unknown-district row ``xxxx99`` and kommune row, or from ``coverage``).
-    3. ``secondary``: while some hidden cell equals a published parent minus
-       its published siblings — districts and their kommune (the
-       unknown-district row counts as a district), male + female = total, age
-       bands and the band they partition — the published sibling or parent
-       with the smallest denominator is hidden too (then the first in key
-       order). Cells with missing counts count as hidden here.
+    3. ``secondary``: along every additive relation of the table
+       (:func:`~utenforskap.disclosure.relations.relations`: districts,
+       bydel and grunnkretser, sex, population groups, age bands, single
+       years and pooled spans, kommuner and fylke, fylker and the country;
+       virtual residual cells such as an unknown sex included), every hidden
+       cell keeps a range that a subtracting attacker, and one who knows the
+       reasons, cannot narrow below ``protection_level`` persons (cells hidden
+       by a primary rule) or to a single value (the rest): while some
+       relation falls short, the published member that gives enough range with
+       the smallest denominator is hidden too (then the first in key order).
+       Cells with missing counts count as hidden here. See
+       :mod:`utenforskap.disclosure.protection`.
     4. ``series``: every cell of an indicator × region × age × sex series in
        which more than ``series_share`` of the periods are hidden; steps 3
        and 4 repeat until nothing changes.
@@ -78,9 +88,11 @@ def suppress(
     Hidden cells keep their row; their counts, value, interval, reference
     value and p-value are blanked (NaN) and ``comparison`` becomes
     ``not_tested``. A published cell whose reference cell is hidden loses its
-    reference value, p-value and comparison the same way. Cells already hidden
-    in the input stay hidden with their reason, so suppressing twice changes
-    nothing.
+    reference value, p-value and comparison the same way. A frame from
+    ``compute_indicators(holm=True)`` gets its Holm adjustment redone over the
+    published cells (:func:`utenforskap.indicators.holm_published`). Cells
+    already hidden in the input stay hidden with their reason, so suppressing
+    twice changes nothing.
 
     Parameters
     ----------
@@ -139,7 +151,6 @@ def suppress(
     per_row = book.per_row(out[F.INDICATOR].to_numpy(dtype=object))
     x = out[F.NUMERATOR].to_numpy(dtype=float, na_value=np.nan)
     n = out[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
-    missing = np.isnan(x) | np.isnan(n)
 
     reason = _previous_reasons(out)
     fresh = reason == 0
@@ -151,15 +162,28 @@ def suppress(
     )
     reason[(reason == 0) & by_coverage] = REASON_CODE["coverage"]
 
-    groups = build_groups(index)
+    built = build(index, x, n)
+    per_cell = {k: np.concatenate([v, v[built.virtual_parent]]) for k, v in per_row.items()}
     rank = index.rank()
+    span = len(KINDS) * 16
+    virtual_rank = len(out) + rank[built.virtual_parent] * span + built.virtual_order
+    protector = Protector(
+        built.matrix,
+        built.numerator,
+        built.denominator,
+        len(out),
+        per_cell,
+        np.concatenate([rank, virtual_rank]),
+        trusted=~fresh,
+        outside=F.is_published(out),
+    )
+    protector.run(reason, REASON_CODE["secondary"])
     while True:
-        extra = secondary(groups, (reason != 0) | missing, n, rank)
-        reason[extra & (reason == 0)] = REASON_CODE["secondary"]
         more = series_mask(index, reason != 0, per_row["series_share"]) & (reason == 0)
         if not more.any():
             break
         reason[more] = REASON_CODE["series"]
+        protector.run(reason, REASON_CODE["secondary"], check=np.flatnonzero(more))
 
     hidden = reason != 0
     orphaned = _hidden_references(index, out, hidden)
@@ -178,4 +202,10 @@ def suppress(
         out[F.SUPPRESSION_REASON].dtype
     )
     mark(out, book)
+    holm_level = indicators.attrs.get(HOLM_MARK)
+    if isinstance(holm_level, float):
+        # Holm's adjustment spans a family: redo it over the published cells only.
+        from utenforskap.indicators import holm_published
+
+        out = holm_published(out, level=holm_level)
     return out

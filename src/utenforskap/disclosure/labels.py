@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
@@ -64,11 +63,14 @@ def _span(values: list[int]) -> str:
 
 
 def legend_note(frame: pd.DataFrame, lang: str = "nb") -> str:
-    """The legend line that says why cells in a figure or table are hidden.
+    """The legend line for hidden cells in a figure or table: one sentence, no reasons.
 
-    Only the reasons that occur in ``frame`` are named, with the thresholds
-    recorded by :func:`~utenforskap.disclosure.suppress` for the indicators
-    concerned (a range such as ``3–5`` when they differ).
+    A published figure or table never says *why* a cell is hidden (an
+    attacker who knows the reason knows more about the cell): the line is the
+    same whatever rules acted, with the ``min_count`` recorded by
+    :func:`~utenforskap.disclosure.suppress` for the indicators shown (a range
+    such as ``3–5`` when they differ). The reasons are in the restricted
+    audit file (:func:`~utenforskap.disclosure.published.write_disclosure_audit`).
 
     Parameters
     ----------
@@ -80,9 +82,8 @@ def legend_note(frame: pd.DataFrame, lang: str = "nb") -> str:
     Returns
     -------
     str
-        E.g. ``"Prikket: færre enn 5 personer i telleren eller resten av
-        gruppen; kunne ellers regnes ut fra andre tall."``; ``""`` when no
-        cell is hidden.
+        ``"Prikket: færre enn 5 personer bak tallet, eller tallet kunne regnes
+        ut fra andre tall."``; ``""`` when no cell is hidden.
 
     Raises
     ------
@@ -94,18 +95,6 @@ def legend_note(frame: pd.DataFrame, lang: str = "nb") -> str:
     hidden = frame[F.SUPPRESSED].to_numpy(dtype=bool)
     if not hidden.any():
         return ""
-    reasons = frame[F.SUPPRESSION_REASON].to_numpy(dtype=object)[hidden]
-    indicators = frame[F.INDICATOR].to_numpy(dtype=object)[hidden]
-    parts = []
-    count_rows = np.isin(reasons, ["primary", "complement"])
-    if count_rows.any():
-        ks = [book.rules_for(str(i)).min_count for i in pd.unique(indicators[count_rows])]
-        parts.append(text("note.count", lang, k=_span(ks)))
-    den_rows = reasons == "denominator"
-    if den_rows.any():
-        ks = [book.rules_for(str(i)).min_denominator for i in pd.unique(indicators[den_rows])]
-        parts.append(text("note.denominator", lang, k=_span(ks)))
-    for reason in ("secondary", "series", "coverage"):
-        if (reasons == reason).any():
-            parts.append(text(f"reason.{reason}", lang))
-    return f"{text('note.lead', lang)}: " + "; ".join(parts) + "."
+    indicators = pd.unique(frame[F.INDICATOR].to_numpy(dtype=object))
+    ks = [book.rules_for(str(i)).min_count for i in indicators]
+    return f"{text('note.lead', lang)}: {text('note.generic', lang, k=_span(ks))}."

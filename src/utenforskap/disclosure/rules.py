@@ -14,7 +14,7 @@ from utenforskap.errors import ConfigError
 
 __all__ = ["RuleBook", "Rules", "rules_from_config"]
 
-_INT_KEYS = ("min_count", "min_denominator")
+_INT_KEYS = ("min_count", "min_denominator", "protection_level")
 _BOOL_KEYS = ("protect_zeros",)
 _SHARE_KEYS = ("series_share", "coverage_max_unknown", "coverage_max_difference")
 
@@ -43,11 +43,16 @@ class Rules:
     coverage_max_difference
         … or when that share differs from the denominator's unknown-district
         share by more than this (a proportion: 0.05 is 5 percentage points).
+    protection_level
+        Secondary suppression leaves every cell hidden by a primary rule a
+        range of at least this many persons (with and without the trait) that
+        an attacker cannot narrow by subtraction along any one relation; None
+        (the default) means ``min_count``. See :attr:`protection`.
 
     Examples
     --------
-    >>> Rules(min_count=3).min_denominator
-    20
+    >>> Rules(min_count=3).min_denominator, Rules(min_count=3).protection
+    (20, 3)
     """
 
     min_count: int = 5
@@ -56,18 +61,27 @@ class Rules:
     series_share: float = 0.5
     coverage_max_unknown: float = 0.08
     coverage_max_difference: float = 0.05
+    protection_level: int | None = None
 
     def __post_init__(self) -> None:
         for name in _INT_KEYS:
+            if name == "protection_level" and self.protection_level is None:
+                continue
             _check_count(getattr(self, name), name)
         for name in _BOOL_KEYS:
             _check_bool(getattr(self, name), name)
         for name in _SHARE_KEYS:
             _check_share(getattr(self, name), name)
 
+    @property
+    def protection(self) -> int:
+        """The protection level in force: ``protection_level``, or ``min_count`` when unset."""
+        return self.min_count if self.protection_level is None else self.protection_level
+
     def as_dict(self) -> dict[str, Any]:
-        """Return the thresholds as a plain dict (the shape of the TOML section)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """Return the thresholds as a plain dict (the TOML section's shape; unset keys left out)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v for k, v in values.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -117,15 +131,19 @@ class RuleBook:
         Returns
         -------
         dict of numpy.ndarray
-            One array per :class:`Rules` field, aligned with ``indicators``.
+            One array per :class:`Rules` field, aligned with ``indicators``
+        (``protection_level`` resolved: :attr:`Rules.protection`).
         """
         codes, uniques = pd.factorize(pd.Series(indicators, dtype=object))
         rules = [self.rules_for(str(u)) for u in uniques]
+        if not rules:
+            rules = [self.default]
         out = {}
         for f in fields(Rules):
-            table = np.array([getattr(r, f.name) for r in rules])
-            if table.size == 0:
-                table = np.array([getattr(self.default, f.name)])
+            if f.name == "protection_level":
+                table = np.array([r.protection for r in rules])
+            else:
+                table = np.array([getattr(r, f.name) for r in rules])
             out[f.name] = table[np.maximum(codes, 0)]
         return out
 
@@ -224,7 +242,7 @@ def rules_from_config(
     ...                           "per_indicator": {"neet": {"min_count": 3}}})
     >>> book.rules_for("neet")
     Rules(min_count=3, min_denominator=30, protect_zeros=False, series_share=0.5, \
-coverage_max_unknown=0.08, coverage_max_difference=0.05)
+coverage_max_unknown=0.08, coverage_max_difference=0.05, protection_level=None)
     """
     if mapping is None:
         return RuleBook()

@@ -274,6 +274,8 @@ def observations_to_counts(
             except DataError as exc:
                 raise DataError(exc.problem, file=name, column=mapping.age, value=label) from None
     work = work.loc[keep]
+    if names is not None:
+        names = names.loc[keep]
     bad = work[VALUE].isna() & (work[STATUS] == "")
     bad &= work["_content"].isin([mapping.numerator, mapping.share, mapping.denominator])
     if bad.any():
@@ -310,7 +312,7 @@ def observations_to_counts(
     region_names = np.full(len(both), "", dtype=object)
     if names is not None:
         lookup = (
-            pd.DataFrame({"r": work[F.REGION], "n": names.loc[work.index]})
+            pd.DataFrame({"r": work[F.REGION].to_numpy(), "n": names.to_numpy()})
             .drop_duplicates("r")
             .set_index("r")["n"]
         )

@@ -277,14 +277,21 @@ def observations_to_rates(
             )
     keys = pd.DataFrame(
         {
+            # Arrays, not Series: the index may repeat a source row (melted columns).
             F.REGION: work[mapping.region]
             .astype(str)
             .str.replace(r"^[KFB][-.](\d+)$", r"\1", regex=True)
-            .astype(object),
-            F.PERIOD: normalise_periods(work[mapping.period]),
-            F.AGE: _labels(work, mapping.age, mapping.age_map, mapping.default_age),
-            F.SEX: _labels(work, mapping.sex, mapping.sex_map, mapping.default_sex),
-            F.GROUP: _labels(work, mapping.group, mapping.group_map, mapping.default_group),
+            .to_numpy(dtype=object),
+            F.PERIOD: np.asarray(normalise_periods(work[mapping.period]), dtype=object),
+            F.AGE: _labels(work, mapping.age, mapping.age_map, mapping.default_age).to_numpy(
+                dtype=object
+            ),
+            F.SEX: _labels(work, mapping.sex, mapping.sex_map, mapping.default_sex).to_numpy(
+                dtype=object
+            ),
+            F.GROUP: _labels(
+                work, mapping.group, mapping.group_map, mapping.default_group
+            ).to_numpy(dtype=object),
         },
         index=work.index,
     )

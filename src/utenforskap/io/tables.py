@@ -265,7 +265,9 @@ def cells_to_observations(
         else:
             out[column] = frame[column].str.strip().astype(object)
     ids_frame = pd.DataFrame(out, copy=False)
-    tidy = _melt(ids_frame, frame, values, decimal, file).reset_index(drop=True)
+    # The index stays the source row number of each observation (repeated when
+    # several value columns are melted), so later errors name the file's row.
+    tidy = _melt(ids_frame, frame, values, decimal, file)
     tidy[STATUS] = translate_symbols(tidy[STATUS].to_numpy(dtype=object), symbols)
     check_status(tidy[STATUS].to_numpy(dtype=object), symbols=status_symbols, file=file)
     tidy.attrs.update(
@@ -486,9 +488,8 @@ def _melt(
         out[STATUS] = pd.Series(parsed[0][1], dtype=object, index=out.index)
         return out
     n = len(frame)
-    out = ids.iloc[np.tile(np.arange(n), len(values))].reset_index(drop=True)
-    variable = np.repeat(np.asarray(values, dtype=object), n)
-    out[VARIABLE] = pd.Series(variable, dtype=object)
+    out = ids.iloc[np.tile(np.arange(n), len(values))]
+    out[VARIABLE] = np.repeat(np.asarray(values, dtype=object), n)
     out[VALUE] = np.concatenate([p[0] for p in parsed])
-    out[STATUS] = pd.Series(np.concatenate([p[1] for p in parsed]), dtype=object)
+    out[STATUS] = np.concatenate([p[1] for p in parsed]).astype(object)
     return out

@@ -1,4 +1,4 @@
-"""Command layer: run, demo-data, indicators, validate, init, fetch, with documented exit codes."""
+"""Command layer: run, demo-data, indicators, validate, init, fetch, audit; the exit codes."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USER = 2
 EXIT_LOCKED = 3  # utenforskap.job.lock.EXIT_LOCKED; kept here so --help needs no imports
+EXIT_DISCLOSED = 4  # utenforskap audit: a hidden count can be worked out
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
@@ -75,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Youth exclusion indicators for Norwegian municipalities.",
         epilog=(
             "Exit codes: 0 done (or nothing to do); 2 fix the configuration or input named "
-            "on stderr; 3 another run holds the output folder's lock; 1 unexpected failure "
+            "on stderr; 3 another run holds the output folder's lock; 4 (audit) a hidden "
+            "cell can be worked out from the published tables; 1 unexpected failure "
             "(outputs untouched); 130/143 interrupted/terminated."
         ),
     )
@@ -159,6 +161,28 @@ def _parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="only check that every answer is cached"
     )
     _logging_options(fetch, top=False)
+
+    audit = sub.add_parser(
+        "audit",
+        help="work out, as an attacker would, what published tables give away about hidden cells",
+    )
+    audit.add_argument(
+        "folder", type=Path, help="a published pack (its indicators.csv) or the CSV itself"
+    )
+    audit.add_argument(
+        "--config",
+        type=Path,
+        help="the run configuration whose [disclosure] rules to judge by (default: the defaults)",
+    )
+    audit.add_argument(
+        "--cells", type=Path, help="also write the per-cell intervals to this CSV file"
+    )
+    audit.add_argument(
+        "--exact",
+        action="store_true",
+        help="find every interval's exact ends (slower), not only enough to judge each cell",
+    )
+    _logging_options(audit, top=False)
     return parser
 
 
@@ -397,6 +421,38 @@ def _fetch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from utenforskap.disclosure.audit import audit_folder
+    from utenforskap.disclosure.rules import rules_from_config
+
+    rules = None
+    if args.config is not None:
+        from utenforskap.job.config import load_config
+
+        cfg = load_config(args.config)
+        rules = rules_from_config(cfg.disclosure, file=cfg.source)
+    result = audit_folder(args.folder, rules=rules, exact=args.exact)
+    print(result.describe())
+    if args.cells is not None:
+        result.cells.to_csv(args.cells, index=False)
+    if result.disclosed:
+        short = result.cells[result.cells["short"]]
+        for row in short.head(10).itertuples(index=False):
+            print(
+                f"  short: {row.indicator} {row.region} {row.period} {row.age} {row.sex} "
+                f"{row.group} {row.quantity} in [{row.lo:g}, {row.hi:g}]"
+            )
+        if len(short) > 10:
+            print(f"  ... and {len(short) - 10} more (--cells FILE lists them all)")
+    _say(
+        args,
+        "audit: hidden cells can be worked out" if result.disclosed else "audit: nothing disclosed",
+        event="audit.done",
+        **result.summary,
+    )
+    return EXIT_DISCLOSED if result.disclosed else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``utenforskap`` command.
 
@@ -410,8 +466,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit code: 0 done (or nothing changed), 2 a configuration or input
         error (one line on stderr naming file, key or column, row and value),
-        3 another run holds the output folder's lock, 1 an unexpected
-        failure, 130 interrupted, 143 terminated.
+        3 another run holds the output folder's lock, 4 ``audit`` found a
+        hidden cell that can be worked out, 1 an unexpected failure, 130
+        interrupted, 143 terminated.
     """
     from utenforskap.job.logs import logging_to
 
@@ -428,6 +485,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "validate": _validate,
         "init": _init,
         "fetch": _fetch,
+        "audit": _audit,
     }
     try:
         return commands[args.command](args)

@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from utenforskap.job.plan import RunPlan
 
 __all__ = [
+    "AUDIT_FIELDS",
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
     "RunClock",
+    "audit_record",
     "build_manifest",
     "config_digest",
     "config_files",
@@ -183,6 +185,45 @@ def frame_counts(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
+#: The audit summary's entries the manifest keeps.
+AUDIT_FIELDS: tuple[str, ...] = (
+    "cells",
+    "exact",
+    "exact_hidden_nonzero",
+    "short",
+    "min_width",
+    "rounds",
+    "added",
+    "seconds",
+)
+
+
+def audit_record(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The manifest's record of the disclosure audit (None when the run did not audit).
+
+    Parameters
+    ----------
+    summary
+        :attr:`Computed.audit <utenforskap.job.results.Computed.audit>`.
+
+    Returns
+    -------
+    dict or None
+        ``cells`` audited, ``exact`` (numerators determined, zeros included),
+        ``exact_hidden_nonzero``, ``short``, ``min_width`` (narrowest hidden
+        numerator interval), ``rounds`` (audits), ``added`` (cells hidden
+        because of the audit), ``seconds``.
+
+    Examples
+    --------
+    >>> audit_record({"cells": 10, "exact": 2, "short": 0, "seconds": 0.5})["short"]
+    0
+    """
+    if summary is None:
+        return None
+    return {k: summary.get(k) for k in AUDIT_FIELDS}
+
+
 def run_warnings(report: Any = None, coverage: pd.DataFrame | None = None) -> list[RunWarning]:
     """Warnings of a computation: harmonised codes, split kommuner left out, pooled-period gaps.
 
@@ -310,7 +351,8 @@ def build_manifest(
     -------
     dict
         ``manifest_version``, ``package``, ``run``, ``config``, ``inputs``,
-        ``outputs``, ``counts``, ``warnings`` (see ``docs/scheduling.md``).
+        ``outputs``, ``counts``, ``disclosure_audit`` (:func:`audit_record`),
+        ``warnings`` (see ``docs/scheduling.md``).
     """
     cfg = plan.config
     return {
@@ -332,6 +374,7 @@ def build_manifest(
         "inputs": plan.input_records(),
         "outputs": output_records(folder),
         "counts": frame_counts(computed.indicators),
+        "disclosure_audit": audit_record(computed.audit),
         "warnings": warnings_as_dicts(warnings),
     }
 

@@ -11,10 +11,17 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
+from utenforskap.disclosure.audit import audit_setting, suppress_audited
+from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
 from utenforskap.errors import ParameterError
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
-from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
+from utenforskap.indicators import (
+    add_published_rates,
+    compare_groups,
+    compute_indicators,
+    holm_published,
+)
 from utenforskap.job.atomic import atomic_folder, recover
 from utenforskap.job.batch import BatchResult
 from utenforskap.job.checks import caught_warnings, check_output, prepare
@@ -64,7 +71,9 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     district included) → pool years where configured → values, intervals and
     comparisons, published rates joined as the publisher gave them →
     disclosure control, whose coverage rule uses the roll-up's coverage
-    table → each population group compared with the rest of its region →
+    table, audited as an attacker would (unless ``[disclosure] audit =
+    false``: cells hidden until no hidden cell can be narrowed below the
+    protection level) → each population group compared with the rest of its region →
     the source of every indicator × region. Every region is named from the
     configured regions and Norway's built-in regions of ``to_year``. The
     crosswalk is read once. Every warning (harmonised codes, split kommuner
@@ -128,8 +137,16 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
         indicators = add_published_rates(
             indicators, rates, reference=stats.reference, level=stats.level, holm=stats.holm
         )
-        rules = rules_from_config(cfg.disclosure, file=cfg.source)
+        audit_on, rule_section = audit_setting(cfg.disclosure, file=cfg.source)
+        rules = rules_from_config(rule_section, file=cfg.source)
         published = suppress(indicators, rules, coverage=coverage)
+        audit = None
+        if audit_on:
+            published, audited = suppress_audited(published, indicators, rules, coverage=coverage)
+            audit = audited.summary
+            log.info("disclosure audit: %s", audited.describe())
+        if stats.holm:  # Holm over the published cells only (a family's hidden p-values leak)
+            published = holm_published(published, level=stats.level)
         groups = compare_groups(
             published, level=stats.level, holm=stats.holm, multiplier=stats.multiplier
         )
@@ -150,7 +167,9 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     ]
     for warning in found:
         warning.log(log)
-    return Computed(published, counts, coverage, tuple(found), sources=sources, groups=groups)
+    return Computed(
+        published, counts, coverage, tuple(found), sources=sources, groups=groups, audit=audit
+    )
 
 
 class _LoggedWarnings(logging.Handler):
@@ -179,7 +198,9 @@ def _logged_warnings() -> Iterator[_LoggedWarnings]:
 def _skipped(plan: RunPlan, logged: _LoggedWarnings) -> RunResult:
     assert plan.current is not None and plan.previous is not None
     log.info("nothing changed since the run of %s; outputs kept", plan.previous["run"]["finished"])
-    frame = pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current))
+    frame = with_reasons(
+        pd.read_parquet(plan.layout.path(plan.layout.parquet, plan.current)), plan.output
+    )
     return RunResult(
         "skipped",
         frame,
@@ -211,6 +232,8 @@ def _write(
             found = (*computed.warnings, *drawn, *logged.warnings)
             manifest = build_manifest(plan, computed, folder=work, warnings=found, clock=clock)
             write_manifest(work, manifest)
+        # The reasons of hidden cells: beside the output, never in the published pack.
+        write_disclosure_audit(computed.indicators, plan.output)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OutputError(

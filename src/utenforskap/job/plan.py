@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from utenforskap import __version__
-from utenforskap.datasets.demo import demo_config_path, demo_data_dir, demo_project_dir
+from utenforskap.datasets.demo_cache import demo_config_path, demo_data_dir, demo_project_dir
 from utenforskap.errors import ConfigError, FetchError
 from utenforskap.job.atomic import current_version, versions_dir
 from utenforskap.job.config import FiguresConfig, RunConfig, load_config
@@ -117,7 +117,7 @@ def resolve_config(
     """
     if config is None:
         if generate:
-            from utenforskap.datasets.demo import ensure_demo_data
+            from utenforskap.datasets.demo_cache import ensure_demo_data
 
             ensure_demo_data()
         return demo_config()

@@ -129,6 +129,10 @@ class Computed:
         Each population group compared with the rest of its region's
         population (:func:`utenforskap.indicators.compare_groups`, from the
         published cells); None when not computed.
+    audit
+        The summary of the disclosure audit of ``indicators``
+        (:func:`utenforskap.disclosure.audit.suppress_audited`); None when the
+        run does not audit (``[disclosure] audit = false``).
     """
 
     indicators: pd.DataFrame = field(repr=False)
@@ -137,6 +141,7 @@ class Computed:
     warnings: tuple[RunWarning, ...] = ()
     sources: pd.DataFrame | None = field(default=None, repr=False)
     groups: pd.DataFrame | None = field(default=None, repr=False)
+    audit: Mapping[str, Any] | None = None
 
     def __repr__(self) -> str:
         return (

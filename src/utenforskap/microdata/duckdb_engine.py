@@ -100,6 +100,7 @@ def _wrap(exc: Exception, source: Source) -> DataError:
         if line and fields:
             original = re.search(r"Original Line: (.*)", text)
             return DataError(
+                "not a well-formed CSV file: "
                 f"a line with {fields.group(2)} fields; the header has {fields.group(1)}",
                 file=source.name,
                 row=int(line.group(1)),

@@ -1,4 +1,4 @@
-"""Table writers (CSV, Parquet, XLSX): every one goes through the disclosure gate first."""
+"""Table writers (CSV, Parquet, XLSX): every one writes the published view (gate, no reasons)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from utenforskap import frames as F
-from utenforskap.disclosure import require_disclosed
+from utenforskap.disclosure.published import PUBLISHED_COLUMNS, published_view
 from utenforskap.publish.workbook import HIDDEN_SYMBOL, XLSX_COLUMNS, write_xlsx
 from utenforskap.texts import text
 
@@ -26,8 +25,8 @@ FLOAT_FORMAT = "%.10g"
 
 
 def _publishable(frame: pd.DataFrame) -> pd.DataFrame:
-    require_disclosed(frame)
-    return F.sort_frame(frame[list(F.INDICATOR_COLUMNS)])
+    """The published view (no suppression reason), in the published column order."""
+    return published_view(frame)[list(PUBLISHED_COLUMNS)]
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from utenforskap import counts as C
 from utenforskap import frames as F
-from utenforskap.disclosure import require_disclosed
+from utenforskap.disclosure import legend_note
+from utenforskap.disclosure.published import PUBLISHED_COLUMNS, published_view
 from utenforskap.publish._zip import FIXED_TIME, fixed_zip
 from utenforskap.texts import check_lang, text
 
@@ -48,7 +49,6 @@ XLSX_COLUMNS: tuple[str, ...] = (
     F.REFERENCE,
     F.REFERENCE_VALUE,
     F.COMPARISON,
-    F.SUPPRESSION_REASON,
     "source",
 )
 _COUNTS = (F.NUMERATOR, F.DENOMINATOR)
@@ -116,7 +116,6 @@ def _symbols(table: pd.DataFrame) -> np.ndarray:
 
 def _sheet_rows(table: pd.DataFrame, sources: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     """The rows of the indicator sheets: labels for people, numbers as numbers, symbols as text."""
-    from utenforskap.disclosure import reason_labels
     from utenforskap.plot.labels import age_label
     from utenforskap.select import group_label, region_label
 
@@ -153,10 +152,6 @@ def _sheet_rows(table: pd.DataFrame, sources: pd.DataFrame | None, lang: str) ->
     }
     out[F.COMPARISON] = table[F.COMPARISON].map(lambda c: comparisons.get(str(c), str(c)))
     out.loc[table[F.SUPPRESSED].to_numpy(dtype=bool), F.COMPARISON] = ""
-    reasons = reason_labels(lang)
-    out[F.SUPPRESSION_REASON] = table[F.SUPPRESSION_REASON].map(
-        lambda r: reasons.get(str(r), str(r)) if r else ""
-    )
     out["source"] = ""
     if sources is not None and not sources.empty:
         from utenforskap.sources import SOURCE
@@ -218,17 +213,17 @@ def _write_table(
     _fit(ws, frame, heads)
 
 
-def _notes(ws: Worksheet, table: pd.DataFrame, sources: pd.DataFrame | None, lang: str) -> None:
+def _notes(
+    ws: Worksheet, table: pd.DataFrame, sources: pd.DataFrame | None, lang: str, rule: str
+) -> None:
     from openpyxl.styles import Alignment, Font
 
-    from utenforskap.disclosure import legend_note
     from utenforskap.plot.labels import format_number
 
     bold = Font(bold=True)
     levels = table[F.CI_LEVEL].dropna().unique()
     level = format_number(float(levels[0]) * 100, decimals=0, lang=lang) if len(levels) else "95"
     methods = ", ".join(sorted({str(m).title() for m in table[F.CI_METHOD].dropna() if m}))
-    rule = legend_note(table, lang).split(":", 1)[-1].strip()
     rows: list[tuple[str, str] | tuple[str]] = [
         (text("heading", lang),),
         (text("xlsx.notes.intro", lang),),
@@ -393,8 +388,8 @@ def write_xlsx(
     from utenforskap.registry import INDICATORS
 
     check_lang(lang)
-    require_disclosed(frame)
-    table = F.sort_frame(frame[list(F.INDICATOR_COLUMNS)])
+    rule = legend_note(frame, lang).split(":", 1)[-1].strip()
+    table = published_view(frame)[list(PUBLISHED_COLUMNS)]
     rows = _sheet_rows(table, sources, lang)
     book = Workbook()
     contents = book.active
@@ -435,7 +430,7 @@ def write_xlsx(
         max(len(t) for _, t, _ in listed) + 2 if listed else 30, _MAX_WIDTH
     )
     contents.column_dimensions["B"].width = 100
-    _notes(notes, table, sources, lang)
+    _notes(notes, table, sources, lang, rule)
     fixed = datetime.datetime(*FIXED_TIME)
     book.properties.created = fixed
     book.properties.modified = fixed

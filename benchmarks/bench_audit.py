@@ -1,0 +1,216 @@
+"""Benchmark: the attacker audit (issue #12) — demo, the 1.27-million-row table, information loss.
+
+Run: /work/venv/bin/python benchmarks/bench_audit.py [--part demo|big|loss|all]
+     [--kommuner 100] [--per-kommune 140]
+
+* demo: the bundled demo computed without the audit (suppression only), then
+  the run's audit loop (:func:`utenforskap.disclosure.audit.suppress_audited`:
+  audit against the true counts, hide more, audit again) and an attacker's
+  audit of the result without the true counts. Goal: suppress + audit < 60 s.
+* big: the grunnkrets table of ``bench_disclosure.py`` (``--kommuner`` 100 ×
+  ``--per-kommune`` 140 × 10 years × 3 sexes × 3 age bands = 1,269,000 rows):
+  suppress, then one audit against the true counts; time and peak memory.
+  Goal: < 120 s, < 4 GB. Blocks are independent (one kommune × year each),
+  so a run on fewer kommuner scales linearly.
+* loss: information loss on a small table (one kommune, 6 districts, 2
+  sexes): the denominator mass hidden by suppress + audit, beside the
+  smallest hidden mass that leaves no count short under the same rules —
+  the optimal cell-suppression integer program, solved exactly by trying
+  hidden sets in increasing order of mass and auditing each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from utenforskap import frames as F
+from utenforskap.disclosure import Rules, suppress
+from utenforskap.disclosure.audit import audit_disclosure, suppress_audited
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_disclosure import make_table
+
+
+def _peak_mb() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def demo() -> None:
+    """Time suppression and the audit loop on the demo."""
+    import utenforskap.job.pipeline as pipeline
+    from utenforskap.job.plan import resolve_config
+
+    cfg = resolve_config(None, generate=True)
+    off = dataclasses.replace(cfg, disclosure={**cfg.disclosure, "audit": False})
+    caught: dict[str, object] = {}
+    plain_suppress = pipeline.suppress
+
+    def spy(indicators, rules=None, **kw):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        out = plain_suppress(indicators, rules, **kw)
+        caught.update(truth=indicators, rules=rules, kw=kw, seconds=time.perf_counter() - t0)
+        caught["published"] = out
+        return out
+
+    pipeline.suppress = spy  # type: ignore[assignment]
+    try:
+        t0 = time.perf_counter()
+        pipeline.compute(off)
+        compute_s = time.perf_counter() - t0
+    finally:
+        pipeline.suppress = plain_suppress  # type: ignore[assignment]
+    published = caught["published"]
+    assert isinstance(published, pd.DataFrame)
+    print(f"demo: {len(published):,} cells, computed (without audit) in {compute_s:.1f} s")
+    print(f"  suppress: {caught['seconds']:.1f} s, {int(published[F.SUPPRESSED].sum()):,} hidden")
+    t0 = time.perf_counter()
+    first = audit_disclosure(published, truth=caught["truth"], rules=caught["rules"])  # type: ignore[arg-type]
+    print(f"  one audit against the true counts: {time.perf_counter() - t0:.1f} s")
+    print(f"    {first.describe()}")
+    t0 = time.perf_counter()
+    protected, result = suppress_audited(
+        published,
+        caught["truth"],  # type: ignore[arg-type]
+        caught["rules"],  # type: ignore[arg-type]
+        coverage=caught["kw"].get("coverage"),  # type: ignore[attr-defined]
+    )
+    loop_s = time.perf_counter() - t0
+    s = result.summary
+    print(
+        f"  audit loop: {loop_s:.1f} s, {s['rounds']} audits, {s['added']} more cells hidden; "
+        f"short {s['short']}, exact non-zero {s['exact_hidden_nonzero']}, "
+        f"narrowest hidden interval {s['min_width']}"
+    )
+    print(f"  suppress + audit: {caught['seconds'] + loop_s:.1f} s (goal < 60 s)")
+    t0 = time.perf_counter()
+    attack = audit_disclosure(protected, rules=caught["rules"])  # type: ignore[arg-type]
+    print(f"  attacker without true counts: {time.perf_counter() - t0:.1f} s")
+    print(f"    {attack.describe()}")
+
+
+def big(kommuner: int, per_kommune: int) -> None:
+    """Suppress and audit the grunnkrets table; time and peak memory."""
+    t0 = time.perf_counter()
+    table = make_table(kommuner, per_kommune)
+    print(
+        f"big: {len(table):,} rows ({kommuner} kommuner), built in {time.perf_counter() - t0:.1f} s"
+    )
+    t0 = time.perf_counter()
+    published = suppress(table)
+    suppress_s = time.perf_counter() - t0
+    print(f"  suppress: {suppress_s:.1f} s, {int(published[F.SUPPRESSED].sum()):,} hidden")
+    t0 = time.perf_counter()
+    result = audit_disclosure(published, truth=table)
+    audit_s = time.perf_counter() - t0
+    print(f"  audit against the true counts: {audit_s:.1f} s")
+    print(f"    {result.describe()}")
+    s = result.summary
+    print(f"    blocks {s['blocks']}, LPs {s['lp']}, integer programs {s['milp']}")
+    print(f"  peak RSS {_peak_mb():.0f} MB (goal < 4096 MB); total {suppress_s + audit_s:.1f} s")
+
+
+def _loss_table() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    rows = []
+    leaves = []
+    for d in ("990101", "990102", "990103", "990104", "990105", "990199"):
+        for sex in ("male", "female"):
+            n = float(rng.integers(20, 120))
+            x = float(rng.binomial(int(n), 0.06))
+            leaves.append((d, sex, x, n))
+    frame = pd.DataFrame(leaves, columns=["r", "s", "x", "n"])
+    for r, s, x, n in leaves:
+        rows.append(("neet", r, "2024", "16-25", s, x, n))
+    for r, part in frame.groupby("r"):
+        rows.append(("neet", r, "2024", "16-25", "total", part.x.sum(), part.n.sum()))
+    for s, part in frame.groupby("s"):
+        rows.append(("neet", "9901", "2024", "16-25", s, part.x.sum(), part.n.sum()))
+    rows.append(("neet", "9901", "2024", "16-25", "total", frame.x.sum(), frame.n.sum()))
+    tests_dir = Path(__file__).resolve().parents[1] / "tests" / "disclosure"
+    sys.path.insert(0, str(tests_dir))
+    from disclosure_tables import indicator_frame
+
+    return indicator_frame(rows)
+
+
+def _hide(table: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+    out = table.copy()
+    out.loc[hidden, [F.NUMERATOR, F.DENOMINATOR]] = np.nan
+    out[F.SUPPRESSED] = hidden
+    return out
+
+
+def loss() -> None:
+    """Hidden denominator mass: suppress + audit beside the optimum under the same rules."""
+    table = _loss_table()
+    rules = Rules()
+    t0 = time.perf_counter()
+    published = suppress(table, rules)
+    protected, _ = suppress_audited(published, table, rules)
+    ours_s = time.perf_counter() - t0
+    hidden = protected[F.SUPPRESSED].to_numpy(dtype=bool)
+    n = table[F.DENOMINATOR].to_numpy(dtype=float)
+    ours = float(n[hidden].sum())
+    primary = published[F.SUPPRESSION_REASON].isin(["primary", "complement", "denominator"])
+    must = primary.to_numpy(dtype=bool)
+    free = np.flatnonzero(~must)
+    subsets = []
+    for size in range(len(free) + 1):
+        for extra in itertools.combinations(free, size):
+            subsets.append((float(n[must].sum() + n[list(extra)].sum()), extra))
+    subsets.sort(key=lambda item: item[0])
+    t0 = time.perf_counter()
+    best = None
+    tried = 0
+    for mass, extra in subsets:
+        if mass > ours:
+            break
+        tried += 1
+        mask = must.copy()
+        mask[list(extra)] = True
+        if not audit_disclosure(_hide(table, mask), truth=table, rules=rules).disclosed:
+            best = mass
+            break
+    opt_s = time.perf_counter() - t0
+    total = float(n.sum())
+    print(f"loss: {len(table)} cells, {int(must.sum())} hidden by the primary rules")
+    print(
+        f"  suppress + audit hides {int(hidden.sum())} cells, denominator mass {ours:.0f} "
+        f"({ours / total:.1%} of all) in {ours_s:.2f} s"
+    )
+    if best is None:
+        print(f"  optimum: no cheaper safe pattern ({tried} patterns audited, {opt_s:.1f} s)")
+    else:
+        print(
+            f"  optimum (integer program, exact by enumeration): mass {best:.0f} "
+            f"({best / total:.1%}); {tried} patterns audited in {opt_s:.1f} s"
+        )
+
+
+def main() -> None:
+    """Run the parts asked for and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("demo", "big", "loss", "all"), default="all")
+    parser.add_argument("--kommuner", type=int, default=100)
+    parser.add_argument("--per-kommune", type=int, default=140)
+    args = parser.parse_args()
+    if args.part in ("demo", "all"):
+        demo()
+    if args.part in ("loss", "all"):
+        loss()
+    if args.part in ("big", "all"):
+        big(args.kommuner, args.per_kommune)
+
+
+if __name__ == "__main__":
+    main()

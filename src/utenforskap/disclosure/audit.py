@@ -1,0 +1,751 @@
+"""The attacker's audit: what the published table gives away about each hidden cell."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from utenforskap import frames as F
+from utenforskap.disclosure.intervals import feasible_intervals
+from utenforskap.disclosure.relations import VIRTUAL, Relations, relations
+from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
+from utenforskap.errors import ConfigError, DataError
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "AUDIT_DEFAULT",
+    "AUDIT_KEY",
+    "QUANTITIES",
+    "AuditResult",
+    "audit_disclosure",
+    "audit_folder",
+    "audit_setting",
+    "protect_more",
+    "read_published",
+    "suppress_audited",
+]
+
+#: The counts audited, in the order of the result's ``quantity`` column.
+QUANTITIES: tuple[str, ...] = (F.NUMERATOR, F.DENOMINATOR)
+
+#: Columns of :attr:`AuditResult.cells` (``true``, ``sensitive`` and ``short``
+#: are NaN / False without the true counts).
+AUDIT_COLUMNS: tuple[str, ...] = (
+    *F.KEY_COLUMNS,
+    VIRTUAL,
+    F.SUPPRESSED,
+    "quantity",
+    "lo",
+    "hi",
+    "proven",
+    "exact",
+    "true",
+    "sensitive",
+    "short",
+)
+
+_EXIT_DISCLOSED = 4
+
+#: The ``[disclosure]`` key that turns the run's audit on or off, and its default.
+AUDIT_KEY = "audit"
+AUDIT_DEFAULT = True
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What an attacker can work out about each cell the published table does not show.
+
+    Attributes
+    ----------
+    cells
+        One row per unknown count (:data:`AUDIT_COLUMNS`): the cell's keys,
+        ``virtual`` (a residual such as unknown sex, not a row of the table),
+        ``suppressed`` (hidden by disclosure control; False for a virtual cell
+        or a cell the input had no counts for), ``quantity`` (``numerator`` or
+        ``denominator``), ``lo`` and ``hi`` (the feasible interval),
+        ``proven`` (``lo`` and ``hi`` are the interval's ends; when False the
+        interval is at least as wide — the audit stopped once it was wide
+        enough), ``exact`` (the count is determined: ``lo == hi``, proven),
+        ``true`` (the true count, when given), ``sensitive`` (the count must be
+        protected: see :func:`audit_disclosure`) and ``short`` (it is not).
+    summary
+        ``cells`` (cells audited), ``hidden``, ``virtual``, ``exact``
+        (cells whose numerator is determined), ``exact_nonzero`` (… and not
+        0), ``exact_hidden_nonzero`` (… of them hidden cells), ``short``
+        (cells with a count short of protection), ``possibly_short`` (without
+        the true counts: cells a small value of which would be short, the
+        short ones included; with them, as ``short``), ``min_width`` (narrowest
+        proven numerator interval of a hidden cell; None when none),
+        ``inconsistent`` (counts in blocks the published counts contradict),
+        ``blocks``, ``lp``, ``milp``, ``seconds``, ``with_truth``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"indicator": "neet", "region": "3203", "period": "2024",
+    ...     "age": "16-25", "sex": ["total", "male", "female", "unknown"],
+    ...     "numerator": [68.0, 26.0, float("nan"), float("nan")],
+    ...     "denominator": [485.0, 252.0, float("nan"), float("nan")],
+    ...     "suppressed": [False, False, True, True]})
+    >>> result = audit_disclosure(table)
+    >>> result.summary["exact"], result.disclosed
+    (0, False)
+    """
+
+    cells: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def disclosed(self) -> bool:
+        """Whether any count is short of protection (an exact non-zero hidden count included)."""
+        return bool(self.summary.get("short", 0))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is disclosed, 4 when something is (``utenforskap audit``)."""
+        return _EXIT_DISCLOSED if self.disclosed else 0
+
+    def describe(self) -> str:
+        """The summary in one line, for a person."""
+        s = self.summary
+        width = "none" if s.get("min_width") is None else f"{s['min_width']:g}"
+        return (
+            f"{s['cells']} cells audited ({s['hidden']} hidden, {s['virtual']} virtual): "
+            f"{s['exact']} exactly determined ({s['exact_hidden_nonzero']} hidden and not 0), "
+            f"{s['short']} short of protection"
+            + ("" if s.get("with_truth") else f" ({s.get('possibly_short', 0)} if small)")
+            + f"; narrowest hidden interval {width}; "
+            f"{s['seconds']:.1f} s"
+        )
+
+
+def audit_setting(
+    mapping: Mapping[str, Any] | None, *, file: object | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Split the ``[disclosure]`` section into the run's audit switch and the rules.
+
+    Parameters
+    ----------
+    mapping
+        The section as parsed from TOML (None: not given).
+    file
+        The configuration file, named in errors.
+
+    Returns
+    -------
+    tuple of (bool, dict)
+        Whether the run audits what it publishes (``audit = true|false``,
+        default :data:`AUDIT_DEFAULT`), and the section without that key (for
+        :func:`~utenforskap.disclosure.rules_from_config`).
+
+    Raises
+    ------
+    ConfigError
+        ``audit`` is not true or false.
+
+    Examples
+    --------
+    >>> audit_setting({"audit": False, "min_count": 3})
+    (False, {'min_count': 3})
+    """
+    rest = dict(mapping or {})
+    value = rest.pop(AUDIT_KEY, AUDIT_DEFAULT)
+    if not isinstance(value, bool):
+        raise ConfigError(
+            "must be true or false", file=file, key=f"disclosure.{AUDIT_KEY}", value=value
+        )
+    return value, rest
+
+
+def _per_cell_rules(indicators: np.ndarray, book: RuleBook) -> dict[str, np.ndarray]:
+    return book.per_row(indicators)
+
+
+def _caps(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """Largest value a part can take in any table: the smallest total it is a part of."""
+    coo = sp.coo_matrix(matrix)
+    total = np.full(matrix.shape[0], np.inf)
+    top = coo.data > 0
+    total[coo.row[top]] = values[coo.col[top]]
+    cap = np.full(matrix.shape[1], np.inf)
+    part = coo.data < 0
+    np.minimum.at(cap, coo.col[part], np.where(np.isnan(total), np.inf, total)[coo.row[part]])
+    return cap
+
+
+def _truth_values(rel: Relations, truth: pd.DataFrame, published: pd.DataFrame) -> np.ndarray:
+    """True counts of every cell (rows and virtual residuals), aligned with ``rel.cells``."""
+    keys = list(F.KEY_COLUMNS)
+    given = F.with_group(truth)
+    missing = [c for c in (*keys, F.NUMERATOR, F.DENOMINATOR) if c not in given.columns]
+    if missing:
+        raise DataError("the true table lacks a column", column=missing[0])
+    true_rows = F.with_group(published)[keys].merge(
+        given[[*keys, F.NUMERATOR, F.DENOMINATOR]], on=keys, how="left", indicator=True
+    )
+    if (true_rows["_merge"] != "both").any():
+        position = int(np.flatnonzero((true_rows["_merge"] != "both").to_numpy())[0])
+        raise DataError(
+            "the true table has no row for this published cell",
+            column=F.REGION,
+            row=published.index[position],
+            value=published[F.REGION].iloc[position],
+        )
+    frame = published[keys].copy()
+    frame[F.NUMERATOR] = true_rows[F.NUMERATOR].to_numpy(dtype=float, na_value=np.nan)
+    frame[F.DENOMINATOR] = true_rows[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
+    true_rel = relations(frame)
+    if len(true_rel.cells) != len(rel.cells):
+        raise DataError(
+            "the true table's residual cells differ from the published table's",
+            column=F.NUMERATOR,
+        )
+    return true_rel.cells[[F.NUMERATOR, F.DENOMINATOR]].to_numpy(dtype=float)
+
+
+def audit_disclosure(
+    published: pd.DataFrame,
+    *,
+    truth: pd.DataFrame | None = None,
+    rules: Rules | RuleBook | None = None,
+    exact: bool = False,
+    focus: pd.DataFrame | None = None,
+) -> AuditResult:
+    """Work out what an attacker can about each hidden cell from the published table alone.
+
+    Every additive relation of the table (:func:`~utenforskap.disclosure.relations.relations`:
+    districts and kommune, sexes, groups, age bands, pooled and single years,
+    kommuner, fylker and the country, with virtual residual cells such as
+    unknown sex) holds for numerators and denominators; counts are whole
+    numbers with ``0 ≤ numerator ≤ denominator``. For each count the
+    published table does not show (hidden cells, cells without counts,
+    virtual residuals), the smallest and largest value consistent with all
+    of that is found by linear and integer programming
+    (:func:`~utenforskap.disclosure.intervals.feasible_intervals`).
+
+    A count is **sensitive** when it must be protected:
+
+    * a hidden cell's numerator, unless it is 0 and zeros are published
+      (``protect_zeros`` false); a virtual cell's numerator when it is below
+      ``min_count`` (0 only with ``protect_zeros``);
+    * a denominator below ``min_denominator``.
+
+    A small numerator (1 … ``min_count`` − 1, or 0 with ``protect_zeros``)
+    is **short** when its interval does not reach the protection level
+    (``protection_level``, default ``min_count``) below the true value (or 0)
+    and above it (or the smallest total it is part of, or its denominator:
+    the most the table allows). Any other hidden numerator is short when it
+    is exact (0 only with ``protect_zeros``), a denominator when it is exact
+    and below ``min_denominator``. Without ``truth`` the true value is not
+    known, and a count is short when it is so whatever its value: an exact
+    hidden numerator (0 only with ``protect_zeros``) or small virtual one, an
+    interval inside 1 … ``min_count`` − 1, a protected 0 whose interval
+    stays below the protection level, an exact denominator below
+    ``min_denominator``.
+
+    Parameters
+    ----------
+    published
+        The published table: the key columns, ``numerator`` and
+        ``denominator`` (NaN where hidden), optionally ``suppressed``.
+    truth
+        The table before suppression (same keys, true counts), e.g. the
+        IndicatorFrame a run computed; the audit then judges each count
+        against its true value.
+    rules
+        The disclosure rules (their ``min_count``, ``min_denominator`` and
+        ``protect_zeros``); default :class:`Rules`.
+    exact
+        Find every interval's exact ends; by default the search for a count
+        stops once its interval is wide enough to protect it (``proven``
+        False).
+    focus
+        Judge only these cells (the key columns and ``virtual``), e.g. the
+        short cells of an earlier audit and the cells hidden since; the
+        other counts are not solved (their ``lo`` and ``hi`` are NaN). Hiding
+        more cells can only widen intervals, so an audit after
+        :func:`protect_more` needs to look at these alone.
+
+    Returns
+    -------
+    AuditResult
+        Per-count intervals and a summary.
+
+    Raises
+    ------
+    DataError
+        A key or count column is missing, two rows share a key, or ``truth``
+        lacks a published cell.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+    sections 4.2 (sensitivity rules, protection levels) and 4.3 (the
+    attacker's LP bounds; auditing a suppression pattern).
+
+    Examples
+    --------
+    Kommune 317 of 3935; its districts publish 200 and 114; the two hidden
+    districts hold the other 3, and 0 ≤ each ≤ 3:
+
+    >>> import pandas as pd
+    >>> nan = float("nan")
+    >>> table = pd.DataFrame({"indicator": "neet", "period": "2024", "age": "16-25",
+    ...     "sex": "total", "region": ["9901", "990101", "990102", "990103", "990199"],
+    ...     "numerator": [317.0, 200.0, 114.0, nan, nan],
+    ...     "denominator": [3935.0, 2000.0, 1900.0, nan, nan]})
+    >>> result = audit_disclosure(table)
+    >>> result.cells.query("quantity == 'numerator'")[["region", "lo", "hi"]]
+       region   lo   hi
+    0  990103  0.0  3.0
+    2  990199  0.0  3.0
+
+    Without the true counts that is short only if a district has 1, 2 or 3
+    (not if it has 0): possibly short, not certainly.
+
+    >>> result.summary["short"], result.summary["possibly_short"]
+    (0, 2)
+    """
+    start = time.perf_counter()
+    book = as_rulebook(rules)
+    frame = F.with_group(published)
+    rel = relations(frame)
+    cells = rel.cells
+    n_rows = len(frame)
+    values = cells[[F.NUMERATOR, F.DENOMINATOR]].to_numpy(dtype=float)
+    unknown = np.isnan(values)
+    per = _per_cell_rules(cells[F.INDICATOR].to_numpy(dtype=object), book)
+    m = per["min_count"].astype(float)
+    # The protection level (Rules.protection_level where the rules have it; else min_count).
+    level = per.get("protection_level")
+    p = (
+        m.copy()
+        if level is None
+        else np.array([m_ if v is None else v for m_, v in zip(m, level, strict=True)], dtype=float)
+    )
+    min_den = per["min_denominator"].astype(float)
+    zeros = per["protect_zeros"].astype(bool)
+    virtual = cells[VIRTUAL].to_numpy(dtype=bool)
+    hidden = np.zeros(len(cells), dtype=bool)
+    if F.SUPPRESSED in frame.columns:
+        hidden[:n_rows] = frame[F.SUPPRESSED].fillna(False).to_numpy(dtype=bool)
+    else:
+        hidden[:n_rows] = unknown[:n_rows, 0]
+
+    shape = values.shape
+    true = np.full(shape, np.nan)
+    below = np.full(shape, -np.inf)
+    above = np.full(shape, np.inf)
+    width = np.full(shape, np.inf)
+    smallest = np.where(zeros, 0.0, 1.0)  # the smallest numerator that must be protected
+    if truth is not None:
+        true = _truth_values(rel, truth, frame)
+        t_x, t_n = true[:, 0], true[:, 1]
+        small = unknown[:, 0] & (t_x >= smallest) & (t_x < m)
+        cap = np.fmin(_caps(rel.matrix, t_x), t_n)
+        # Small numerators need their protection interval; other hidden
+        # counts need only not to be exact (a denominator only when small).
+        below[:, 0] = np.where(small, np.maximum(t_x - p, 0.0), np.inf)
+        above[:, 0] = np.where(small, np.minimum(t_x + p, cap), -np.inf)
+        keep_x = hidden & unknown[:, 0] & (t_x >= smallest) & ~small
+        keep_n = unknown[:, 1] & (t_n > 0) & (t_n < min_den)
+        width[:, 0] = np.where(keep_x, 1.0, np.where(small, np.inf, 0.0))
+        width[:, 1] = np.where(keep_n, 1.0, 0.0)
+        below[:, 1] = np.inf
+        above[:, 1] = -np.inf
+        sensitive = np.column_stack([small | keep_x, keep_n])
+    else:
+        cap = _caps(rel.matrix, values[:, 0])
+        # Settled once the interval reaches 0 and the protection level above
+        # the largest small value (or the most the table allows): then no
+        # value in it is short.
+        below[:, 0] = 0.0
+        above[:, 0] = np.minimum(m - 1 + p, cap)
+        width[:, 1] = 1.0
+    outside = np.zeros(len(cells), dtype=bool)
+    if focus is not None:
+        outside[:] = True
+        outside[_positions(rel, focus)] = False
+        below[outside], above[outside], width[outside] = np.inf, -np.inf, 0.0
+    if exact:
+        found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
+    else:
+        found = feasible_intervals(
+            rel.matrix, values[:, 0], values[:, 1], below=below, above=above, width=width
+        )
+    lo, hi, proven = found.lo, found.hi, found.proven
+    is_exact = proven & (lo == hi)
+    ok_zero = ~zeros & (lo[:, 0] == 0)
+    short = np.zeros(shape, dtype=bool)
+    possibly = np.zeros(len(cells), dtype=bool)
+    if truth is not None:
+        covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
+        short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
+        short[:, 1] = keep_n & is_exact[:, 1]
+    else:
+        # Certainly short, whatever the true value: exact (a 0 only when zeros
+        # are protected; a virtual cell only when small), inside
+        # 1 … min_count − 1, or a protected 0 that cannot reach the level.
+        exposed = is_exact[:, 0] & ~ok_zero & (hidden | (lo[:, 0] < m))
+        inside = (lo[:, 0] >= 1) & (hi[:, 0] <= m - 1)
+        zero_case = zeros & (lo[:, 0] == 0) & (hi[:, 0] < np.minimum(p, cap)) & (hi[:, 0] < m)
+        short[:, 0] = unknown[:, 0] & (exposed | inside | zero_case)
+        # Possibly short: some small value in the interval would not be protected.
+        largest = np.minimum(hi[:, 0], m - 1)
+        could_be_small = np.maximum(lo[:, 0], smallest) <= largest
+        open_ = (lo[:, 0] > 0) | (hi[:, 0] < np.minimum(largest + p, cap))
+        possibly = unknown[:, 0] & (hidden | virtual) & could_be_small & open_
+        short[:, 1] = unknown[:, 1] & is_exact[:, 1] & (lo[:, 1] > 0) & (lo[:, 1] < min_den)
+        sensitive = np.column_stack(
+            [unknown[:, 0] & (hidden | (lo[:, 0] < m)), unknown[:, 1] & ~(lo[:, 1] >= min_den)]
+        )
+
+    short[outside] = False
+    sensitive[outside] = False
+    possibly[outside] = False
+    table = _cells_table(cells, hidden, unknown, lo, hi, proven, is_exact, true, sensitive, short)
+    cell_short = short.any(axis=1)
+    audited = unknown.any(axis=1)
+    ex = is_exact[:, 0] & unknown[:, 0]
+    widths = (hi[:, 0] - lo[:, 0])[unknown[:, 0] & hidden & proven[:, 0]]
+    summary: dict[str, Any] = {
+        "cells": int(audited.sum()),
+        "hidden": int((audited & hidden).sum()),
+        "virtual": int((audited & virtual).sum()),
+        "exact": int(ex.sum()),
+        "exact_nonzero": int((ex & (lo[:, 0] > 0)).sum()),
+        "exact_hidden_nonzero": int((ex & (lo[:, 0] > 0) & hidden).sum()),
+        "short": int(cell_short.sum()),
+        "possibly_short": int((possibly | cell_short).sum()),
+        "min_width": float(widths.min()) if len(widths) else None,
+        "inconsistent": int(found.inconsistent.any(axis=1).sum()),
+        "blocks": int(found.stats["blocks"]),
+        "lp": int(found.stats["lp"]),
+        "milp": int(found.stats["milp"]),
+        "with_truth": truth is not None,
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    return AuditResult(table, summary)
+
+
+def _cells_table(
+    cells: pd.DataFrame,
+    hidden: np.ndarray,
+    unknown: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    proven: np.ndarray,
+    is_exact: np.ndarray,
+    true: np.ndarray,
+    sensitive: np.ndarray,
+    short: np.ndarray,
+) -> pd.DataFrame:
+    """The long per-count table, cells in key order, numerator before denominator."""
+    parts = []
+    for q, name in enumerate(QUANTITIES):
+        at = np.flatnonzero(unknown[:, q])
+        part = cells.iloc[at][[*F.KEY_COLUMNS, VIRTUAL]].copy()
+        part[F.SUPPRESSED] = hidden[at]
+        part["quantity"] = name
+        part["lo"] = lo[at, q]
+        part["hi"] = hi[at, q]
+        part["proven"] = proven[at, q]
+        part["exact"] = is_exact[at, q]
+        part["true"] = true[at, q]
+        part["sensitive"] = sensitive[at, q]
+        part["short"] = short[at, q]
+        part["_order"] = at * 2 + q
+        parts.append(part)
+    out = pd.concat(parts)
+    out = out.sort_values([*F.KEY_COLUMNS, VIRTUAL, "_order"], kind="mergesort")
+    return out.drop(columns="_order")[list(AUDIT_COLUMNS)].reset_index(drop=True)
+
+
+_TABLES = ("indicators.csv",)
+
+
+def read_published(path: str | Path) -> pd.DataFrame:
+    """Read a published ``indicators.csv`` as an attacker would: keys as text, counts as numbers.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Key columns (text), ``numerator``, ``denominator`` (NaN where blank),
+        ``suppressed`` (bool; False when the file has no such column).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, or lacks a key or count column.
+    """
+    path = Path(path)
+    text = [*F.KEY_COLUMNS]
+    try:
+        head = pd.read_csv(path, nrows=0)
+        frame = pd.read_csv(
+            path,
+            dtype={c: str for c in head.columns if c not in (F.NUMERATOR, F.DENOMINATOR)},
+            keep_default_na=False,
+            na_values={F.NUMERATOR: [""], F.DENOMINATOR: [""]},
+        )
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read the published table: {exc}", file=path) from None
+    frame = F.with_group(frame)
+    missing = [c for c in (*text, F.NUMERATOR, F.DENOMINATOR) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            "the published table lacks a column the audit needs", file=path, column=missing[0]
+        )
+    for column in (F.NUMERATOR, F.DENOMINATOR):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna()
+        if bad.any():
+            position = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                "not a count",
+                file=path,
+                column=column,
+                row=position + 2,
+                value=frame[column].iloc[position],
+            )
+        frame[column] = numbers.astype(float)
+    if F.SUPPRESSED in frame.columns:
+        frame[F.SUPPRESSED] = frame[F.SUPPRESSED].astype(str).str.lower().isin(["true", "1"])
+    else:
+        frame[F.SUPPRESSED] = frame[F.NUMERATOR].isna()
+    return frame
+
+
+def audit_folder(
+    path: str | Path, *, rules: Rules | RuleBook | None = None, exact: bool = False
+) -> AuditResult:
+    """Audit a published pack: the ``indicators.csv`` a run wrote into a folder.
+
+    Parameters
+    ----------
+    path
+        The output folder of a run (or the CSV file itself).
+    rules
+        The disclosure rules the pack was made with; default :class:`Rules`.
+    exact
+        As in :func:`audit_disclosure`.
+
+    Returns
+    -------
+    AuditResult
+        As :func:`audit_disclosure` without the true counts.
+
+    Raises
+    ------
+    DataError
+        The folder has no ``indicators.csv`` or it cannot be read.
+    """
+    path = Path(path)
+    csv = path if path.is_file() else path / _TABLES[0]
+    if not csv.is_file():
+        raise DataError("no published indicators.csv here", file=csv)
+    return audit_disclosure(read_published(csv), rules=rules, exact=exact)
+
+
+def _positions(rel: Relations, cells: pd.DataFrame) -> np.ndarray:
+    """Positions in ``rel.cells`` of the audited cells ``cells`` (keys and ``virtual``)."""
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    table = rel.cells[keys].copy()
+    table["_position"] = np.arange(len(table))
+    found = cells[keys].drop_duplicates().merge(table, on=keys, how="left")
+    return found["_position"].dropna().to_numpy(dtype=np.int64)
+
+
+def protect_more(
+    published: pd.DataFrame,
+    cells: pd.DataFrame,
+    rules: Rules | RuleBook | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+    everyone: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Hide more cells so that the short cells of an audit get room, then suppress again.
+
+    For each short cell, the published cell with the smallest denominator
+    (then the first in key order) that shares a relation with it is hidden
+    (reason ``secondary``); when every cell sharing its relations is hidden
+    already, the search moves one relation further out. Secondary
+    suppression and the series rule then run again
+    (:func:`~utenforskap.disclosure.suppress`).
+
+    Parameters
+    ----------
+    published
+        A suppressed IndicatorFrame.
+    cells
+        Rows of :attr:`AuditResult.cells` (the short ones): key columns and
+        ``virtual``.
+    rules
+        The rules the frame was suppressed with.
+    coverage
+        As for :func:`~utenforskap.disclosure.suppress`.
+    everyone
+        Cells (of ``cells``) for which every published cell sharing a
+        relation is hidden, not only the smallest: for a cell that one more
+        hidden partner did not protect.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame suppressed again with the extra cells hidden.
+    """
+    from utenforskap.disclosure.control import suppress
+    from utenforskap.disclosure.gate import BLANKED
+    from utenforskap.disclosure.hierarchy import KeyIndex
+
+    frame = F.with_group(published)
+    rel = relations(frame)
+    n_rows = len(frame)
+    matrix = sp.csr_matrix(rel.matrix)
+    by_cell = sp.csc_matrix(rel.matrix)
+    shown = np.zeros(len(rel.cells), dtype=bool)
+    shown[:n_rows] = ~frame[F.SUPPRESSED].to_numpy(dtype=bool) & ~np.isnan(
+        frame[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
+    )
+    denominator = rel.cells[F.DENOMINATOR].to_numpy(dtype=float)
+    rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
+    rank[:n_rows] = KeyIndex(frame).rank()
+    chosen: set[int] = set()
+    wide = set() if everyone is None else set(_positions(rel, everyone).tolist())
+    for start in _positions(rel, cells).tolist():
+        frontier = np.array([start])
+        reached = np.zeros(len(rel.cells), dtype=bool)
+        reached[frontier] = True
+        while len(frontier):
+            rows = np.unique(by_cell[:, frontier].indices)
+            members = np.unique(matrix[rows].indices)
+            candidates = members[shown[members]]
+            if len(candidates):
+                if start in wide:
+                    chosen.update(int(c) for c in candidates if c < n_rows)
+                    break
+                best = candidates[np.lexsort((rank[candidates], denominator[candidates]))[0]]
+                chosen.add(int(best))
+                break
+            frontier = members[~reached[members]]
+            reached[frontier] = True
+    out = published.copy()
+    if not chosen:
+        return out
+    at = np.fromiter(sorted(chosen), dtype=np.int64)
+    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool, copy=True)
+    hidden[at] = True
+    reason = out[F.SUPPRESSION_REASON].to_numpy(dtype=object, copy=True)
+    reason[at] = "secondary"
+    out[F.SUPPRESSED] = hidden
+    out[F.SUPPRESSION_REASON] = pd.Series(reason, index=out.index).astype(
+        out[F.SUPPRESSION_REASON].dtype
+    )
+    for column in BLANKED:
+        values = out[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[at] = np.nan
+        out[column] = values
+    comparison = out[F.COMPARISON].to_numpy(dtype=object, copy=True)
+    comparison[at] = "not_tested"
+    out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(out[F.COMPARISON].dtype)
+    return suppress(out, rules, coverage=coverage)
+
+
+def suppress_audited(
+    published: pd.DataFrame,
+    truth: pd.DataFrame,
+    rules: Rules | RuleBook | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+    max_rounds: int = 25,
+) -> tuple[pd.DataFrame, AuditResult]:
+    """Audit a suppressed table against its true counts; hide more until nothing is short.
+
+    Parameters
+    ----------
+    published
+        The suppressed IndicatorFrame (:func:`~utenforskap.disclosure.suppress`).
+    truth
+        The IndicatorFrame before suppression.
+    rules
+        The rules it was suppressed with.
+    coverage
+        As for :func:`~utenforskap.disclosure.suppress`.
+    max_rounds
+        Audits at most; each round that finds short cells hides more
+        (:func:`protect_more`).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, AuditResult)
+        The table to publish and its last audit, whose summary also has
+        ``rounds`` (audits made), ``added`` (cells hidden because of the
+        audit) and ``seconds`` (all rounds).
+
+    Raises
+    ------
+    DisclosureError
+        Cells are still short after ``max_rounds`` audits.
+    """
+    from utenforskap.disclosure.gate import DisclosureError
+
+    start = time.perf_counter()
+    before = int(published[F.SUPPRESSED].sum())
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    focus: pd.DataFrame | None = None
+    stuck = pd.DataFrame(columns=keys)
+    rounds = 0
+    while True:
+        rounds += 1
+        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus)
+        if not result.disclosed or rounds >= max_rounds:
+            break
+        short = result.cells.loc[result.cells["short"], keys].drop_duplicates()
+        # A cell still short after a round gets all its partners hidden.
+        again = short.merge(stuck, on=keys, how="inner")
+        more = protect_more(published, short, rules, coverage=coverage, everyone=again)
+        if int(more[F.SUPPRESSED].sum()) == int(published[F.SUPPRESSED].sum()):
+            break
+        newly = (
+            F.with_group(more)
+            .loc[
+                more[F.SUPPRESSED].to_numpy(dtype=bool)
+                & ~published[F.SUPPRESSED].to_numpy(dtype=bool),
+                list(F.KEY_COLUMNS),
+            ]
+            .assign(**{VIRTUAL: False})
+        )
+        virtual_cells = relations(F.with_group(more)).cells
+        virtual_cells = virtual_cells.loc[virtual_cells[VIRTUAL], keys]
+        focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
+        stuck = short
+        published = more
+    if focus is not None and not result.disclosed:
+        # The last check looked at the changed cells only; the record is of the whole table.
+        result = audit_disclosure(published, truth=truth, rules=rules)
+        rounds += 1
+    summary = {
+        **result.summary,
+        "rounds": rounds,
+        "added": int(published[F.SUPPRESSED].sum()) - before,
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    result = AuditResult(result.cells, summary)
+    if result.disclosed:
+        raise DisclosureError(
+            f"the audit still finds {summary['short']} cells short of protection after "
+            f"{rounds} rounds of hiding more; raise min_count or publish fewer breakdowns"
+        )
+    return published, result
