@@ -57,6 +57,12 @@ def _renderer_key(renderer: object) -> tuple[object, ...]:
     return (type(renderer), type(inner), getattr(renderer, "dpi", None))
 
 
+def _optional(text: Any, getter: str) -> object:
+    get = getattr(text, getter, None)
+    value = get() if get is not None else None
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _cached_layout(self: Any, renderer: Any) -> tuple[Any, list[Any], Any]:
     """``Text._get_layout`` through the cache (same signature, same values)."""
     assert _original is not None
@@ -75,6 +81,9 @@ def _cached_layout(self: Any, renderer: Any) -> tuple[Any, list[Any], Any]:
         self._verticalalignment,
         self.get_rotation(),
         self.get_rotation_mode(),
+        # Shaping settings of newer matplotlib (not read by its layout today).
+        _optional(self, "get_fontfeatures"),
+        _optional(self, "get_language"),
         None if figure is None else figure.dpi,
         _renderer_key(renderer),
         _rc_key(),
@@ -114,6 +123,10 @@ def cached_text_layout() -> Iterator[None]:
     global _depth, _original
     from matplotlib.text import Text
 
+    if not callable(getattr(Text, "_get_layout", None)):
+        # A matplotlib without this method: nothing to cache, draw as it does.
+        yield
+        return
     with _lock:
         if _depth == 0:
             _original = getattr(Text, "_get_layout")  # noqa: B009 (private: no stub)
