@@ -129,3 +129,67 @@ def test_row_order_does_not_change_the_pattern(
     a = suppress(frame, rules)
     b = suppress(shuffled, rules).loc[frame.index]
     pd.testing.assert_series_equal(a[F.SUPPRESSION_REASON], b[F.SUPPRESSION_REASON])
+
+
+@st.composite
+def wide_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, Rules]:
+    """Kommuner of a fylke with the fylke, population groups, sexes: every other relation kind."""
+    kommuner = ["3201", "3203", "3205"][: draw(st.integers(1, 3))]
+    groups = ["immigrants", "rest_of_population"]
+    rows = []
+    for region in kommuner:
+        for sex in ("male", "female"):
+            for group in groups:
+                n = draw(st.integers(0, 60))
+                rows.append((region, sex, group, draw(st.integers(0, n)), n))
+    cells: dict[tuple[str, str, str], list[int]] = {}
+    for region, sex, group, x, n in rows:
+        for r in (region, "32"):
+            for s in (sex, "total"):
+                for g in (group, "total"):
+                    cell = cells.setdefault((r, s, g), [0, 0])
+                    cell[0] += x
+                    cell[1] += n
+    keys = sorted(cells)
+    frame = indicator_frame(
+        [
+            ("neet", r, "2024", "16-25", s, float(cells[(r, s, g)][0]), float(cells[(r, s, g)][1]))
+            for r, s, g in keys
+        ]
+    )
+    frame[F.GROUP] = [g for _, _, g in keys]
+    rules = Rules(
+        min_count=draw(st.integers(2, 6)),
+        min_denominator=draw(st.sampled_from([0, 20])),
+        series_share=1.0,
+        protection_level=draw(st.sampled_from([None, 1, 8])),
+    )
+    return frame, rules
+
+
+@_SETTINGS
+@given(wide_tables())
+def test_no_relation_of_any_kind_has_exactly_one_unknown(case: tuple[pd.DataFrame, Rules]) -> None:
+    from utenforskap.disclosure.protection import virtual_sensitive
+    from utenforskap.disclosure.relations import relations
+
+    frame, rules = case
+    out = suppress(frame, rules)
+    rel = relations(frame)  # the original counts: the residuals as they really are
+    n_rows = len(frame)
+    cells = rel.cells
+    per = {k: np.full(len(cells) - n_rows, v) for k, v in rules.as_dict().items()}
+    per["protection_level"] = np.full(len(cells) - n_rows, rules.protection)
+    unknown = np.concatenate(
+        [
+            out[F.SUPPRESSED].to_numpy(dtype=bool),
+            virtual_sensitive(
+                cells[F.NUMERATOR].to_numpy(dtype=float)[n_rows:],
+                cells[F.DENOMINATOR].to_numpy(dtype=float)[n_rows:],
+                per,
+            ),
+        ]
+    )
+    count = np.abs(rel.matrix) @ unknown.astype(float)
+    assert not (count == 1).any(), sorted(set(rel.kind[count == 1]))
+    assert {"fylke", "group", "sex"} >= set(rel.kind)

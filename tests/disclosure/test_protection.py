@@ -185,3 +185,36 @@ def test_protection_level_from_the_rules() -> None:
     assert _reasons(suppress(frame)) == ["", "primary", "", "secondary"]
     out = suppress(frame, Rules(protection_level=10))
     assert _reasons(out) == ["", "primary", "secondary", ""]
+
+
+def test_a_published_rate_without_counts_is_outside_the_arithmetic() -> None:
+    # Fylke 32 comes as FHI's published rate (no counts); kommuner 3201 and
+    # 3203 are counted. The fylke relation cannot be used by anyone (its total
+    # has no count), so nothing is hidden for it.
+    frame = _frame(
+        [
+            {"region": "32", "x": 0, "n": 0},
+            {"region": "3201", "x": 20, "n": 400},
+            {"region": "3203", "x": 100, "n": 1000},
+        ]
+    )
+    frame.loc[0, [F.NUMERATOR, F.DENOMINATOR, F.CI_LOWER, F.CI_UPPER]] = float("nan")
+    frame.loc[0, F.VALUE] = 9.5
+    frame.loc[0, F.CI_METHOD] = F.PUBLISHED
+    assert _reasons(suppress(frame)) == ["", "", ""]
+
+
+def test_grunnkretser_of_a_bydel() -> None:
+    # Bydel 030101 = its grunnkretser 03010101 (3/40, primary) + 03010102
+    # (50/400) + the rest of the bydel (virtual 03010199: 7/60, passes, known).
+    # 030101 − 03010102 − rest = 3: the grunnkrets 03010102 (400 < 500) is hidden.
+    # The kommune relation of the grunnkretser (0301 = both + the rest of the
+    # kommune, 100/1000: known) would give it away too; the same cell mends it.
+    rows = [
+        {"region": "0301", "x": 160, "n": 1500},
+        {"region": "030101", "x": 60, "n": 500},
+        {"region": "03010101", "x": 3, "n": 40},
+        {"region": "03010102", "x": 50, "n": 400},
+    ]
+    out = suppress(_frame(rows))
+    assert _reasons(out) == ["", "", "primary", "secondary"]

@@ -89,3 +89,19 @@ def test_rules_broadcast_per_row() -> None:
     rows = book.per_row(np.array(["neet", "other", "neet"], dtype=object))
     assert rows["min_count"].tolist() == [3, 5, 3]
     assert rows["protect_zeros"].tolist() == [False, False, False]
+
+
+def test_protection_level_defaults_to_min_count_and_reads_from_the_section() -> None:
+    assert Rules().protection == 5 and Rules(min_count=3).protection == 3
+    book = rules_from_config({"protection_level": 8, "per_indicator": {"neet": {"min_count": 3}}})
+    assert book.default.protection == 8
+    assert book.rules_for("neet").protection == 8  # overrides start from the section
+    assert (
+        rules_from_config({"per_indicator": {"neet": {"min_count": 3}}})
+        .rules_for("neet")
+        .protection
+        == 3
+    )
+    assert rules_from_config(book.as_dict()) == book
+    with pytest.raises(ConfigError, match=r"disclosure\.protection_level"):
+        rules_from_config({"protection_level": -1})

@@ -69,12 +69,18 @@ def suppress(
     2. ``coverage``: sub-municipal cells whose kommune has too large a share of
        the numerator with unknown district (read from the table's own
        unknown-district row ``xxxx99`` and kommune row, or from ``coverage``).
-    3. ``secondary``: while some hidden cell equals a published parent minus
-       its published siblings — districts and their kommune (the
-       unknown-district row counts as a district), male + female = total, age
-       bands and the band they partition — the published sibling or parent
-       with the smallest denominator is hidden too (then the first in key
-       order). Cells with missing counts count as hidden here.
+    3. ``secondary``: along every additive relation of the table
+       (:func:`~utenforskap.disclosure.relations.relations`: districts,
+       bydel and grunnkretser, sex, population groups, age bands, single
+       years and pooled spans, kommuner and fylke, fylker and the country;
+       virtual residual cells such as an unknown sex included), every hidden
+       cell keeps a range that a subtracting attacker, and one who knows the
+       reasons, cannot narrow below ``protection_level`` persons (cells hidden
+       by a primary rule) or to a single value (the rest): while some
+       relation falls short, the published member that gives enough range with
+       the smallest denominator is hidden too (then the first in key order).
+       Cells with missing counts count as hidden here. See
+       :mod:`utenforskap.disclosure.protection`.
     4. ``series``: every cell of an indicator × region × age × sex series in
        which more than ``series_share`` of the periods are hidden; steps 3
        and 4 repeat until nothing changes.
@@ -82,9 +88,11 @@ def suppress(
     Hidden cells keep their row; their counts, value, interval, reference
     value and p-value are blanked (NaN) and ``comparison`` becomes
     ``not_tested``. A published cell whose reference cell is hidden loses its
-    reference value, p-value and comparison the same way. Cells already hidden
-    in the input stay hidden with their reason, so suppressing twice changes
-    nothing.
+    reference value, p-value and comparison the same way. A frame from
+    ``compute_indicators(holm=True)`` gets its Holm adjustment redone over the
+    published cells (:func:`utenforskap.indicators.holm_published`). Cells
+    already hidden in the input stay hidden with their reason, so suppressing
+    twice changes nothing.
 
     Parameters
     ----------
@@ -167,6 +175,7 @@ def suppress(
         per_cell,
         np.concatenate([rank, virtual_rank]),
         trusted=~fresh,
+        outside=F.is_published(out),
     )
     protector.run(reason, REASON_CODE["secondary"])
     while True:

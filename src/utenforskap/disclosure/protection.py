@@ -43,7 +43,7 @@ __all__ = ["BIG", "SENSITIVE", "Protector", "virtual_sensitive"]
 
 #: Stands for "unbounded" in rooms: far above any count, small enough for exact sums.
 BIG = 1e9
-_HALF = BIG / 2
+_JUMPS = 2  # the (attacker, count) index whose cells may have to jump: b, numerator
 
 #: Reasons that say the cell's own counts are small: their cells need ``protection_level``.
 SENSITIVE: tuple[str, ...] = ("primary", "complement", "denominator")
@@ -95,7 +95,8 @@ def _reach(
 ) -> np.ndarray:
     """A cell's range in one relation: how far up and down it may move, within its own bounds."""
     up = np.minimum(room_up, rooms.own_up[j, cell])
-    up = np.where(up < rooms.jump[j, cell], 0.0, up)
+    if j == _JUMPS:  # only a 0 that passed the rules (attacker b, numerator) jumps
+        up[up < rooms.jump[j, cell]] = 0.0
     return up + np.minimum(room_dn, rooms.dn[j, cell])
 
 
@@ -119,6 +120,9 @@ class Protector:
         virtual residual of unknown value in a relation with such a row is
         taken as unknown, so that suppressing a suppressed table again
         changes nothing. None: no such rows.
+    outside
+        Real rows outside the count arithmetic (published rates: no counts of
+        their own); relations with such a row are left alone. None: none.
     """
 
     def __init__(
@@ -130,6 +134,7 @@ class Protector:
         rules: dict[str, np.ndarray],
         rank: np.ndarray,
         trusted: np.ndarray | None = None,
+        outside: np.ndarray | None = None,
     ) -> None:
         self.matrix = matrix.tocsr()
         self.by_cell = matrix.tocsc()
@@ -143,6 +148,10 @@ class Protector:
         self.virtual = np.arange(n_cells) >= n_rows
         self.rank = np.asarray(rank, dtype=np.int64)
         self._state: _Rooms | None = None
+        self._closed = np.zeros(self.matrix.shape[0], dtype=bool)
+        if outside is not None and outside.any():
+            flag = np.concatenate([outside, np.zeros(n_cells - n_rows, dtype=bool)])
+            self._closed = np.abs(self.matrix) @ flag.astype(float) > 0
         self._m = rules["min_count"].astype(float)
         self._p = rules["protection_level"].astype(float)
         self._zeros = rules["protect_zeros"].astype(bool)
@@ -255,30 +264,33 @@ class Protector:
         plus = (self.matrix.data[position] > 0).astype(np.int64)
         return rel, self.matrix.indices[position], plus
 
-    def _sums(
-        self, rooms: _Rooms, j: int, key: np.ndarray, cell: np.ndarray, size: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Per relation and side: the sum of the members' rooms down and up (model-count ``j``)."""
-        sum_dn = np.bincount(key, weights=rooms.dn[j, cell], minlength=size)
-        sum_up = np.bincount(key, weights=rooms.up[j, cell], minlength=size)
-        return sum_dn, sum_up
-
     def _margins(
         self, rooms: _Rooms, rel: np.ndarray, cell: np.ndarray, plus: np.ndarray, k: int
     ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
-        """Per membership: the smallest (range − need) over both attackers and both counts."""
+        """Per membership: the smallest (range − need) over both attackers and both counts.
+
+        Also returns, per (attacker, count), the sums of the members' rooms
+        down and up per relation and side (index ``2 × relation + is_total``).
+        """
         key = rel * 2 + plus
-        other = rel * 2 + (1 - plus)
+        other = key ^ 1
         margin = np.full(len(cell), np.inf)
         sums = []
         for j in range(4):
-            sum_dn, sum_up = self._sums(rooms, j, key, cell, 2 * k)
+            dn = rooms.dn[j, cell]
+            up = rooms.up[j, cell]
+            sum_dn = np.bincount(key, weights=dn, minlength=2 * k)
+            sum_up = np.bincount(key, weights=up, minlength=2 * k)
             sums.append((sum_dn, sum_up))
-            own_dn = rooms.dn[j, cell]
-            room_up = sum_dn[key] - own_dn + sum_up[other]
-            room_dn = sum_up[key] - rooms.up[j, cell] + sum_dn[other]
-            reach = _reach(room_up, room_dn, rooms, j, cell)
-            np.minimum(margin, reach - rooms.need[j, cell], out=margin)
+            room_up = sum_dn[key] - dn + sum_up[other]
+            room_dn = sum_up[key] - up + sum_dn[other]
+            # the cell's own bounds: up to own_up (after a jump), down to dn
+            own = np.minimum(room_up, rooms.own_up[j, cell] if j == _JUMPS else up)
+            if j == _JUMPS:
+                own[own < rooms.jump[j, cell]] = 0.0
+            own += np.minimum(room_dn, dn)
+            own -= rooms.need[j, cell]
+            np.minimum(margin, own, out=margin)
         return margin, sums
 
     def run(
@@ -310,7 +322,7 @@ class Protector:
             rooms = self._state
             self._update(rooms, check, reason)
             start = check
-        local = self._relations_of(start)
+        local = self._open(self._relations_of(start), reason)
         while len(local):
             rel, cell, plus = self._members(local)
             keep = rooms.active[cell]  # published and known virtual cells add nothing
@@ -329,8 +341,19 @@ class Protector:
                 break
             reason[picks] = secondary_code
             self._update(rooms, picks, reason)
-            local = self._relations_of(picks)
+            local = self._open(self._relations_of(picks), reason)
         return reason
+
+    def _open(self, relations: np.ndarray, reason: np.ndarray) -> np.ndarray:
+        """The relations that still have a published row: only there can a cell be hidden."""
+        relations = relations[~self._closed[relations]]
+        if len(relations) == 0:
+            return relations
+        shown = np.zeros(len(self.x), dtype=float)
+        shown[: self.n_rows] = (reason == 0) & ~self.missing[: self.n_rows]
+        sub = self.matrix[relations]
+        count = np.abs(sub) @ shown
+        return relations[count > 0]
 
     def _relations_of(self, cells: np.ndarray) -> np.ndarray:
         """Relations that contain any of ``cells``."""

@@ -144,10 +144,10 @@ def risk_sensitivity(
         factor               choice  max_abs_shift
     0   method               zscore            0.0
     1   method                 rank            0.0
-    2  weights               random            2.0
-    3     drop                 neet            1.5
-    4     drop  low_income_children            1.5
-    5     drop   ungdata_loneliness            1.5
+    2  weights               random            1.0
+    3     drop                 neet            0.5
+    4     drop  low_income_children            0.5
+    5     drop   ungdata_loneliness            0.5
     """
     for m in methods:
         check_choice("methods", m, METHODS)
