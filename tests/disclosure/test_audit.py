@@ -344,6 +344,7 @@ def test_attacker_on_the_demo(tmp_path):
     # The attacker has no true counts: its verdict is cautious, yet no hidden
     # numerator other than 0 can be worked out exactly.
     assert attack.summary["exact_hidden_nonzero"] == 0
+    assert attack.summary["short"] == 0 and attack.exit_code == 0
     assert len(result.indicators) == len(pd.read_csv(out / "indicators.csv"))
 
 
