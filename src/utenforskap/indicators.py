@@ -147,7 +147,7 @@ def _warn_missing_references(
 
 
 def compute_indicators(
-    counts: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     method: str = "wilson",
     level: float = 0.95,
@@ -163,7 +163,7 @@ def compute_indicators(
 
     Parameters
     ----------
-    counts
+    data
         A valid CountFrame (see :mod:`utenforskap.frames`).
     method
         Interval method for proportions: ``"wilson"``, ``"clopper-pearson"`` or
@@ -228,6 +228,7 @@ def compute_indicators(
     >>> compute_indicators(cf)[["region", "value", "comparison"]].to_numpy().tolist()
     [['0301', 9.0, 'not_tested'], ['030101', 15.0, 'higher']]
     """
+    counts = data
     check_choice("method", method, PROPORTION_METHODS)
     lvl = check_level(level)
     scale = check_positive(multiplier, "multiplier")
@@ -289,7 +290,7 @@ def compute_indicators(
     return result
 
 
-def holm_published(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+def holm_published(data: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     """Redo Holm's adjustment over the published cells of each family, after suppression.
 
     Holm's adjusted p-value of a cell depends on the p-values of every other
@@ -305,7 +306,7 @@ def holm_published(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
 
     Parameters
     ----------
-    frame
+    data
         A suppressed IndicatorFrame whose p-values came from
         :func:`compute_indicators` with ``holm=True``.
     level
@@ -339,6 +340,7 @@ def holm_published(frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     >>> out["p_value"].round(4).tolist()  # one test left: its own p-value
     [nan, nan, nan, 0.3326]
     """
+    frame = data
     from utenforskap.stats.compare import classify, holm
 
     lvl = check_level(level)

@@ -213,7 +213,7 @@ def _truth_values(rel: Relations, truth: pd.DataFrame, published: pd.DataFrame) 
 
 
 def audit_disclosure(
-    published: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     truth: pd.DataFrame | None = None,
     rules: Rules | RuleBook | None = None,
@@ -254,7 +254,7 @@ def audit_disclosure(
 
     Parameters
     ----------
-    published
+    data
         The published table: the key columns, ``numerator`` and
         ``denominator`` (NaN where hidden), optionally ``suppressed``.
     truth
@@ -315,6 +315,7 @@ def audit_disclosure(
     >>> result.summary["short"], result.summary["possibly_short"]
     (0, 2)
     """
+    published = data
     start = time.perf_counter()
     book = as_rulebook(rules)
     frame = F.with_group(published)

@@ -54,7 +54,7 @@ def _hidden_references(index: KeyIndex, frame: pd.DataFrame, hidden: np.ndarray)
 
 
 def suppress(
-    indicators: pd.DataFrame,
+    data: pd.DataFrame,
     rules: Rules | RuleBook | None = None,
     *,
     coverage: pd.DataFrame | None = None,
@@ -96,7 +96,7 @@ def suppress(
 
     Parameters
     ----------
-    indicators
+    data
         An IndicatorFrame (:data:`utenforskap.frames.INDICATOR_COLUMNS`).
     rules
         A :class:`Rules` for all indicators, a :class:`RuleBook` with
@@ -142,6 +142,7 @@ def suppress(
     >>> print(out.loc[0, "suppressed"], out.loc[0, "suppression_reason"], out.loc[0, "value"])
     True primary nan
     """
+    indicators = data
     book = as_rulebook(rules)
     out = F.validate_indicators(indicators).copy()
     if len(out) == 0:

@@ -88,7 +88,7 @@ def _first(frame: pd.DataFrame, mask: np.ndarray) -> str:
     return f"row {label} {key}"
 
 
-def require_disclosed(frame: pd.DataFrame) -> pd.DataFrame:
+def require_disclosed(data: pd.DataFrame) -> pd.DataFrame:
     """Refuse a frame that has not been through :func:`~utenforskap.disclosure.suppress`.
 
     Every writer (CSV, Parquet, XLSX, figures) calls this first. Besides the
@@ -99,7 +99,7 @@ def require_disclosed(frame: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    frame
+    data
         The IndicatorFrame about to be written (or a subset of its rows).
 
     Returns
@@ -122,6 +122,7 @@ def require_disclosed(frame: pd.DataFrame) -> pd.DataFrame:
     utenforskap.disclosure.gate.DisclosureError: refusing to write a frame that has not \
 been through disclosure control; call utenforskap.disclosure.suppress(frame, rules) first
     """
+    frame = data
     book = recorded_rules(frame)
     missing = [c for c in _GATE_COLUMNS if c not in frame.columns]
     if missing:
