@@ -17,7 +17,15 @@ MODULES = sorted(
 )
 
 
-@pytest.mark.parametrize("name", MODULES)
+#: Modules whose examples compute the whole demo (with its disclosure audit):
+#: outside the fast loop, in the full suite.
+_SLOW = {"utenforskap.job.pipeline"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(m, marks=pytest.mark.slow) if m in _SLOW else m for m in MODULES],
+)
 def test_docstring_examples(name: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = importlib.import_module(name)
     # Examples that write files write them into a scratch folder.

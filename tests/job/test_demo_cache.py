@@ -79,6 +79,7 @@ def test_two_processes_generate_the_demo_at_once(cache: Path) -> None:
     assert [p.name for p in demo_data_dir().parent.iterdir()] == ["demo"]
 
 
+@pytest.mark.slow
 def test_computing_the_demo_writes_nothing_in_the_working_directory(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

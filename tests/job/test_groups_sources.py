@@ -19,6 +19,9 @@ from utenforskap.job.inputs import read_inputs
 from utenforskap.job.pipeline import compute
 from utenforskap.job.results import Computed
 
+#: The module computes the whole demo (with its disclosure audit): full suite only.
+pytestmark = pytest.mark.slow
+
 GROUPS = {"immigrants", "norwegian_born_to_immigrant_parents", "rest_of_population"}
 
 

@@ -152,6 +152,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
     return calls
 
 
+@pytest.mark.slow
 def test_compute_reads_the_crosswalk_once_and_passes_on_the_rollup_coverage(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -178,6 +179,7 @@ def test_compute_reads_the_crosswalk_once_and_passes_on_the_rollup_coverage(
     assert len(spans) and spans.str.fullmatch(r"\d{4}-\d{4}").all()
 
 
+@pytest.mark.slow
 def test_compute_warnings_are_typed_and_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="utenforskap"):
         computed = pipeline.compute()
@@ -189,6 +191,7 @@ def test_compute_warnings_are_typed_and_logged_once(caplog: pytest.LogCaptureFix
     assert messages == [w.message for w in computed.warnings]
 
 
+@pytest.mark.slow
 def test_python_warnings_while_computing_become_run_warnings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

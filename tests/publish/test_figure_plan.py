@@ -53,6 +53,7 @@ def test_every_age_band_with_bars_gets_its_trend_funnel_and_map(demo) -> None:
     assert ("bars", "ungdata_loneliness", "VG1-VG3") not in keys
 
 
+@pytest.mark.slow
 def test_groups_and_neighbours_are_planned_where_the_data_have_them() -> None:
     import utenforskap as ut
 

@@ -18,6 +18,9 @@ from utenforskap.publish.render import render_figures, risk_results
 from utenforskap.publish.slides import slide_figures, write_slides
 from utenforskap.risk import Component, Criterion, RiskSettings
 
+#: The module computes the whole demo (with its disclosure audit): full suite only.
+pytestmark = pytest.mark.slow
+
 MADE = datetime.date(2026, 12, 1)
 RISK = RiskSettings(
     indicators=(Component("neet", "16-25"), Component("low_income_children", "0-17")),
@@ -89,6 +92,7 @@ needs_poppler = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_report_text_layer_has_cover_summary_method_and_captions(run) -> None:
     computed, figures, report, *_ = run
