@@ -1,7 +1,7 @@
 """Benchmark: the attacker audit (issue #12) — demo, the 1.27-million-row table, information loss.
 
 Run: /work/venv/bin/python benchmarks/bench_audit.py [--part demo|big|loss|all]
-     [--kommuner 100] [--per-kommune 140]
+     [--kommuner 100] [--per-kommune 140] [--jobs 2]
 
 * demo: the bundled demo computed without the audit (suppression only), then
   the run's audit loop (:func:`utenforskap.disclosure.audit.suppress_audited`:
@@ -98,7 +98,7 @@ def demo() -> None:
     print(f"    {attack.describe()}")
 
 
-def big(kommuner: int, per_kommune: int) -> None:
+def big(kommuner: int, per_kommune: int, jobs: int = 1) -> None:
     """Suppress and audit the grunnkrets table; time and peak memory."""
     t0 = time.perf_counter()
     table = make_table(kommuner, per_kommune)
@@ -110,13 +110,17 @@ def big(kommuner: int, per_kommune: int) -> None:
     suppress_s = time.perf_counter() - t0
     print(f"  suppress: {suppress_s:.1f} s, {int(published[F.SUPPRESSED].sum()):,} hidden")
     t0 = time.perf_counter()
-    result = audit_disclosure(published, truth=table)
+    result = audit_disclosure(published, truth=table, jobs=jobs)
     audit_s = time.perf_counter() - t0
-    print(f"  audit against the true counts: {audit_s:.1f} s")
+    print(f"  audit against the true counts ({jobs} processes): {audit_s:.1f} s")
     print(f"    {result.describe()}")
     s = result.summary
     print(f"    blocks {s['blocks']}, LPs {s['lp']}, integer programs {s['milp']}")
-    print(f"  peak RSS {_peak_mb():.0f} MB (goal < 4096 MB); total {suppress_s + audit_s:.1f} s")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"  peak RSS {_peak_mb():.0f} MB, largest worker {child:.0f} MB (goal < 4096 MB); "
+        f"total {suppress_s + audit_s:.1f} s"
+    )
 
 
 def _loss_table() -> pd.DataFrame:
@@ -203,13 +207,14 @@ def main() -> None:
     parser.add_argument("--part", choices=("demo", "big", "loss", "all"), default="all")
     parser.add_argument("--kommuner", type=int, default=100)
     parser.add_argument("--per-kommune", type=int, default=140)
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the big audit")
     args = parser.parse_args()
     if args.part in ("demo", "all"):
         demo()
     if args.part in ("loss", "all"):
         loss()
     if args.part in ("big", "all"):
-        big(args.kommuner, args.per_kommune)
+        big(args.kommuner, args.per_kommune, args.jobs)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import scipy.sparse as sp
 from disclosure_tables import indicator_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
+from test_properties import tables
 
 from utenforskap import frames as F
 from utenforskap.disclosure import Rules, suppress
@@ -27,7 +29,7 @@ from utenforskap.disclosure.audit import (
     protect_more,
     suppress_audited,
 )
-from utenforskap.disclosure.intervals import feasible_intervals
+from utenforskap.disclosure.intervals import _LP, feasible_intervals
 from utenforskap.errors import ConfigError, DataError
 from utenforskap.job.cli import main
 
@@ -197,10 +199,50 @@ def test_intervals_equal_exhaustive_enumeration(dens, share, hidden):
     x_pub[hidden_cells] = np.nan
     n_pub[hidden_cells] = np.nan
     found = feasible_intervals(_matrix(), x_pub, n_pub)
+    # With the true table given as a known solution: the same intervals.
+    seeded = feasible_intervals(_matrix(), x_pub, n_pub, solution=np.column_stack([x, n]))
     expected = _brute_force(x, n, hidden_cells)
     for (i, q), (lo, hi) in expected.items():
-        assert (found.lo[i, q], found.hi[i, q]) == (lo, hi), (i, q)
-        assert found.proven[i, q]
+        for got in (found, seeded):
+            assert (got.lo[i, q], got.hi[i, q]) == (lo, hi), (i, q)
+            assert got.proven[i, q]
+
+
+def test_a_solve_with_held_bounds_keeps_them_and_puts_them_back():
+    # Regression: the status of a solve with temporary bounds was read after
+    # the bounds were put back, which resets it ("Not Set"): every such solve
+    # fell back to a slow integer program without the bounds.
+    # Reference: scipy.optimize.linprog on the same program.
+    a = sp.csr_matrix(np.array([[1.0, 1.0, 1.0]]))  # a + b + c = 10
+    c = np.array([-1.0, -2.0, -3.0])  # maximise a + 2b + 3c
+    held = (np.zeros(3), np.array([np.inf, np.inf, 4.0]))
+    for dual in (False, True):
+        lp = _LP(a, np.array([10.0]), np.array([10.0]), np.zeros(3), np.full(3, np.inf), dual)
+        assert lp.model is not None, "SciPy's HiGHS class is there (SciPy >= 1.15)"
+        status, fun, x = lp.solve(c, bounds=held)
+        ref = linprog(c, A_eq=a.toarray(), b_eq=[10.0], bounds=list(zip(*held, strict=True)))
+        assert status == 0 and fun == pytest.approx(ref.fun) and x is not None
+        np.testing.assert_allclose(x, ref.x)
+        status, fun, x = lp.solve(c)
+        assert status == 0 and x is not None and x[2] == pytest.approx(10.0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tables(), hide=st.lists(st.integers(0, 10_000), min_size=1, max_size=10))
+def test_the_audit_with_the_truth_judges_every_count_as_the_exact_audit(case, hide):
+    # The quick audit (searches seeded with the true table, stopped once a
+    # question is settled) against the exact one (every interval's ends).
+    truth, rules = case
+    published = truth.copy()
+    rows = sorted({h % len(published) for h in hide})
+    published.loc[rows, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = NAN
+    published[F.SUPPRESSED] = published.index.isin(rows)
+    quick = audit_disclosure(published, truth=truth, rules=rules)
+    exact = audit_disclosure(published, truth=truth, rules=rules, exact=True)
+    q, e = quick.cells, exact.cells
+    assert q["short"].tolist() == e["short"].tolist()
+    inside = e["proven"].to_numpy() & q["lo"].notna().to_numpy()
+    assert (q["lo"][inside] >= e["lo"][inside]).all() and (q["hi"][inside] <= e["hi"][inside]).all()
 
 
 def test_linear_relaxation_is_not_narrower_than_the_integer_program():

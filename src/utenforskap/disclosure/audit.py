@@ -219,6 +219,7 @@ def audit_disclosure(
     rules: Rules | RuleBook | None = None,
     exact: bool = False,
     focus: pd.DataFrame | None = None,
+    jobs: int = 1,
 ) -> AuditResult:
     """Work out what an attacker can about each hidden cell from the published table alone.
 
@@ -274,6 +275,10 @@ def audit_disclosure(
         other counts are not solved (their ``lo`` and ``hi`` are NaN). Hiding
         more cells can only widen intervals, so an audit after
         :func:`protect_more` needs to look at these alone.
+    jobs
+        Processes to solve on (independent blocks of a large table, see
+        :func:`~utenforskap.disclosure.intervals.feasible_intervals`); the
+        result does not depend on it.
 
     Returns
     -------
@@ -355,14 +360,16 @@ def audit_disclosure(
         cap = np.fmin(_caps(rel.matrix, t_x), t_n)
         # Small numerators need their protection interval; other hidden
         # counts need only not to be exact (a denominator only when small).
-        below[:, 0] = np.where(small, np.maximum(t_x - p, 0.0), np.inf)
-        above[:, 0] = np.where(small, np.minimum(t_x + p, cap), -np.inf)
+        # (A count asked nothing has below = inf, above = −inf, width 0; one
+        # asked only not to be exact has below = −inf, above = inf, width 1.)
         keep_x = hidden & unknown[:, 0] & (t_x >= smallest) & ~small
         keep_n = unknown[:, 1] & (t_n > 0) & (t_n < min_den)
+        below[:, 0] = np.where(small, np.maximum(t_x - p, 0.0), np.where(keep_x, -np.inf, np.inf))
+        above[:, 0] = np.where(small, np.minimum(t_x + p, cap), np.where(keep_x, np.inf, -np.inf))
         width[:, 0] = np.where(keep_x, 1.0, np.where(small, np.inf, 0.0))
+        below[:, 1] = np.where(keep_n, -np.inf, np.inf)
+        above[:, 1] = np.where(keep_n, np.inf, -np.inf)
         width[:, 1] = np.where(keep_n, 1.0, 0.0)
-        below[:, 1] = np.inf
-        above[:, 1] = -np.inf
         sensitive = np.column_stack([small | keep_x, keep_n])
     else:
         cap = _caps(rel.matrix, values[:, 0])
@@ -378,10 +385,17 @@ def audit_disclosure(
         outside[_positions(rel, focus)] = False
         below[outside], above[outside], width[outside] = np.inf, -np.inf, 0.0
     if exact:
-        found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1])
+        found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1], jobs=jobs)
     else:
         found = feasible_intervals(
-            rel.matrix, values[:, 0], values[:, 1], below=below, above=above, width=width
+            rel.matrix,
+            values[:, 0],
+            values[:, 1],
+            below=below,
+            above=above,
+            width=width,
+            solution=None if truth is None else true,
+            jobs=jobs,
         )
     lo, hi, proven = found.lo, found.hi, found.proven
     # Where the published counts themselves break a relation (an agency's own
@@ -399,8 +413,12 @@ def audit_disclosure(
         t_x = true[:, 0]
         contradicted |= unknown[:, 0] & proven[:, 0] & ((t_x < lo[:, 0]) | (t_x > hi[:, 0]))
         covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
-        short[:, 0] = (small & ~covered) | (keep_x & is_exact[:, 0])
-        short[:, 1] = keep_n & is_exact[:, 1]
+        # Not exact means two values seen (lo and hi are values the count
+        # can take): a count whose search stopped (a solver's time limit)
+        # without a second value is short, not taken as safe.
+        seen_two = hi - lo >= 1
+        short[:, 0] = (small & ~covered) | (keep_x & ~seen_two[:, 0])
+        short[:, 1] = keep_n & ~seen_two[:, 1]
     else:
         # Certainly short, whatever the true value: exact (a 0 only when zeros
         # are protected; a virtual cell only when small), inside
@@ -541,7 +559,11 @@ def read_published(path: str | Path) -> pd.DataFrame:
 
 
 def audit_folder(
-    path: str | Path, *, rules: Rules | RuleBook | None = None, exact: bool = False
+    path: str | Path,
+    *,
+    rules: Rules | RuleBook | None = None,
+    exact: bool = False,
+    jobs: int = 1,
 ) -> AuditResult:
     """Audit a published pack: the ``indicators.csv`` a run wrote into a folder.
 
@@ -551,7 +573,7 @@ def audit_folder(
         The output folder of a run (or the CSV file itself).
     rules
         The disclosure rules the pack was made with; default :class:`Rules`.
-    exact
+    exact, jobs
         As in :func:`audit_disclosure`.
 
     Returns
@@ -568,7 +590,7 @@ def audit_folder(
     csv = path if path.is_file() else path / _TABLES[0]
     if not csv.is_file():
         raise DataError("no published indicators.csv here", file=csv)
-    return audit_disclosure(read_published(csv), rules=rules, exact=exact)
+    return audit_disclosure(read_published(csv), rules=rules, exact=exact, jobs=jobs)
 
 
 def _positions(rel: Relations, cells: pd.DataFrame) -> np.ndarray:
@@ -682,6 +704,7 @@ def suppress_audited(
     *,
     coverage: pd.DataFrame | None = None,
     max_rounds: int = 25,
+    jobs: int = 1,
 ) -> tuple[pd.DataFrame, AuditResult]:
     """Audit a suppressed table against its true counts; hide more until nothing is short.
 
@@ -698,6 +721,8 @@ def suppress_audited(
     max_rounds
         Audits at most; each round that finds short cells hides more
         (:func:`protect_more`).
+    jobs
+        As in :func:`audit_disclosure`.
 
     Returns
     -------
@@ -721,7 +746,7 @@ def suppress_audited(
     rounds = 0
     while True:
         rounds += 1
-        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus)
+        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus, jobs=jobs)
         if not result.disclosed or rounds >= max_rounds:
             break
         short = result.cells.loc[result.cells["short"], keys].drop_duplicates()
@@ -746,7 +771,7 @@ def suppress_audited(
         published = more
     if focus is not None and not result.disclosed:
         # The last check looked at the changed cells only; the record is of the whole table.
-        result = audit_disclosure(published, truth=truth, rules=rules)
+        result = audit_disclosure(published, truth=truth, rules=rules, jobs=jobs)
         rounds += 1
     summary = {
         **result.summary,

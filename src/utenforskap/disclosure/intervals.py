@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,8 +213,14 @@ class _LP:
         row_hi: np.ndarray,
         lo: np.ndarray,
         hi: np.ndarray,
+        dual: bool = False,
     ) -> None:
         self.k = a.shape[1]
+        # Dual simplex where most solves hold variables at new bounds (the
+        # searches from a known table: the last basis is cut off), else primal
+        # simplex (only the objective changes between most solves). Measured
+        # with benchmarks/bench_audit.py: each is the faster one for its case.
+        self.dual = dual
         self.a, self.row_lo, self.row_hi, self.lo, self.hi = a, row_lo, row_hi, lo, hi
         highs = _vendored_highs()
         self.model: Any = None
@@ -271,43 +280,69 @@ class _LP:
             )
             h.changeColsBounds(len(changed), changed, bounds[0][changed], bounds[1][changed])
         h.changeColsCost(self.k, self.columns, c)
+        # The last basis stays primal feasible when only the objective
+        # changes (primal simplex); new bounds may cut it off (dual simplex).
+        h.setOptionValue("simplex_strategy", 1 if self.dual else 4)
         h.run()
+        # The status and solution are read before the bounds are put back:
+        # changing a bound resets them.
+        name = h.modelStatusToString(h.getModelStatus())
+        x = np.asarray(h.getSolution().col_value, dtype=float) if name == "Optimal" else None
         if len(changed):
             h.changeColsBounds(len(changed), changed, self.lo[changed], self.hi[changed])
-        name = h.modelStatusToString(h.getModelStatus())
-        if name == "Optimal":
-            x = np.asarray(h.getSolution().col_value, dtype=float)
+        if x is not None:
             return 0, float(c @ x), x
         if name == "Infeasible":
             return 2, np.nan, None
         if name in ("Unbounded", "Primal unbounded"):
             return 3, -np.inf, None
         # Anything else (a limit, "unbounded or infeasible"): ask the MIP solver.
-        return self._fallback(c)
+        return self._fallback(c, bounds)
 
-    def _fallback(self, c: np.ndarray) -> tuple[int, float, np.ndarray | None]:
+    def _fallback(
+        self, c: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None
+    ) -> tuple[int, float, np.ndarray | None]:
         model, self.model = self.model, None
         try:
-            return self.solve(c)
+            return self.solve(c, bounds=bounds)
         finally:
             self.model = model
 
 
 class _Block:
-    """One block's problem: find the smallest and largest value of each of its variables."""
+    """One block's problem: find the smallest and largest value of each of its variables.
 
-    def __init__(self, lp: _LP, lo: np.ndarray, hi: np.ndarray, integer: bool) -> None:
-        self.model = lp
-        self.k = lp.k
+    ``make_lp`` builds the block's linear program; it is called at the first
+    solve, so a block whose questions the given witnesses already settle
+    builds none.
+    """
+
+    def __init__(
+        self,
+        make_lp: Callable[[], _LP],
+        lo: np.ndarray,
+        hi: np.ndarray,
+        integer: bool,
+        seen: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        self._make_lp = make_lp
+        self._model: _LP | None = None
+        self.k = len(lo)
         self.lo, self.hi = lo.copy(), hi.copy()
         self.integer = integer
         self.lp = 0
         self.milp = 0
         self.infeasible = False
         # Largest / smallest value of each variable seen in an integral (or,
-        # without ``integer``, any) solution.
-        self.seen_max = np.full(self.k, -np.inf)
-        self.seen_min = np.full(self.k, np.inf)
+        # without ``integer``, any) solution: given ones first.
+        self.seen_min = np.full(self.k, np.inf) if seen is None else seen[0].copy()
+        self.seen_max = np.full(self.k, -np.inf) if seen is None else seen[1].copy()
+
+    @property
+    def model(self) -> _LP:
+        if self._model is None:
+            self._model = self._make_lp()
+        return self._model
 
     def _witness(self, x: np.ndarray) -> None:
         if self.integer:
@@ -414,11 +449,60 @@ class _Block:
             return float(self.seen_max[j] - self.width[j])
         return -np.inf
 
+    def _targets(self, side: int) -> np.ndarray:
+        """:meth:`_target` of every variable."""
+        with np.errstate(invalid="ignore"):
+            if side > 0:
+                step = np.where(
+                    np.isfinite(self.width) & np.isfinite(self.seen_min),
+                    self.seen_min + self.width,
+                    np.inf,
+                )
+                return np.where(np.isfinite(self.above), np.ceil(self.above - _TOL), step)
+            step = np.where(
+                np.isfinite(self.width) & np.isfinite(self.seen_max),
+                self.seen_max - self.width,
+                -np.inf,
+            )
+            return np.where(np.isfinite(self.below), np.floor(self.below + _TOL), step)
+
+    def _reached_all(self, side: int) -> np.ndarray:
+        """Variables whose side ``side`` is settled: at its bound or its target."""
+        target = self._targets(side)
+        if side > 0:
+            return np.asarray(
+                (self.seen_max >= self.hi - _TOL) | (self.seen_max >= target - _TOL), dtype=bool
+            )
+        return np.asarray(
+            (self.seen_min <= self.lo + _TOL) | (self.seen_min <= target + _TOL), dtype=bool
+        )
+
+    def _held_solve(self, c: np.ndarray, open_: np.ndarray, side: np.ndarray) -> np.ndarray | None:
+        """Optimise ``c`` with each open variable held at its target on its side.
+
+        The held problem is the whole one with tighter bounds, so its
+        solutions are the whole problem's; it can be infeasible where the
+        whole one is not (the targets may not be reachable together): then
+        the problem is solved as it is.
+        """
+        lo, hi = self.lo.copy(), self.hi.copy()
+        up, down = open_[side > 0], open_[side < 0]
+        hi[up] = np.minimum(hi[up], np.maximum(self._targets(1)[up], lo[up]))
+        lo[down] = np.maximum(lo[down], np.minimum(self._targets(-1)[down], hi[down]))
+        if np.array_equal(lo, self.lo) and np.array_equal(hi, self.hi):
+            return self._solve(c, integral=False)[2]
+        self.lp += 1
+        status, _, x = self.model.solve(c, False, bounds=(lo, hi))
+        if status == 0:
+            return x
+        return self._solve(c, integral=False)[2]
+
     def enough(self) -> np.ndarray:
         """Variables whose witnessed values already settle the question asked of them."""
         lo = np.where(self.seen_min <= self.lo + _TOL, self.lo, self.seen_min)
         hi = np.where(self.seen_max >= self.hi - _TOL, self.hi, self.seen_max)
-        wide = ((lo <= self.below) & (hi >= self.above)) | (hi - lo >= self.width)
+        with np.errstate(invalid="ignore"):
+            wide = ((lo <= self.below) & (hi >= self.above)) | (hi - lo >= self.width)
         proven = (self.seen_min <= self.lo + _TOL) & (self.seen_max >= self.hi - _TOL)
         return np.asarray(wide | proven | ~self.asked, dtype=bool)
 
@@ -430,25 +514,30 @@ class _Block:
         self.rng = rng
         # Counts nothing is asked of (not sensitive) need no solve at all.
         self.asked = (width > 0) & ~((below == np.inf) & (above == -np.inf))
-        if not self.asked.any():
+        if self.enough().all():
             return
         # Solves with random weights on the open variables give witnesses that
-        # settle many of them (or reach their propagated bounds) at once;
-        # rounds go on while they settle at least a tenth of what is open.
-        for side in (1, -1):
-            open_ = np.arange(self.k)
-            for _ in range(_RANDOM_ROUNDS):
-                c = np.zeros(self.k)
-                c[open_] = -side * rng.uniform(1.0, 2.0, len(open_))
-                _, _, x = self._solve(c, integral=False)
-                if self.infeasible:
-                    return
-                if x is not None:
-                    self._witness(x)
-                still = np.flatnonzero(~self.enough())
-                if len(still) > 0.9 * len(open_) or not len(still):
-                    break
-                open_ = still
+        # settle many of them (or reach their propagated bounds) at once: each
+        # open variable pushed towards a side it still needs (a random one
+        # when it needs both) and held at the value its question needs there,
+        # no further, so that it leaves the relations' slack to the others.
+        # Rounds go on while they settle at least a tenth of what is open.
+        open_ = np.flatnonzero(~self.enough())
+        for _ in range(_RANDOM_ROUNDS):
+            up = ~self._reached_all(1)[open_]
+            down = ~self._reached_all(-1)[open_]
+            sides = np.where(up & down, rng.choice([-1, 1], len(open_)), np.where(up, 1, -1))
+            c = np.zeros(self.k)
+            c[open_] = -sides * rng.uniform(1.0, 2.0, len(open_))
+            x = self._held_solve(c, open_, sides)
+            if self.infeasible:
+                return
+            if x is not None:
+                self._witness(x)
+            still = np.flatnonzero(~self.enough())
+            if len(still) > 0.9 * len(open_) or not len(still):
+                break
+            open_ = still
         for j in np.flatnonzero(~self.enough()).tolist():
             for side in (1, -1):
                 if self.enough()[j]:
@@ -470,6 +559,91 @@ class _Block:
         return lo, hi, proven_lo & proven_hi
 
 
+@dataclass(frozen=True)
+class _BlockTask:
+    """One block's program and questions, as sent to a worker process."""
+
+    a: sp.csr_matrix
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    seen: np.ndarray | None  # (2, k): smallest and largest values seen, or None
+    ask: np.ndarray  # (3, k): below, above, width
+    integer: bool
+    dual: bool
+    seed: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _BlockDone:
+    lo: np.ndarray
+    hi: np.ndarray
+    proven: np.ndarray
+    infeasible: bool
+    lp: int
+    milp: int
+
+
+def _solve_block(task: _BlockTask) -> _BlockDone:
+    """Settle one block's questions (in this process or a worker)."""
+    block = _Block(
+        lambda: _LP(task.a, task.row_lo, task.row_hi, task.lo, task.hi, dual=task.dual),
+        task.lo,
+        task.hi,
+        task.integer,
+        None if task.seen is None else (task.seen[0], task.seen[1]),
+    )
+    block.solve(np.random.default_rng(list(task.seed)), task.ask[0], task.ask[1], task.ask[2])
+    lo, hi, proven = block.result()
+    return _BlockDone(lo, hi, proven, block.infeasible, block.lp, block.milp)
+
+
+# Below this many variables in all, worker processes cost more than they save.
+_PARALLEL_VARIABLES = 20_000
+
+
+def _run_blocks(tasks: list[_BlockTask], jobs: int) -> list[_BlockDone]:
+    """Solve the blocks in order, on ``jobs`` processes when there are enough of them.
+
+    Each block has its own random seed, so the answer and the solve counts
+    do not depend on the number of processes.
+    """
+    size = sum(len(t.lo) for t in tasks)
+    if jobs <= 1 or len(tasks) < 2 or size < _PARALLEL_VARIABLES:
+        return [_solve_block(t) for t in tasks]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    workers = min(jobs, len(tasks))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_solve_block, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+
+
+def _witnesses(
+    a: sp.csr_matrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    x: np.ndarray,
+    integer: bool,
+) -> np.ndarray | None:
+    """``x`` if it solves the block (rows, bounds, whole numbers), else None."""
+    if not np.isfinite(x).all():
+        return None
+    if integer and np.any(np.abs(x - np.round(x)) > _TOL):
+        return None
+    ax = a @ x
+    tol = _TOL * np.maximum(1.0, np.abs(ax))
+    ok = (
+        np.all(ax >= row_lo - tol)
+        and np.all(ax <= row_hi + tol)
+        and np.all(x >= lo - _TOL)
+        and np.all(x <= hi + _TOL)
+    )
+    return x if ok else None
+
+
 def feasible_intervals(
     matrix: sp.spmatrix,
     numerator: np.ndarray,
@@ -480,6 +654,8 @@ def feasible_intervals(
     above: np.ndarray | None = None,
     width: np.ndarray | None = None,
     seed: int = 0,
+    solution: np.ndarray | None = None,
+    jobs: int = 1,
 ) -> CellIntervals:
     """Smallest and largest value of every unknown numerator and denominator.
 
@@ -518,6 +694,21 @@ def feasible_intervals(
     seed
         Seed of the random objective weights (the result does not depend on
         it; the number of solves may).
+    solution
+        Optional, shape ``(n_cells, 2)``: a whole table believed to satisfy
+        everything (e.g. the true counts, when a publisher audits its own
+        table). In each block it does satisfy, its values are witnesses, and
+        more witnesses are first sought in the two smaller problems with the
+        denominators, then the numerators, held at it: every table found
+        there is a solution of the whole problem too. Only what those leave
+        open is solved in the whole problem. Witnesses only ever widen the
+        ``lo``/``hi`` a question is settled with; no end is proven from them
+        that a solve would not prove. A block the table does not satisfy is
+        solved as without it.
+    jobs
+        Processes to solve blocks on (blocks are independent); used when the
+        problem is large (20,000 unknown counts or more). The answer does not
+        depend on it.
 
     Returns
     -------
@@ -541,6 +732,25 @@ def feasible_intervals(
     >>> out.lo[2:].tolist(), out.hi[2:].tolist()
     ([[0.0, nan], [0.0, 30.0]], [[6.0, nan], [6.0, 30.0]])
     """
+    return _feasible(
+        matrix, numerator, denominator, integer, below, above, width, seed, solution, True, jobs
+    )
+
+
+def _feasible(
+    matrix: sp.spmatrix,
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    integer: bool,
+    below: np.ndarray | None,
+    above: np.ndarray | None,
+    width: np.ndarray | None,
+    seed: int,
+    solution: np.ndarray | None,
+    split: bool,
+    jobs: int = 1,
+) -> CellIntervals:
+    """:func:`feasible_intervals`; ``split``: seek witnesses in the two smaller problems first."""
     start = time.perf_counter()
     matrix = sp.csr_matrix(matrix)
     values = np.column_stack(
@@ -563,12 +773,42 @@ def feasible_intervals(
     proven = np.ones(n_var, dtype=bool)
     asked = (ask[2] > 0) & ~((ask[0] == np.inf) & (ask[1] == -np.inf))
     skipped = 0
+    lp = mip = 0
+    sol_var = np.full(n_var, np.nan)
+    seen_lo = np.full(n_var, np.inf)
+    seen_hi = np.full(n_var, -np.inf)
+    if solution is not None:
+        sol = np.broadcast_to(np.asarray(solution, dtype=float), values.shape)
+        sol_var[var_of[has]] = sol[has]
+        if split and has[:, 0].any() and has[:, 1].any() and asked.any():
+            for q in (0, 1):
+                # The other quantity held at the solution: a smaller problem
+                # whose every solution solves the whole one.
+                part = values.copy()
+                part[:, 1 - q] = np.where(has[:, 1 - q], sol[:, 1 - q], part[:, 1 - q])
+                sub = _feasible(
+                    matrix,
+                    part[:, 0],
+                    part[:, 1],
+                    integer,
+                    below,
+                    above,
+                    width,
+                    seed,
+                    sol,
+                    False,
+                    jobs,
+                )
+                v = var_of[has[:, q], q]
+                seen_lo[v] = np.fmin(seen_lo[v], sub.lo[has[:, q], q])
+                seen_hi[v] = np.fmax(seen_hi[v], sub.hi[has[:, q], q])
+                lp += int(sub.stats["lp"])
+                mip += int(sub.stats["milp"])
     lo, hi = _propagate(s, integer)
     bad = lo > hi + _TOL
     free = hi > lo + _TOL
     label = _labels(s, free)
     n_blocks = int(label.max()) + 1 if n_var and free.any() else 0
-    lp = mip = 0
     largest = 0
     if n_blocks:
         # Fixed variables are constants inside a block's equations.
@@ -589,7 +829,8 @@ def feasible_intervals(
         e_sorted = e_block[e_order]
         p_order = np.argsort(p_block, kind="stable")
         p_sorted = p_block[p_order]
-        rng = np.random.default_rng(seed)
+        tasks: list[_BlockTask] = []
+        members: list[np.ndarray] = []
         for b in range(n_blocks):
             vs = var_order[np.searchsorted(var_sorted, b) : np.searchsorted(var_sorted, b + 1)]
             if not asked[vs].any():
@@ -615,15 +856,32 @@ def feasible_intervals(
             b_eq = rhs[block_rows]
             row_lo = np.concatenate([b_eq, np.full(len(ps), -np.inf)])
             row_hi = np.concatenate([b_eq, np.zeros(len(ps))])
-            block = _Block(_LP(a, row_lo, row_hi, lo[vs], hi[vs]), lo[vs], hi[vs], integer)
-            block.solve(rng, ask[0][vs], ask[1][vs], ask[2][vs])
-            lp += block.lp
-            mip += block.milp
+            seen = _witnesses(a, row_lo, row_hi, lo[vs], hi[vs], sol_var[vs], integer)
+            if seen is not None:
+                seen = np.vstack([np.fmin(seen, seen_lo[vs]), np.fmax(seen, seen_hi[vs])])
+            tasks.append(
+                _BlockTask(
+                    a=a,
+                    row_lo=row_lo,
+                    row_hi=row_hi,
+                    lo=lo[vs],
+                    hi=hi[vs],
+                    seen=seen,
+                    ask=np.vstack([ask[0][vs], ask[1][vs], ask[2][vs]]),
+                    integer=integer,
+                    dual=solution is not None,
+                    seed=(seed, b),
+                )
+            )
+            members.append(vs)
+        for vs, done in zip(members, _run_blocks(tasks, jobs), strict=True):
+            lp += done.lp
+            mip += done.milp
             largest = max(largest, len(vs))
-            if block.infeasible:
+            if done.infeasible:
                 bad[vs] = True
             else:
-                lo[vs], hi[vs], proven[vs] = block.result()
+                lo[vs], hi[vs], proven[vs] = done.lo, done.hi, done.proven
     # A relation whose counts are all known but do not add up makes its cells' blocks unusable.
     lo_out = np.full((n_cells, 2), np.nan)
     hi_out = np.full((n_cells, 2), np.nan)

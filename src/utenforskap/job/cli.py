@@ -182,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="find every interval's exact ends (slower), not only enough to judge each cell",
     )
+    audit.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes to solve a large table's independent blocks on (default 1)",
+    )
     _logging_options(audit, top=False)
     return parser
 
@@ -431,7 +437,7 @@ def _audit(args: argparse.Namespace) -> int:
 
         cfg = load_config(args.config)
         rules = rules_from_config(cfg.disclosure, file=cfg.source)
-    result = audit_folder(args.folder, rules=rules, exact=args.exact)
+    result = audit_folder(args.folder, rules=rules, exact=args.exact, jobs=max(1, args.jobs))
     print(result.describe())
     if args.cells is not None:
         result.cells.to_csv(args.cells, index=False)

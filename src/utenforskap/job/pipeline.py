@@ -107,7 +107,7 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
     >>> frame.loc[frame["region"] == "9901", "reference"].unique().tolist()
     ['0']
     >>> [w.kind for w in computed.warnings]
-    ['reference.missing', 'harmonise.changed', 'pool.missing_years']
+    ['reference.missing', 'disclosure.inconsistent', 'harmonise.changed', 'pool.missing_years']
     >>> computed.sources.query("indicator == 'neet' and region == '9901'")["source"].tolist()
     ['Eksempelkommune, syntetiske registerdata']
     """
