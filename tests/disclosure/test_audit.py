@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from disclosure_tables import indicator_frame
+from disclosure_tables import AGE_PARTS, SEX_PARTS, indicator_frame, with_totals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 from test_properties import tables
 
 from utenforskap import frames as F
-from utenforskap.disclosure import Rules, suppress
+from utenforskap.disclosure import Rules, intervals, suppress
 from utenforskap.disclosure.audit import (
     AUDIT_COLUMNS,
     audit_disclosure,
@@ -418,3 +418,27 @@ def test_figures_that_contradict_the_truth_mislead_and_are_not_short():
     assert result.summary["inconsistent"] >= 1
     # 990103's truth (1) lies inside 0 … 3, which does not reach 1 + 5: still short.
     assert _numerators(result, "990103")["short"]
+
+
+def test_blocks_on_worker_processes_give_the_same_answer(monkeypatch):
+    # Several kommuner × years (independent blocks), suppressed by the rules;
+    # solved in this process and on two worker processes.
+    rng = np.random.default_rng(7)
+    leaves = {}
+    for kommune in ("9901", "9902", "9903"):
+        for year in ("2022", "2023"):
+            for d in range(1, 5):
+                for age in AGE_PARTS:
+                    for sex in SEX_PARTS:
+                        n = int(rng.integers(0, 40))
+                        x = int(rng.binomial(n, 0.15))
+                        leaves[("neet", f"{kommune}{d:02d}", year, age, sex)] = (x, n)
+    truth = indicator_frame(with_totals(leaves))
+    published = suppress(truth)
+    monkeypatch.setattr(intervals, "_PARALLEL_VARIABLES", 0)
+    one = audit_disclosure(published, truth=truth)
+    two = audit_disclosure(published, truth=truth, jobs=2)
+    assert one.summary["blocks"] >= 6
+    pd.testing.assert_frame_equal(one.cells, two.cells)
+    for key in ("lp", "milp", "short", "exact"):
+        assert one.summary[key] == two.summary[key]
