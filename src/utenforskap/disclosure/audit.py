@@ -704,6 +704,7 @@ def suppress_audited(
     *,
     coverage: pd.DataFrame | None = None,
     max_rounds: int = 25,
+    release: int = 8,
     jobs: int = 1,
 ) -> tuple[pd.DataFrame, AuditResult]:
     """Audit a suppressed table against its true counts; hide more until nothing is short.
@@ -721,6 +722,10 @@ def suppress_audited(
     max_rounds
         Audits at most; each round that finds short cells hides more
         (:func:`protect_more`).
+    release
+        Then, rounds of showing again secondary cells whose hiding is not
+        needed (:func:`~utenforskap.disclosure.release.release_secondary`);
+        0 for none.
     jobs
         As in :func:`audit_disclosure`.
 
@@ -729,7 +734,8 @@ def suppress_audited(
     tuple of (pandas.DataFrame, AuditResult)
         The table to publish and its last audit, whose summary also has
         ``rounds`` (audits made), ``added`` (cells hidden because of the
-        audit) and ``seconds`` (all rounds).
+        audit, net of those shown again), ``released`` (secondary cells
+        shown again) and ``seconds`` (all rounds).
 
     Raises
     ------
@@ -769,14 +775,24 @@ def suppress_audited(
         focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
         stuck = short
         published = more
-    if focus is not None and not result.disclosed:
-        # The last check looked at the changed cells only; the record is of the whole table.
+    shown_again = 0
+    if release and not result.disclosed:
+        from utenforskap.disclosure.release import release_secondary
+
+        published, released = release_secondary(
+            published, truth, rules, rounds=release, jobs=jobs
+        )
+        shown_again = released["released"]
+        rounds += released["rounds"]
+    if (focus is not None or shown_again) and not result.disclosed:
+        # The last checks looked at the changed cells only; the record is of the whole table.
         result = audit_disclosure(published, truth=truth, rules=rules, jobs=jobs)
         rounds += 1
     summary = {
         **result.summary,
         "rounds": rounds,
         "added": int(published[F.SUPPRESSED].sum()) - before,
+        "released": shown_again,
         "seconds": round(time.perf_counter() - start, 3),
     }
     result = AuditResult(result.cells, summary)

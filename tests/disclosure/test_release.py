@@ -1,0 +1,82 @@
+"""Showing again secondary cells the audit shows need not be hidden (issue #12: information loss)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from disclosure_tables import indicator_frame
+from hypothesis import HealthCheck, given, settings
+from test_properties import tables
+
+from utenforskap import frames as F
+from utenforskap.disclosure import suppress
+from utenforskap.disclosure.audit import audit_disclosure, suppress_audited
+from utenforskap.disclosure.release import release_secondary
+
+_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(tables())
+def test_released_tables_still_pass_the_exact_audit(case):
+    # The exact audit (every interval's ends, no early stop, no seeding) is
+    # the independent judge of the released table.
+    truth, rules = case
+    protected, _ = suppress_audited(suppress(truth, rules), truth, rules, release=0)
+    released, info = release_secondary(protected, truth, rules, rounds=4)
+    exact = audit_disclosure(released, truth=truth, rules=rules, exact=True)
+    assert not exact.disclosed
+    before = protected[F.SUPPRESSED].to_numpy(dtype=bool)
+    after = released[F.SUPPRESSED].to_numpy(dtype=bool)
+    # Only cells hidden as secondary are shown again, with their true counts.
+    shown = before & ~after
+    assert int(shown.sum()) == info["released"]
+    assert not (after & ~before).any()
+    assert set(protected.loc[shown, F.SUPPRESSION_REASON]) <= {"secondary"}
+    for column in (F.NUMERATOR, F.DENOMINATOR, F.VALUE):
+        np.testing.assert_array_equal(
+            released.loc[shown, column].to_numpy(dtype=float),
+            truth.loc[shown, column].to_numpy(dtype=float),
+        )
+    assert (released.loc[shown, F.SUPPRESSION_REASON] == "").all()
+
+
+def test_a_cell_hidden_only_to_be_safe_is_shown_again():
+    # Kommune 9901, 2024: districts 01-04 (01 has 3 of 40: primary). Secondary
+    # suppression hides a partner for 01; when the kommune is hidden as well
+    # the partner is not needed: the audit shows 01 stays in [0, 3 + 5].
+    cells = [
+        ("neet", "9901", "2024", "16-25", "total", 63.0, 730.0),
+        ("neet", "990101", "2024", "16-25", "total", 3.0, 40.0),
+        ("neet", "990102", "2024", "16-25", "total", 20.0, 200.0),
+        ("neet", "990103", "2024", "16-25", "total", 18.0, 190.0),
+        ("neet", "990104", "2024", "16-25", "total", 22.0, 300.0),
+    ]
+    truth = indicator_frame(cells)
+    published = truth.copy()
+    hidden = [0, 1, 2]  # the kommune as secondary, 01 primary, 02 secondary
+    published.loc[hidden, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = np.nan
+    published[F.SUPPRESSED] = published.index.isin(hidden)
+    published[F.SUPPRESSION_REASON] = pd.Series(
+        ["secondary", "primary", "secondary", "", ""], dtype=object
+    )
+    assert not audit_disclosure(published, truth=truth).disclosed
+    released, info = release_secondary(published, truth)
+    # The largest secondary (the kommune, 730) is tried first and kept: 01
+    # and 02 then lie in 0 ... 23 together. 02 cannot go as well (01 exact).
+    assert info["released"] == 1
+    assert released[F.SUPPRESSED].tolist() == [False, True, True, False, False]
+    assert released[F.NUMERATOR].iloc[0] == 63.0
+    assert not audit_disclosure(released, truth=truth, exact=True).disclosed
+
+
+def test_rows_out_of_order_are_refused():
+    truth = indicator_frame(
+        [
+            ("neet", "9901", "2024", "16-25", "total", 63.0, 730.0),
+            ("neet", "990101", "2024", "16-25", "total", 3.0, 40.0),
+        ]
+    )
+    with pytest.raises(ValueError, match="same order"):
+        release_secondary(suppress(truth), truth.iloc[::-1].reset_index(drop=True))
