@@ -350,6 +350,31 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "many" in capsys.readouterr().err
 
 
+def test_cli_audit_judges_by_a_run_configuration(tmp_path, capsys):
+    # A run's configuration has the run's own switches (audit, release) beside
+    # the rules; the audit takes the rules and leaves the switches.
+    from utenforskap.datasets.demo_cache import demo_config_path
+
+    text = demo_config_path().read_text(encoding="utf-8")
+    config = tmp_path / "u.toml"
+    config.write_text(
+        text.replace(
+            "[disclosure]\n", "[disclosure]\naudit = true\nrelease = 2\nmin_count = 3\n"
+        ).replace("min_count = 5\n", ""),
+        encoding="utf-8",
+    )
+    safe, _ = _districts(
+        {"990103": (3.0, 300.0), "990199": (40.0, 400.0)},
+        {"990101": (200.0, 2000.0), "990102": (74.0, 1235.0)},
+    )
+    pack = str(_write_pack(tmp_path / "safe", safe))
+    assert main(["audit", pack, "--config", str(config), "--jobs", "2"]) == 0
+    assert "0 short of protection" in capsys.readouterr().out
+    config.write_text(text.replace("[disclosure]\n", "[disclosure]\nrelease = -1\n"))
+    assert main(["audit", pack, "--config", str(config)]) == 2
+    assert "disclosure.release" in capsys.readouterr().err
+
+
 def test_cli_entry_point(tmp_path):
     leaky, _ = _zero_gives_away()
     exe = shutil.which("utenforskap") or str(Path(sys.executable).with_name("utenforskap"))

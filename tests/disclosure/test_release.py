@@ -80,3 +80,14 @@ def test_rows_out_of_order_are_refused():
     )
     with pytest.raises(ValueError, match="same order"):
         release_secondary(suppress(truth), truth.iloc[::-1].reset_index(drop=True))
+
+
+def test_the_release_setting_is_read_and_checked():
+    from utenforskap.disclosure.audit import RELEASE_DEFAULT, release_setting
+    from utenforskap.errors import ConfigError
+
+    assert release_setting({}) == (RELEASE_DEFAULT, {})
+    assert release_setting({"release": 0, "min_count": 4}) == (0, {"min_count": 4})
+    for bad in (-1, 2.5, True, "8", 101):
+        with pytest.raises(ConfigError, match="disclosure.release"):
+            release_setting({"release": bad}, file="u.toml")

@@ -22,11 +22,14 @@ __all__ = [
     "AUDIT_COLUMNS",
     "AUDIT_DEFAULT",
     "AUDIT_KEY",
+    "RELEASE_DEFAULT",
+    "RELEASE_KEY",
     "QUANTITIES",
     "AuditResult",
     "audit_disclosure",
     "audit_folder",
     "audit_setting",
+    "release_setting",
     "protect_more",
     "read_published",
     "suppress_audited",
@@ -56,6 +59,9 @@ _EXIT_DISCLOSED = 4
 #: The ``[disclosure]`` key that turns the run's audit on or off, and its default.
 AUDIT_KEY = "audit"
 AUDIT_DEFAULT = True
+#: The ``[disclosure]`` key for the rounds of showing secondary cells again, and its default.
+RELEASE_KEY = "release"
+RELEASE_DEFAULT = 8
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,47 @@ def audit_setting(
     if not isinstance(value, bool):
         raise ConfigError(
             "must be true or false", file=file, key=f"disclosure.{AUDIT_KEY}", value=value
+        )
+    return value, rest
+
+
+def release_setting(
+    mapping: Mapping[str, Any], *, file: object | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Split the rounds of showing secondary cells again off the ``[disclosure]`` section.
+
+    Parameters
+    ----------
+    mapping
+        The section (without ``audit``, see :func:`audit_setting`).
+    file
+        The configuration file, named in errors.
+
+    Returns
+    -------
+    tuple of (int, dict)
+        ``release`` (rounds of :func:`~utenforskap.disclosure.release.release_secondary`
+        after the audit; 0 for none; default :data:`RELEASE_DEFAULT`) and the
+        section without that key.
+
+    Raises
+    ------
+    ConfigError
+        ``release`` is not a whole number from 0 to 100.
+
+    Examples
+    --------
+    >>> release_setting({"release": 0, "min_count": 3})
+    (0, {'min_count': 3})
+    """
+    rest = dict(mapping)
+    value = rest.pop(RELEASE_KEY, RELEASE_DEFAULT)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ConfigError(
+            "must be a whole number of rounds from 0 to 100",
+            file=file,
+            key=f"disclosure.{RELEASE_KEY}",
+            value=value,
         )
     return value, rest
 
@@ -779,9 +826,7 @@ def suppress_audited(
     if release and not result.disclosed:
         from utenforskap.disclosure.release import release_secondary
 
-        published, released = release_secondary(
-            published, truth, rules, rounds=release, jobs=jobs
-        )
+        published, released = release_secondary(published, truth, rules, rounds=release, jobs=jobs)
         shown_again = released["released"]
         rounds += released["rounds"]
     if (focus is not None or shown_again) and not result.disclosed:

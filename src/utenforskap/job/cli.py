@@ -435,8 +435,13 @@ def _audit(args: argparse.Namespace) -> int:
     if args.config is not None:
         from utenforskap.job.config import load_config
 
+        from utenforskap.disclosure.audit import audit_setting, release_setting
+
         cfg = load_config(args.config)
-        rules = rules_from_config(cfg.disclosure, file=cfg.source)
+        # The run's own switches (audit, release) are not rules.
+        section = audit_setting(cfg.disclosure, file=cfg.source)[1]
+        section = release_setting(section, file=cfg.source)[1]
+        rules = rules_from_config(section, file=cfg.source)
     result = audit_folder(args.folder, rules=rules, exact=args.exact, jobs=max(1, args.jobs))
     print(result.describe())
     if args.cells is not None:

@@ -175,9 +175,10 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
     from utenforskap.disclosure import rules_from_config
-    from utenforskap.disclosure.audit import audit_setting
+    from utenforskap.disclosure.audit import audit_setting, release_setting
 
-    rules_from_config(audit_setting(disclosure, file=file)[1], file=file)
+    section = release_setting(audit_setting(disclosure, file=file)[1], file=file)[1]
+    rules_from_config(section, file=file)
     indicators = parse_indicators(r, t.get("indicators", {}))
     if not indicators:
         raise r.fail("expected at least one indicator under [indicators]", "indicators")

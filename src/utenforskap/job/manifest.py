@@ -194,6 +194,7 @@ AUDIT_FIELDS: tuple[str, ...] = (
     "min_width",
     "rounds",
     "added",
+    "released",
     "seconds",
 )
 
@@ -212,7 +213,8 @@ def audit_record(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
         ``cells`` audited, ``exact`` (numerators determined, zeros included),
         ``exact_hidden_nonzero``, ``short``, ``min_width`` (narrowest hidden
         numerator interval), ``rounds`` (audits), ``added`` (cells hidden
-        because of the audit), ``seconds``.
+        because of the audit, net), ``released`` (secondary cells shown
+        again), ``seconds``.
 
     Examples
     --------

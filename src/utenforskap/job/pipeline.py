@@ -12,7 +12,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.disclosure.audit import audit_setting, suppress_audited
+from utenforskap.disclosure.audit import audit_setting, release_setting, suppress_audited
 from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
 from utenforskap.errors import ParameterError, UtenforskapWarning
 from utenforskap.geo import district_coverage
@@ -139,11 +139,14 @@ def compute(config: RunConfig | str | Path | None = None) -> Computed:
             indicators, rates, reference=stats.reference, level=stats.level, holm=stats.holm
         )
         audit_on, rule_section = audit_setting(cfg.disclosure, file=cfg.source)
+        release, rule_section = release_setting(rule_section, file=cfg.source)
         rules = rules_from_config(rule_section, file=cfg.source)
         published = suppress(indicators, rules, coverage=coverage)
         audit = None
         if audit_on:
-            published, audited = suppress_audited(published, indicators, rules, coverage=coverage)
+            published, audited = suppress_audited(
+                published, indicators, rules, coverage=coverage, release=release
+            )
             audit = audited.summary
             log.info("disclosure audit: %s", audited.describe())
             if audit.get("inconsistent"):
