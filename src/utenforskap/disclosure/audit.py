@@ -22,16 +22,16 @@ __all__ = [
     "AUDIT_COLUMNS",
     "AUDIT_DEFAULT",
     "AUDIT_KEY",
+    "QUANTITIES",
     "RELEASE_DEFAULT",
     "RELEASE_KEY",
-    "QUANTITIES",
     "AuditResult",
     "audit_disclosure",
     "audit_folder",
     "audit_setting",
-    "release_setting",
     "protect_more",
     "read_published",
+    "release_setting",
     "suppress_audited",
 ]
 

@@ -433,9 +433,8 @@ def _audit(args: argparse.Namespace) -> int:
 
     rules = None
     if args.config is not None:
-        from utenforskap.job.config import load_config
-
         from utenforskap.disclosure.audit import audit_setting, release_setting
+        from utenforskap.job.config import load_config
 
         cfg = load_config(args.config)
         # The run's own switches (audit, release) are not rules.
