@@ -289,7 +289,15 @@ def test_suppress_audited_leaves_nothing_short():
     assert not result.disclosed
     again = audit_disclosure(protected, truth=truth, exact=True)
     assert again.summary["short"] == 0
-    assert protected[F.SUPPRESSED].sum() >= published[F.SUPPRESSED].sum()
+    # Showing cells again touches only secondary ones: every other hidden cell stays hidden.
+    kept = published[F.SUPPRESSED] & (published[F.SUPPRESSION_REASON] != "secondary")
+    assert protected.loc[kept, F.SUPPRESSED].all()
+    assert result.summary["added"] == int(
+        protected[F.SUPPRESSED].sum() - published[F.SUPPRESSED].sum()
+    )
+    # Without showing cells again, the audit only ever hides more.
+    only_more, _ = suppress_audited(published, truth, release=0)
+    assert only_more[F.SUPPRESSED].sum() >= published[F.SUPPRESSED].sum()
 
 
 def test_protect_more_hides_a_partner_of_each_short_cell():

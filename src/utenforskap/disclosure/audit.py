@@ -822,17 +822,25 @@ def suppress_audited(
         focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
         stuck = short
         published = more
+    if focus is not None and not result.disclosed:
+        # The last checks looked at the changed cells only; the record is of the whole table.
+        result = audit_disclosure(published, truth=truth, rules=rules, jobs=jobs)
+        rounds += 1
     shown_again = 0
     if release and not result.disclosed:
         from utenforskap.disclosure.release import release_secondary
 
-        published, released = release_secondary(published, truth, rules, rounds=release, jobs=jobs)
-        shown_again = released["released"]
+        shown, released = release_secondary(
+            published, truth, rules, rounds=release, coverage=coverage, jobs=jobs
+        )
         rounds += released["rounds"]
-    if (focus is not None or shown_again) and not result.disclosed:
-        # The last checks looked at the changed cells only; the record is of the whole table.
-        result = audit_disclosure(published, truth=truth, rules=rules, jobs=jobs)
-        rounds += 1
+        if released["released"]:
+            checked = audit_disclosure(shown, truth=truth, rules=rules, jobs=jobs)
+            rounds += 1
+            # Safe by construction; should the whole audit disagree, the
+            # table before showing cells again is published.
+            if not checked.disclosed:
+                published, result, shown_again = shown, checked, released["released"]
     summary = {
         **result.summary,
         "rounds": rounds,

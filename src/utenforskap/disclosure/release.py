@@ -73,6 +73,7 @@ def release_secondary(
     rules: Rules | RuleBook | None = None,
     *,
     rounds: int = 8,
+    coverage: pd.DataFrame | None = None,
     jobs: int = 1,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Show again the secondary cells whose hiding the audit shows is not needed.
@@ -90,9 +91,15 @@ def release_secondary(
     most of the information).
 
     Showing a cell can only narrow intervals in its own block, so the
-    guarantee of the audit holds for the result; the caller audits the
-    whole table once more before publishing it
-    (:func:`~utenforskap.disclosure.audit.suppress_audited` does).
+    guarantee of the audit holds for the result. Secondary suppression then
+    runs once more with the new pattern as given
+    (:func:`~utenforskap.disclosure.suppress`, as after
+    :func:`~utenforskap.disclosure.audit.protect_more`), so that every relation again
+    protects its hidden cells against the subtracting attacker and the one
+    who knows the reasons (which the audit does not model); that can only
+    hide more. The caller audits the whole table once more before
+    publishing it (:func:`~utenforskap.disclosure.audit.suppress_audited`
+    does).
 
     Parameters
     ----------
@@ -104,6 +111,8 @@ def release_secondary(
         The rules it was suppressed with.
     rounds
         Trials per block at most.
+    coverage
+        As for :func:`~utenforskap.disclosure.suppress`.
     jobs
         As in :func:`~utenforskap.disclosure.audit.audit_disclosure`.
 
@@ -111,7 +120,8 @@ def release_secondary(
     -------
     tuple of (pandas.DataFrame, dict)
         The table with fewer cells hidden, and ``released`` (cells shown
-        again), ``tried``, ``rounds`` (audits made).
+        again and not hidden again by the last suppression), ``tried``,
+        ``rounds`` (audits made).
 
     Raises
     ------
@@ -162,6 +172,12 @@ def release_secondary(
         if len(keep):
             published = _restore(published, truth, keep)
             released += len(keep)
+    if released:
+        from utenforskap.disclosure.control import suppress
+
+        published = suppress(published, rules, coverage=coverage)
+        was = data[F.SUPPRESSED].to_numpy(dtype=bool)
+        released = int((was & ~published[F.SUPPRESSED].to_numpy(dtype=bool)).sum())
     return published, {"released": released, "tried": int(tried.sum()), "rounds": audits}
 
 
