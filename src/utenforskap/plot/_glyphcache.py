@@ -13,7 +13,7 @@ bitmap only on the glyph, size, rotation and where it falls within a pixel.
   offset), moved by whole pixels to where it is drawn — FreeType's bitmap of
   a glyph moved by whole pixels is the same bitmap, moved;
 - **SVG (text as paths)** and **PDF**: the shaped string per (string, font),
-  and the SVG path of each glyph.
+  the SVG path of each glyph and the Type 3 program of each glyph.
 
 The values kept are those matplotlib computes, so the files have the same
 bytes with and without the caches (tests compare them). Each cache holds a
@@ -244,6 +244,25 @@ def _glyphs_with_font(
     return info, glyph_map_new, []
 
 
+def _charprocs(original: Callable[..., dict[str, bytes]]) -> Callable[..., dict[str, bytes]]:
+    """``backend_pdf._get_pdf_charprocs`` with each glyph's program kept (a pure function)."""
+
+    def charprocs(font_path: Any, glyph_indices: Any) -> dict[str, bytes]:
+        procs: dict[str, bytes] = {}
+        wanted = list(glyph_indices)
+        for glyph in dict.fromkeys(wanted):
+            if ("proc", font_path, glyph) not in _paths:
+                # One glyph at a time: two glyphs may share a name.
+                [(name, program)] = original(font_path, [glyph]).items()
+                _remember(_paths, ("proc", font_path, glyph), (name, program))
+        for glyph in wanted:
+            name, program = _paths[("proc", font_path, glyph)]
+            procs[name] = program
+        return procs
+
+    return charprocs
+
+
 _originals: dict[str, Any] = {}
 
 
@@ -266,6 +285,9 @@ def _targets() -> list[tuple[object, str, Any, str]]:
         found.append((backend_pdf.RendererPdf, "draw_text", _pdf_draw_text, "pdf"))
         shim = type("_CachedTextHelpers", (), {"layout": staticmethod(_shaped_layout(layout))})
         found.append((backend_pdf, "_text_helpers", shim, "pdf_helpers"))
+    charprocs = getattr(backend_pdf, "_get_pdf_charprocs", None)
+    if callable(charprocs):
+        found.append((backend_pdf, "_get_pdf_charprocs", _charprocs(charprocs), "charprocs"))
     if callable(getattr(textpath.TextToPath, "_get_glyph_repr", None)):
         found.append((textpath.TextToPath, "get_glyphs_with_font", _glyphs_with_font, "path"))
     return found
