@@ -90,3 +90,15 @@ def test_backends_are_restored_after_the_block() -> None:
         textpath.TextToPath.get_glyphs_with_font,
     )
     assert after == before
+
+
+def test_a_forked_process_starts_with_empty_glyph_caches() -> None:
+    import multiprocessing
+
+    with cached_glyphs():
+        _saved(_figure(0.0))
+    assert glyph_cache_size() > 0
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        # A forked process must not read glyphs through its parent's font objects.
+        assert pool.apply(glyph_cache_size) == 0

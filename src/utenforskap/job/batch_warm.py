@@ -1,16 +1,19 @@
-"""Warm the batch process before it forks its kommuner: imports, fonts and the figures' text caches.
+"""Warm the batch process before it forks its kommuner: imports and the figures' text layouts.
 
 Each kommune's process is forked from the batch process and starts with
 what the batch process holds. Drawing the bundled demo's figures once in
 the batch process, with the batch's figure settings, loads what every
-kommune would otherwise load for itself (matplotlib's backends, the fonts,
-the PDF, workbook and slide libraries) and fills the text caches of
-:mod:`utenforskap.plot._textcache` and :mod:`utenforskap.plot._glyphcache`
-with the texts every pack draws (tick labels, indicator titles, legends,
-notes). Those caches hold what matplotlib computes, so a kommune's files
-have the same bytes whether or not the batch was warmed; only the time
-changes. Nothing is written outside a temporary folder.
-"""
+kommune would otherwise load for itself (matplotlib's backends, the font
+list, the PDF, workbook and slide libraries) and fills the text layout
+cache of :mod:`utenforskap.plot._textcache` with the texts every pack
+draws (tick labels, indicator titles, legends, notes). Font objects are
+not shared: matplotlib's font cache and the glyph caches of
+:mod:`utenforskap.plot._glyphcache` start empty in each forked process,
+because a font object reads its file through an open file whose offset
+forked processes would share. The cache holds what matplotlib computes,
+so a kommune's files have the same bytes whether or not the batch was
+warmed; only the time changes. Nothing is written outside a temporary
+folder."""
 
 from __future__ import annotations
 

@@ -18,13 +18,16 @@ bitmap only on the glyph, size, rotation and where it falls within a pixel.
 The values kept are those matplotlib computes, so the files have the same
 bytes with and without the caches (tests compare them). Each cache holds a
 reference to the fonts it keys on, so a font's ``id`` is never reused while
-a key names it. Matplotlib versions without the private functions replaced
-here are drawn as matplotlib draws them.
+a key names it; a forked process starts with empty caches, as it starts
+with matplotlib's font cache empty (font objects read their files through
+an open file, which processes must not share). Matplotlib versions without
+the private functions replaced here are drawn as matplotlib draws them.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +46,23 @@ _saved: list[tuple[object, str, Any]] = []
 _shaped: dict[tuple[object, ...], tuple[Any, ...]] = {}
 _bitmaps: dict[tuple[object, ...], tuple[np.ndarray, int, int]] = {}
 _paths: dict[tuple[object, ...], Any] = {}
+
+
+def _forget() -> None:
+    """Empty the caches (they hold fonts, which a forked process must not share).
+
+    matplotlib reads a font's file through its own open file: a forked
+    process reading through its parent's font object moves the file offset
+    of every process that shares it, and glyphs come back damaged
+    ("invalid outline"). matplotlib empties its font cache in a forked
+    process for that reason; these caches do the same.
+    """
+    for each in (_shaped, _bitmaps, _paths):
+        each.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget)
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
