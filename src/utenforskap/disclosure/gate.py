@@ -12,7 +12,7 @@ from utenforskap.disclosure.cells import primary_reasons
 from utenforskap.disclosure.rules import RuleBook, rules_from_config
 from utenforskap.errors import ConfigError, UtenforskapError
 
-__all__ = ["BLANKED", "DisclosureError", "mark", "recorded_rules", "require_disclosed"]
+__all__ = ["BLANKED", "DisclosureError", "Record", "mark", "recorded_rules", "require_disclosed"]
 
 #: Where :func:`~utenforskap.disclosure.suppress` records what it did, in ``frame.attrs``.
 MARK = "utenforskap.disclosure"
@@ -31,6 +31,26 @@ BLANKED: tuple[str, ...] = (
 _GATE_COLUMNS = (F.INDICATOR, F.NUMERATOR, F.DENOMINATOR, F.SUPPRESSED, F.SUPPRESSION_REASON)
 
 
+class Record(dict[str, Any]):
+    """The disclosure record in ``frame.attrs``: never changed, so copies share it.
+
+    pandas deep-copies ``attrs`` into every frame an operation returns (every
+    filter, column and sort of the figure pack: tens of thousands per
+    kommune); a record that is its own deep copy costs nothing there.
+    """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Record:
+        return self
+
+    def __reduce__(self) -> tuple[type[Record], tuple[dict[str, Any]]]:
+        return (Record, (dict(self),))
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a disclosure record is not changed; mark the frame again")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+
+
 class DisclosureError(UtenforskapError):
     """A frame was about to be written without (intact) disclosure control."""
 
@@ -47,7 +67,7 @@ def mark(frame: pd.DataFrame, book: RuleBook) -> None:
     book
         The rules it was suppressed with.
     """
-    frame.attrs[MARK] = {"rules": book.as_dict()}
+    frame.attrs[MARK] = Record(rules=book.as_dict())
 
 
 def recorded_rules(frame: pd.DataFrame) -> RuleBook:

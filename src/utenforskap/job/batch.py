@@ -26,6 +26,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from utenforskap.job.batch_processes import (
     run_processes,
     warm_imports,
 )
+from utenforskap.job.batch_warm import WARM_FROM, warm_figures
 from utenforskap.job.config import RunConfig
 from utenforskap.job.lock import EXIT_LOCKED, lock_holder, lock_path, run_lock
 from utenforskap.job.manifest import relative
@@ -362,7 +364,18 @@ def run_batch(
         kommuner = cfg.batch.kommuner
         log.info("batch of %d kommuner, %d processes", len(kommuner), count)
         warm_imports()
-        results = run_processes(configs, kommuner, force=force, jobs=count, on_result=on_result)
+        # Warming costs a few seconds once; worth it when many kommuner draw.
+        fresh = sum(1 for c in configs if force or not Path(c.output).exists())
+        results = run_processes(
+            configs,
+            kommuner,
+            force=force,
+            jobs=count,
+            on_result=on_result,
+            warm=partial(warm_figures, cfg.figures) if len(configs) >= WARM_FROM else None,
+            warm_first=fresh >= WARM_FROM,
+            warm_from=WARM_FROM,
+        )
         entries = [
             BatchEntry(
                 code=r.kommune.code,

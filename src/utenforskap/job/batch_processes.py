@@ -204,6 +204,9 @@ def run_processes(
     force: bool,
     jobs: int,
     on_result: Callable[[KommuneResult, int, int], None] | None,
+    warm: Callable[[], object] | None = None,
+    warm_first: bool = False,
+    warm_from: int = 1,
 ) -> list[KommuneResult]:
     """Run each kommune's configuration in a forked process, at most ``jobs`` at a time.
 
@@ -226,6 +229,16 @@ def run_processes(
         Processes at a time.
     on_result
         Called as each kommune finishes: its result, the number finished, the total.
+    warm
+        Called once in this process, before forking the next kommuner, to
+        load what they all need (see :func:`~utenforskap.job.batch_warm.warm_figures`):
+        before the first one when ``warm_first``, else after the first
+        kommune that wrote new outputs, if ``warm_from`` kommuner or more
+        are still to start (a batch where nothing changed is not warmed).
+    warm_first
+        Warm before forking the first kommune.
+    warm_from
+        Warm later only when at least this many kommuner are still to start.
 
     Returns
     -------
@@ -236,6 +249,9 @@ def run_processes(
     pending = list(zip(kommuner, configs, strict=True))[::-1]
     running: list[_Running] = []
     results: dict[str, KommuneResult] = {}
+    if warm is not None and warm_first:
+        warm()
+        warm = None
     try:
         while pending or running:
             while pending and len(running) < jobs:
@@ -264,6 +280,9 @@ def run_processes(
                 running.remove(item)
                 result = _result(item.kommune, item.folder, item.message, item.process.exitcode)
                 results[item.kommune.code] = result
+                if warm is not None and result.status == "written" and len(pending) >= warm_from:
+                    warm()
+                    warm = None
                 if on_result is not None:
                     on_result(result, len(results), len(configs))
                 kill_point(BATCH_KILL_POINT)

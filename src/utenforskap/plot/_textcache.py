@@ -11,7 +11,9 @@ sits) keyed on everything the layout reads: the string, font properties,
 alignment, rotation, line spacing, the figure's dpi, the kind of renderer
 and its dpi, and the settings that change glyph metrics. A cached layout is
 the very value matplotlib would compute, so the files written have the same
-bytes with and without the cache.
+bytes with and without the cache. The shaping of each string and the
+glyphs it draws are cached inside the backends too, in the same block
+(:mod:`utenforskap.plot._glyphcache`).
 """
 
 from __future__ import annotations
@@ -123,9 +125,12 @@ def cached_text_layout() -> Iterator[None]:
     global _depth, _original
     from matplotlib.text import Text
 
+    from utenforskap.plot._glyphcache import cached_glyphs
+
     if not callable(getattr(Text, "_get_layout", None)):
         # A matplotlib without this method: nothing to cache, draw as it does.
-        yield
+        with cached_glyphs():
+            yield
         return
     with _lock:
         if _depth == 0:
@@ -133,7 +138,8 @@ def cached_text_layout() -> Iterator[None]:
             setattr(Text, "_get_layout", _cached_layout)  # noqa: B010
         _depth += 1
     try:
-        yield
+        with cached_glyphs():
+            yield
     finally:
         with _lock:
             _depth -= 1

@@ -11,7 +11,7 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import legend_note
-from utenforskap.disclosure.gate import MARK
+from utenforskap.disclosure.gate import MARK, Record
 from utenforskap.errors import check_choice
 from utenforskap.plot._common import gate
 from utenforskap.plot._legend import HATCH, figure_width, hidden_handle, legend_below
@@ -732,7 +732,7 @@ def composite_frame(data: RiskIndex) -> pd.DataFrame:
     # the rows carry the input's disclosure record, so the map functions'
     # gate accepts them.
     if data.rules:
-        frame.attrs[MARK] = {"rules": dict(data.rules)}
+        frame.attrs[MARK] = Record(rules=dict(data.rules))
     return frame
 
 
