@@ -475,3 +475,58 @@ def test_blocks_on_worker_processes_give_the_same_answer(monkeypatch):
     pd.testing.assert_frame_equal(one.cells, two.cells)
     for key in ("lp", "milp", "short", "exact"):
         assert one.summary[key] == two.summary[key]
+
+
+def _fylke_table(seed: int = 11) -> pd.DataFrame:
+    """Issue 12's synthetic table: a fylke, its kommuner, their districts and unknown district.
+
+    Two kommuner of fylke 99, three districts and the unknown district
+    (``…99``) each; male, female and an unknown sex (in the totals only, as
+    Ungdata's pupils who state none); ages 16-19 and 20-25 and 16-25; ten
+    years and the 3-year spans 2015-2017 … 2022-2024.
+    """
+    rng = np.random.default_rng(seed)
+    years = [str(y) for y in range(2015, 2025)]
+    spans = [f"{y}-{y + 2}" for y in range(2015, 2023, 3)] + ["2022-2024"]
+    leaves = []
+    for k in ("9901", "9902"):
+        for d in [*(f"{k}{i:02d}" for i in range(1, 4)), f"{k}99"]:
+            size = 4 if d.endswith("99") else int(rng.integers(30, 160))
+            for year in years:
+                for age in AGE_PARTS:
+                    for sex in ("male", "female", "unknown"):
+                        n = int(rng.poisson(size if sex != "unknown" else 1))
+                        leaves.append((d, year, age, sex, int(rng.binomial(n, 0.1)), n))
+    frame = pd.DataFrame(leaves, columns=["d", "p", "a", "s", "x", "n"])
+    frame = pd.concat(
+        [
+            frame.assign(p=span)[
+                frame["p"].isin([str(y) for y in range(int(span[:4]), int(span[5:]) + 1)])
+            ]
+            for span in spans
+        ]
+        + [frame],
+        ignore_index=True,
+    )
+    regions = [frame.assign(r=frame["d"]), frame.assign(r=frame["d"].str[:4]), frame.assign(r="99")]
+    frame = pd.concat(regions, ignore_index=True)
+    frame = pd.concat([frame, frame.assign(a="16-25")], ignore_index=True)
+    frame = pd.concat([frame, frame.assign(s="total")], ignore_index=True)
+    frame = frame[frame["s"] != "unknown"]
+    cells = frame.groupby(["r", "p", "a", "s"], as_index=False)[["x", "n"]].sum()
+    return indicator_frame(
+        ("neet", r, p, a, s, float(x), float(n))
+        for r, p, a, s, x, n in cells.itertuples(index=False)
+    )
+
+
+@pytest.mark.slow
+def test_the_fylke_table_of_issue_12_publishes_nothing_an_attacker_can_work_out():
+    truth = _fylke_table()
+    protected, result = suppress_audited(suppress(truth), truth)
+    assert result.summary["short"] == 0
+    attacker = audit_disclosure(protected)  # the published table alone
+    assert attacker.summary["exact_hidden_nonzero"] == 0
+    assert attacker.summary["short"] == 0
+    # The publisher's exact audit agrees: no small count inside its protection level.
+    assert audit_disclosure(protected, truth=truth, exact=True).summary["short"] == 0
