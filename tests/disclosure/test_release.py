@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from disclosure_tables import indicator_frame
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from test_properties import tables
 
 from utenforskap import frames as F
@@ -23,17 +23,19 @@ def test_released_tables_still_pass_the_exact_audit(case):
     # The exact audit (every interval's ends, no early stop, no seeding) is
     # the independent judge of the released table.
     truth, rules = case
+    note(f"{rules}\n{truth[[*F.KEY_COLUMNS, F.NUMERATOR, F.DENOMINATOR, F.STATUS]].to_csv()}")
     protected, _ = suppress_audited(suppress(truth, rules), truth, rules, release=0)
     released, info = release_secondary(protected, truth, rules, rounds=4)
     exact = audit_disclosure(released, truth=truth, rules=rules, exact=True)
     assert not exact.disclosed
     before = protected[F.SUPPRESSED].to_numpy(dtype=bool)
     after = released[F.SUPPRESSED].to_numpy(dtype=bool)
-    # Only cells hidden as secondary are shown again, with their true counts.
+    # Only cells hidden as secondary are shown again, with their true counts;
+    # secondary suppression on the new pattern may hide others (as secondary).
     shown = before & ~after
     assert int(shown.sum()) == info["released"]
-    assert not (after & ~before).any()
     assert set(protected.loc[shown, F.SUPPRESSION_REASON]) <= {"secondary"}
+    assert set(released.loc[after & ~before, F.SUPPRESSION_REASON]) <= {"secondary"}
     for column in (F.NUMERATOR, F.DENOMINATOR, F.VALUE):
         np.testing.assert_array_equal(
             released.loc[shown, column].to_numpy(dtype=float),
