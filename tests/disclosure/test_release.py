@@ -34,6 +34,9 @@ def test_released_tables_still_pass_the_exact_audit(case):
     # secondary suppression on the new pattern may hide others (as secondary).
     shown = before & ~after
     assert int(shown.sum()) == info["released"]
+    # Never more persons hidden than before.
+    mass = np.nan_to_num(truth[F.DENOMINATOR].to_numpy(dtype=float))
+    assert mass[after].sum() <= mass[before].sum()
     assert set(protected.loc[shown, F.SUPPRESSION_REASON]) <= {"secondary"}
     assert set(released.loc[after & ~before, F.SUPPRESSION_REASON]) <= {"secondary"}
     for column in (F.NUMERATOR, F.DENOMINATOR, F.VALUE):
@@ -64,13 +67,21 @@ def test_a_cell_hidden_only_to_be_safe_is_shown_again():
         ["secondary", "primary", "secondary", "", ""], dtype=object
     )
     assert not audit_disclosure(published, truth=truth).disclosed
-    released, info = release_secondary(published, truth)
+    released, info = release_secondary(published, truth, swap=0)
     # The largest secondary (the kommune, 730) is tried first and kept: 01
     # and 02 then lie in 0 ... 23 together. 02 cannot go as well (01 exact).
     assert info["released"] == 1
     assert released[F.SUPPRESSED].tolist() == [False, True, True, False, False]
     assert released[F.NUMERATOR].iloc[0] == 63.0
     assert not audit_disclosure(released, truth=truth, exact=True).disclosed
+    # With swaps, 02 (200 persons) is shown and 03 (190) hidden in its
+    # place: 01 and 03 lie in 0 ... 21 together, and 10 fewer persons are hidden.
+    swapped, info = release_secondary(published, truth)
+    assert (info["released"], info["swapped"]) == (2, 1)
+    assert swapped[F.SUPPRESSED].tolist() == [False, True, False, True, False]
+    assert swapped[F.SUPPRESSION_REASON].tolist() == ["", "primary", "", "secondary", ""]
+    assert swapped[F.NUMERATOR].iloc[2] == 20.0
+    assert not audit_disclosure(swapped, truth=truth, exact=True).disclosed
 
 
 def test_rows_out_of_order_are_refused():

@@ -656,6 +656,7 @@ def protect_more(
     *,
     coverage: pd.DataFrame | None = None,
     everyone: pd.DataFrame | None = None,
+    keep: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Hide more cells so that the short cells of an audit get room, then suppress again.
 
@@ -681,6 +682,8 @@ def protect_more(
         Cells (of ``cells``) for which every published cell sharing a
         relation is hidden, not only the smallest: for a cell that one more
         hidden partner did not protect.
+    keep
+        Positions of published rows never chosen (a cell just shown again).
 
     Returns
     -------
@@ -688,7 +691,7 @@ def protect_more(
         The frame suppressed again with the extra cells hidden.
     """
     from utenforskap.disclosure.control import suppress
-    from utenforskap.disclosure.gate import BLANKED
+    from utenforskap.disclosure.gate import hide_rows
     from utenforskap.disclosure.hierarchy import KeyIndex
 
     frame = F.with_group(published)
@@ -700,6 +703,8 @@ def protect_more(
     shown[:n_rows] = ~frame[F.SUPPRESSED].to_numpy(dtype=bool) & ~np.isnan(
         frame[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
     )
+    if keep is not None:
+        shown[keep] = False
     denominator = rel.cells[F.DENOMINATOR].to_numpy(dtype=float)
     rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
     rank[:n_rows] = KeyIndex(frame).rank()
@@ -722,25 +727,10 @@ def protect_more(
                 break
             frontier = members[~reached[members]]
             reached[frontier] = True
-    out = published.copy()
     if not chosen:
-        return out
+        return published.copy()
     at = np.fromiter(sorted(chosen), dtype=np.int64)
-    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool, copy=True)
-    hidden[at] = True
-    reason = out[F.SUPPRESSION_REASON].to_numpy(dtype=object, copy=True)
-    reason[at] = "secondary"
-    out[F.SUPPRESSED] = hidden
-    out[F.SUPPRESSION_REASON] = pd.Series(reason, index=out.index).astype(
-        out[F.SUPPRESSION_REASON].dtype
-    )
-    for column in BLANKED:
-        values = out[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
-        values[at] = np.nan
-        out[column] = values
-    comparison = out[F.COMPARISON].to_numpy(dtype=object, copy=True)
-    comparison[at] = "not_tested"
-    out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(out[F.COMPARISON].dtype)
+    out = hide_rows(published, at, "secondary")
     return suppress(out, rules, coverage=coverage)
 
 

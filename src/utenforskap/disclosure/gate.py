@@ -12,7 +12,15 @@ from utenforskap.disclosure.cells import primary_reasons
 from utenforskap.disclosure.rules import RuleBook, rules_from_config
 from utenforskap.errors import ConfigError, UtenforskapError
 
-__all__ = ["BLANKED", "DisclosureError", "Record", "mark", "recorded_rules", "require_disclosed"]
+__all__ = [
+    "BLANKED",
+    "DisclosureError",
+    "Record",
+    "hide_rows",
+    "mark",
+    "recorded_rules",
+    "require_disclosed",
+]
 
 #: Where :func:`~utenforskap.disclosure.suppress` records what it did, in ``frame.attrs``.
 MARK = "utenforskap.disclosure"
@@ -99,6 +107,46 @@ def recorded_rules(frame: pd.DataFrame) -> RuleBook:
         return rules_from_config(record["rules"])
     except ConfigError as err:
         raise DisclosureError(f"the frame's disclosure record is damaged: {err}") from err
+
+
+def hide_rows(frame: pd.DataFrame, rows: np.ndarray, reason: str) -> pd.DataFrame:
+    """A copy of ``frame`` with ``rows`` (positions) hidden for ``reason``.
+
+    The counts, value, interval and comparison of those rows are blanked
+    (:data:`BLANKED`, ``comparison`` "not_tested"), as
+    :func:`~utenforskap.disclosure.suppress` blanks the cells it hides.
+
+    Parameters
+    ----------
+    frame
+        A suppressed IndicatorFrame.
+    rows
+        Positions of the rows to hide.
+    reason
+        Their suppression reason (one of ``frames.SUPPRESSION_REASONS``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The new frame (``attrs`` kept).
+    """
+    out = frame.copy()
+    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool, copy=True)
+    hidden[rows] = True
+    why = out[F.SUPPRESSION_REASON].to_numpy(dtype=object, copy=True)
+    why[rows] = reason
+    out[F.SUPPRESSED] = hidden
+    out[F.SUPPRESSION_REASON] = pd.Series(why, index=out.index).astype(
+        frame[F.SUPPRESSION_REASON].dtype
+    )
+    for column in BLANKED:
+        values = out[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[rows] = np.nan
+        out[column] = values
+    comparison = out[F.COMPARISON].to_numpy(dtype=object, copy=True)
+    comparison[rows] = "not_tested"
+    out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(frame[F.COMPARISON].dtype)
+    return out
 
 
 def _first(frame: pd.DataFrame, mask: np.ndarray) -> str:

@@ -29,26 +29,38 @@ def _blocks(matrix: sp.csr_matrix, unknown: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Row state copied when a row is taken from another version of the table.
+_STATE = (F.SUPPRESSED, F.SUPPRESSION_REASON, F.COMPARISON)
+
+
+def _take(base: pd.DataFrame, source: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``base`` with the counts, comparison and hiding of ``rows`` (positions) from ``source``."""
+    from utenforskap.disclosure.gate import BLANKED
+
+    out = base.copy()
+    for column in BLANKED:
+        numbers = out[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        numbers[rows] = source[column].to_numpy(dtype=float, na_value=np.nan)[rows]
+        out[column] = numbers
+    for column in _STATE:
+        values = out[column].to_numpy(dtype=object, copy=True)
+        values[rows] = source[column].to_numpy(dtype=object)[rows]
+        out[column] = pd.Series(values, index=out.index).astype(base[column].dtype)
+    out.attrs = dict(base.attrs)
+    return out
+
+
 def _restore(published: pd.DataFrame, truth: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """``published`` with ``rows`` (positions) shown again as in ``truth``."""
     from utenforskap.disclosure.control import _hidden_references
-    from utenforskap.disclosure.gate import BLANKED
     from utenforskap.disclosure.hierarchy import KeyIndex
 
-    out = published.copy()
-    for column in (*BLANKED, F.COMPARISON):
-        values = out[column].to_numpy(dtype=object if column == F.COMPARISON else float, copy=True)
-        values[rows] = truth[column].to_numpy()[rows]
-        out[column] = pd.Series(values, index=out.index).astype(published[column].dtype)
-    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool, copy=True)
-    hidden[rows] = False
-    reason = out[F.SUPPRESSION_REASON].to_numpy(dtype=object, copy=True)
-    reason[rows] = ""
-    out[F.SUPPRESSED] = hidden
-    out[F.SUPPRESSION_REASON] = pd.Series(reason, index=out.index).astype(
-        published[F.SUPPRESSION_REASON].dtype
-    )
+    shown = truth.copy()
+    shown[F.SUPPRESSED] = False
+    shown[F.SUPPRESSION_REASON] = ""
+    out = _take(published, shown, rows)
     # A shown cell compared with a hidden reference keeps no comparison.
+    hidden = out[F.SUPPRESSED].to_numpy(dtype=bool)
     orphaned = _hidden_references(KeyIndex(F.with_group(out)), out, hidden)
     again = np.zeros(len(out), dtype=bool)
     again[rows] = True
@@ -63,7 +75,6 @@ def _restore(published: pd.DataFrame, truth: pd.DataFrame, rows: np.ndarray) -> 
         out[F.COMPARISON] = pd.Series(comparison, index=out.index).astype(
             published[F.COMPARISON].dtype
         )
-    out.attrs = dict(published.attrs)
     return out
 
 
@@ -74,6 +85,7 @@ def release_secondary(
     *,
     rounds: int = 8,
     coverage: pd.DataFrame | None = None,
+    swap: int = 2,
     jobs: int = 1,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Show again the secondary cells whose hiding the audit shows is not needed.
@@ -90,8 +102,20 @@ def release_secondary(
     trials per block at most (the largest denominators first: they carry
     most of the information).
 
-    Showing a cell can only narrow intervals in its own block, so the
-    guarantee of the audit holds for the result. Secondary suppression then
+    In the first ``swap`` rounds (the largest cells), a trial its block
+    refused is tried once more in the same round as a swap: shown all the
+    same, with the published partner of smallest denominator of each count
+    it left short hidden instead
+    (:func:`~utenforskap.disclosure.audit.protect_more`). A swap is kept
+    where the audit finds nothing short in its block and the block then
+    hides fewer persons (denominator mass) in no more cells. This finds
+    patterns where one large secondary cell (a kommune's total for one
+    sex, say) is replaced by a smaller one, which showing cells alone
+    cannot reach.
+
+    Showing a cell can only narrow intervals in its own block, and every
+    change is audited with its whole block, so the guarantee of the audit
+    holds for the result. Secondary suppression then
     runs once more with the new pattern as given
     (:func:`~utenforskap.disclosure.suppress`, as after
     :func:`~utenforskap.disclosure.audit.protect_more`), so that every relation again
@@ -113,15 +137,19 @@ def release_secondary(
         Trials per block at most.
     coverage
         As for :func:`~utenforskap.disclosure.suppress`.
+    swap
+        Rounds in which refused cells are tried once more as swaps (0: none).
     jobs
         As in :func:`~utenforskap.disclosure.audit.audit_disclosure`.
 
     Returns
     -------
     tuple of (pandas.DataFrame, dict)
-        The table with fewer cells hidden, and ``released`` (cells shown
-        again and not hidden again by the last suppression), ``tried``,
-        ``rounds`` (audits made).
+        The table with fewer persons hidden, and ``released`` (cells shown
+        again and not hidden again by the last suppression), ``swapped``
+        (of those, shown by a swap), ``tried``, ``rounds`` (audits made).
+        Should the last suppression hide more persons than were shown,
+        ``data`` itself is returned (``released`` 0).
 
     Raises
     ------
@@ -134,19 +162,16 @@ def release_secondary(
     section 4.4 (cell suppression: the information loss of a pattern, and
     removing unneeded secondary suppressions from a feasible pattern).
     """
-    from utenforskap.disclosure.audit import audit_disclosure
 
     keys = list(F.KEY_COLUMNS)
     left, right = F.with_group(data)[keys], F.with_group(truth)[keys]
     if len(left) != len(right) or not (left.to_numpy() == right.to_numpy()).all():
         raise ValueError("the true table must have the published table's rows in the same order")
     published = data
-    n_rows = len(published)
     denominator = truth[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
-    tried = np.zeros(n_rows, dtype=bool)
-    released = 0
-    audits = 0
-    for _ in range(rounds):
+    tried = np.zeros(len(published), dtype=bool)
+    audits = swaps = 0
+    for round_ in range(rounds):
         hidden = published[F.SUPPRESSED].to_numpy(dtype=bool)
         reason = published[F.SUPPRESSION_REASON].to_numpy(dtype=object)
         candidate = hidden & np.isin(reason, RELEASABLE) & ~tried & np.isfinite(denominator)
@@ -161,24 +186,100 @@ def release_secondary(
         _, first = np.unique(block[order], return_index=True)
         trial = order[first]
         tried[trial] = True
-        touched = np.isin(block, block[trial])
         attempt = _restore(published, truth, trial)
-        cells = rel.cells.loc[touched, [*keys, VIRTUAL]]
-        result = audit_disclosure(attempt, truth=truth, rules=rules, focus=cells, jobs=jobs)
+        published, refused = _judge(published, attempt, truth, trial, rules, jobs=jobs)
         audits += 1
-        short = result.cells.loc[result.cells["short"], [*keys, VIRTUAL]].drop_duplicates()
-        failed = np.unique(block[_cell_positions(rel.cells, short)])
-        keep = trial[~np.isin(block[trial], failed)]
-        if len(keep):
-            published = _restore(published, truth, keep)
-            released += len(keep)
-    if released:
+        refused = {r: cells for r, cells in refused.items() if len(cells)}
+        if round_ < swap and refused:
+            # Show them all the same, hiding cheaper partners of the cells they left short.
+            from utenforskap.disclosure.audit import protect_more
+
+            again = np.fromiter(refused, dtype=np.int64)
+            short = pd.concat(list(refused.values()), ignore_index=True)
+            attempt = protect_more(
+                _restore(published, truth, again), short, rules, coverage=coverage, keep=again
+            )
+            published, undone = _judge(published, attempt, truth, again, rules, jobs=jobs)
+            audits += 1
+            swaps += len(again) - len(undone)
+    if audits:
         from utenforskap.disclosure.control import suppress
 
         published = suppress(published, rules, coverage=coverage)
+        mass = np.nan_to_num(denominator)
+        now = published[F.SUPPRESSED].to_numpy(dtype=bool)
         was = data[F.SUPPRESSED].to_numpy(dtype=bool)
-        released = int((was & ~published[F.SUPPRESSED].to_numpy(dtype=bool)).sum())
-    return published, {"released": released, "tried": int(tried.sum()), "rounds": audits}
+        if mass[now].sum() > mass[was].sum():
+            # Secondary suppression of the new pattern took back more than was shown.
+            published, now, swaps = data, was, 0
+    released = int((was & ~now).sum()) if audits else 0
+    return published, {
+        "released": released,
+        "swapped": swaps,
+        "tried": int(tried.sum()),
+        "rounds": audits,
+    }
+
+
+def _short(cells: pd.DataFrame) -> pd.DataFrame:
+    """The short cells of an audit's cell table (key columns and ``virtual``), once each."""
+    return cells.loc[cells["short"], [*F.KEY_COLUMNS, VIRTUAL]].drop_duplicates()
+
+
+def _judge(
+    published: pd.DataFrame,
+    attempt: pd.DataFrame,
+    truth: pd.DataFrame,
+    trial: np.ndarray,
+    rules: Rules | RuleBook | None,
+    *,
+    jobs: int,
+) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
+    """Keep the changes of ``attempt`` block by block where the audit finds nothing short.
+
+    The blocks here are of the cells hidden in ``attempt`` or changed from
+    ``published``. A relation never holds changed cells of two blocks (they
+    would be one block), so the blocks kept and those undone do not
+    constrain each other: the result is, block by block, either the
+    published pattern or the audited attempt. A block is kept when none of
+    its counts is short and it hides fewer persons (denominator mass) in no
+    more cells than before.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, dict)
+        The table with the changes kept, and for each trial row (position)
+        whose block was undone, the short cells of that block.
+    """
+    from utenforskap.disclosure.audit import audit_disclosure
+
+    n_rows = len(published)
+    before = published[F.SUPPRESSED].to_numpy(dtype=bool)
+    after = attempt[F.SUPPRESSED].to_numpy(dtype=bool)
+    changed = before != after
+    rel = relations(F.with_group(attempt))
+    unknown = np.isnan(rel.cells[F.NUMERATOR].to_numpy(dtype=float))
+    unknown[:n_rows] |= changed
+    block = _blocks(sp.csr_matrix(rel.matrix), unknown)
+    moved = np.unique(block[:n_rows][changed])
+    focus = rel.cells.loc[np.isin(block, moved), [*F.KEY_COLUMNS, VIRTUAL]]
+    result = audit_disclosure(attempt, truth=truth, rules=rules, focus=focus, jobs=jobs)
+    short = _short(result.cells)
+    short_block = block[_cell_positions(rel.cells, short)]
+    mass = np.nan_to_num(truth[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan))
+    sign = np.where(after, 1.0, -1.0)[changed]
+    at = block[:n_rows][changed]
+    size = int(block.max()) + 1
+    gain = np.bincount(at, weights=sign * mass[changed], minlength=size)
+    cells = np.bincount(at, weights=sign, minlength=size)
+    good = moved[np.isin(moved, short_block, invert=True) & (gain[moved] < 0) & (cells[moved] <= 0)]
+    rows = np.flatnonzero(changed & np.isin(block[:n_rows], good))
+    refused = {
+        int(r): short.iloc[np.flatnonzero(short_block == block[r])]
+        for r in trial
+        if not np.isin(block[r], good)
+    }
+    return (_take(published, attempt, rows) if len(rows) else published), refused
 
 
 def _cell_positions(cells: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
