@@ -234,12 +234,20 @@ def test_unexpected_error_exits_1(
 
 
 @pytest.mark.slow
-def test_out_option_writes_elsewhere(demo_copy: Path, tmp_path: Path) -> None:
+def test_out_option_writes_elsewhere(tmp_path: Path) -> None:
+    # A small project (three districts), so the whole run is quick.
+    from bad_inputs_support import write_project
+
+    config = write_project(tmp_path / "project")
     target = tmp_path / "elsewhere"
-    result = run_cli("run", "--out", str(target), cwd=demo_copy)
+    result = run_cli("run", "--config", str(config), "--out", str(target), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (target / "indicators.csv").is_file()
     assert (target / "figures" / "index.html").is_file()
+    # Nothing goes to the configuration's own output folder.
+    assert sorted(p.name for p in (tmp_path / "project").iterdir()) == sorted(
+        ["register.csv", "land.csv", "oslo.geojson", "kommune.toml"]
+    )
 
 
 @pytest.mark.slow
