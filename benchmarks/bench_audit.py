@@ -4,7 +4,7 @@ Run: /work/venv/bin/python benchmarks/bench_audit.py [--part demo|big|loss|all]
      [--kommuner 100] [--per-kommune 140] [--jobs 2]
 
 * demo: the bundled demo computed without the audit (suppression only), then
-  the run's audit loop (:func:`utenforskap.disclosure.audit.suppress_audited`:
+  the run's audit loop (:func:`utenforskap.disclosure.audit_loop.suppress_audited`:
   audit against the true counts, hide more, audit again) and an attacker's
   audit of the result without the true counts. Goal: suppress + audit < 60 s.
 * big: the grunnkrets table of ``bench_disclosure.py`` (``--kommuner`` 100 ×
@@ -34,7 +34,8 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import Rules, suppress
-from utenforskap.disclosure.audit import audit_disclosure, suppress_audited
+from utenforskap.disclosure.audit import audit_disclosure
+from utenforskap.disclosure.audit_loop import suppress_audited
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_disclosure import make_table

@@ -21,14 +21,9 @@ from test_properties import tables
 
 from utenforskap import frames as F
 from utenforskap.disclosure import Rules, intervals, suppress
-from utenforskap.disclosure.audit import (
-    AUDIT_COLUMNS,
-    audit_disclosure,
-    audit_folder,
-    audit_setting,
-    protect_more,
-    suppress_audited,
-)
+from utenforskap.disclosure.audit import AUDIT_COLUMNS, audit_disclosure, audit_folder
+from utenforskap.disclosure.audit_loop import protect_more, suppress_audited
+from utenforskap.disclosure.audit_settings import audit_setting
 from utenforskap.disclosure.intervals import _LP, feasible_intervals
 from utenforskap.errors import ConfigError, DataError
 from utenforskap.job.cli import main

@@ -11,7 +11,8 @@ from test_properties import tables
 
 from utenforskap import frames as F
 from utenforskap.disclosure import suppress
-from utenforskap.disclosure.audit import audit_disclosure, suppress_audited
+from utenforskap.disclosure.audit import audit_disclosure
+from utenforskap.disclosure.audit_loop import suppress_audited
 from utenforskap.disclosure.release import release_secondary
 
 _SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,7 +97,7 @@ def test_rows_out_of_order_are_refused():
 
 
 def test_the_release_setting_is_read_and_checked():
-    from utenforskap.disclosure.audit import RELEASE_DEFAULT, release_setting
+    from utenforskap.disclosure.audit_settings import RELEASE_DEFAULT, release_setting
     from utenforskap.errors import ConfigError
 
     assert release_setting({}) == (RELEASE_DEFAULT, {})

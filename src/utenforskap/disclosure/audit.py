@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,25 +13,17 @@ import scipy.sparse as sp
 
 from utenforskap import frames as F
 from utenforskap.disclosure.intervals import feasible_intervals
-from utenforskap.disclosure.relations import VIRTUAL, Relations, relations
+from utenforskap.disclosure.relations import VIRTUAL, Relations, cell_positions, relations
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
-from utenforskap.errors import ConfigError, DataError
+from utenforskap.errors import DataError
 
 __all__ = [
     "AUDIT_COLUMNS",
-    "AUDIT_DEFAULT",
-    "AUDIT_KEY",
     "QUANTITIES",
-    "RELEASE_DEFAULT",
-    "RELEASE_KEY",
     "AuditResult",
     "audit_disclosure",
     "audit_folder",
-    "audit_setting",
-    "protect_more",
     "read_published",
-    "release_setting",
-    "suppress_audited",
 ]
 
 #: The counts audited, in the order of the result's ``quantity`` column.
@@ -55,13 +46,6 @@ AUDIT_COLUMNS: tuple[str, ...] = (
 )
 
 _EXIT_DISCLOSED = 4
-
-#: The ``[disclosure]`` key that turns the run's audit on or off, and its default.
-AUDIT_KEY = "audit"
-AUDIT_DEFAULT = True
-#: The ``[disclosure]`` key for the rounds of showing secondary cells again, and its default.
-RELEASE_KEY = "release"
-RELEASE_DEFAULT = 8
 
 
 @dataclass(frozen=True)
@@ -132,85 +116,6 @@ class AuditResult:
             + f"; narrowest hidden interval {width}; "
             f"{s['seconds']:.1f} s"
         )
-
-
-def audit_setting(
-    mapping: Mapping[str, Any] | None, *, file: object | None = None
-) -> tuple[bool, dict[str, Any]]:
-    """Split the ``[disclosure]`` section into the run's audit switch and the rules.
-
-    Parameters
-    ----------
-    mapping
-        The section as parsed from TOML (None: not given).
-    file
-        The configuration file, named in errors.
-
-    Returns
-    -------
-    tuple of (bool, dict)
-        Whether the run audits what it publishes (``audit = true|false``,
-        default :data:`AUDIT_DEFAULT`), and the section without that key (for
-        :func:`~utenforskap.disclosure.rules_from_config`).
-
-    Raises
-    ------
-    ConfigError
-        ``audit`` is not true or false.
-
-    Examples
-    --------
-    >>> audit_setting({"audit": False, "min_count": 3})
-    (False, {'min_count': 3})
-    """
-    rest = dict(mapping or {})
-    value = rest.pop(AUDIT_KEY, AUDIT_DEFAULT)
-    if not isinstance(value, bool):
-        raise ConfigError(
-            "must be true or false", file=file, key=f"disclosure.{AUDIT_KEY}", value=value
-        )
-    return value, rest
-
-
-def release_setting(
-    mapping: Mapping[str, Any], *, file: object | None = None
-) -> tuple[int, dict[str, Any]]:
-    """Split the rounds of showing secondary cells again off the ``[disclosure]`` section.
-
-    Parameters
-    ----------
-    mapping
-        The section (without ``audit``, see :func:`audit_setting`).
-    file
-        The configuration file, named in errors.
-
-    Returns
-    -------
-    tuple of (int, dict)
-        ``release`` (rounds of :func:`~utenforskap.disclosure.release.release_secondary`
-        after the audit; 0 for none; default :data:`RELEASE_DEFAULT`) and the
-        section without that key.
-
-    Raises
-    ------
-    ConfigError
-        ``release`` is not a whole number from 0 to 100.
-
-    Examples
-    --------
-    >>> release_setting({"release": 0, "min_count": 3})
-    (0, {'min_count': 3})
-    """
-    rest = dict(mapping)
-    value = rest.pop(RELEASE_KEY, RELEASE_DEFAULT)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ConfigError(
-            "must be a whole number of rounds from 0 to 100",
-            file=file,
-            key=f"disclosure.{RELEASE_KEY}",
-            value=value,
-        )
-    return value, rest
 
 
 def _per_cell_rules(indicators: np.ndarray, book: RuleBook) -> dict[str, np.ndarray]:
@@ -321,7 +226,7 @@ def audit_disclosure(
         short cells of an earlier audit and the cells hidden since; the
         other counts are not solved (their ``lo`` and ``hi`` are NaN). Hiding
         more cells can only widen intervals, so an audit after
-        :func:`protect_more` needs to look at these alone.
+        :func:`~utenforskap.disclosure.audit_loop.protect_more` needs to look at these alone.
     jobs
         Processes to solve on (independent blocks of a large table, see
         :func:`~utenforskap.disclosure.intervals.feasible_intervals`); the
@@ -429,7 +334,7 @@ def audit_disclosure(
     outside = np.zeros(len(cells), dtype=bool)
     if focus is not None:
         outside[:] = True
-        outside[_positions(rel, focus)] = False
+        outside[cell_positions(rel.cells, focus)] = False
         below[outside], above[outside], width[outside] = np.inf, -np.inf, 0.0
     if exact:
         found = feasible_intervals(rel.matrix, values[:, 0], values[:, 1], jobs=jobs)
@@ -638,210 +543,3 @@ def audit_folder(
     if not csv.is_file():
         raise DataError("no published indicators.csv here", file=csv)
     return audit_disclosure(read_published(csv), rules=rules, exact=exact, jobs=jobs)
-
-
-def _positions(rel: Relations, cells: pd.DataFrame) -> np.ndarray:
-    """Positions in ``rel.cells`` of the audited cells ``cells`` (keys and ``virtual``)."""
-    keys = [*F.KEY_COLUMNS, VIRTUAL]
-    table = rel.cells[keys].copy()
-    table["_position"] = np.arange(len(table))
-    found = cells[keys].drop_duplicates().merge(table, on=keys, how="left")
-    return found["_position"].dropna().to_numpy(dtype=np.int64)
-
-
-def protect_more(
-    published: pd.DataFrame,
-    cells: pd.DataFrame,
-    rules: Rules | RuleBook | None = None,
-    *,
-    coverage: pd.DataFrame | None = None,
-    everyone: pd.DataFrame | None = None,
-    keep: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Hide more cells so that the short cells of an audit get room, then suppress again.
-
-    For each short cell, the published cell with the smallest denominator
-    (then the first in key order) that shares a relation with it is hidden
-    (reason ``secondary``); when every cell sharing its relations is hidden
-    already, the search moves one relation further out. Secondary
-    suppression and the series rule then run again
-    (:func:`~utenforskap.disclosure.suppress`).
-
-    Parameters
-    ----------
-    published
-        A suppressed IndicatorFrame.
-    cells
-        Rows of :attr:`AuditResult.cells` (the short ones): key columns and
-        ``virtual``.
-    rules
-        The rules the frame was suppressed with.
-    coverage
-        As for :func:`~utenforskap.disclosure.suppress`.
-    everyone
-        Cells (of ``cells``) for which every published cell sharing a
-        relation is hidden, not only the smallest: for a cell that one more
-        hidden partner did not protect.
-    keep
-        Positions of published rows never chosen (a cell just shown again).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The frame suppressed again with the extra cells hidden.
-    """
-    from utenforskap.disclosure.control import suppress
-    from utenforskap.disclosure.gate import hide_rows
-    from utenforskap.disclosure.hierarchy import KeyIndex
-
-    frame = F.with_group(published)
-    rel = relations(frame)
-    n_rows = len(frame)
-    matrix = sp.csr_matrix(rel.matrix)
-    by_cell = sp.csc_matrix(rel.matrix)
-    shown = np.zeros(len(rel.cells), dtype=bool)
-    shown[:n_rows] = ~frame[F.SUPPRESSED].to_numpy(dtype=bool) & ~np.isnan(
-        frame[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan)
-    )
-    if keep is not None:
-        shown[keep] = False
-    denominator = rel.cells[F.DENOMINATOR].to_numpy(dtype=float)
-    rank = np.full(len(rel.cells), np.iinfo(np.int64).max)
-    rank[:n_rows] = KeyIndex(frame).rank()
-    chosen: set[int] = set()
-    wide = set() if everyone is None else set(_positions(rel, everyone).tolist())
-    for start in _positions(rel, cells).tolist():
-        frontier = np.array([start])
-        reached = np.zeros(len(rel.cells), dtype=bool)
-        reached[frontier] = True
-        while len(frontier):
-            rows = np.unique(by_cell[:, frontier].indices)
-            members = np.unique(matrix[rows].indices)
-            candidates = members[shown[members]]
-            if len(candidates):
-                if start in wide:
-                    chosen.update(int(c) for c in candidates if c < n_rows)
-                    break
-                best = candidates[np.lexsort((rank[candidates], denominator[candidates]))[0]]
-                chosen.add(int(best))
-                break
-            frontier = members[~reached[members]]
-            reached[frontier] = True
-    if not chosen:
-        return published.copy()
-    at = np.fromiter(sorted(chosen), dtype=np.int64)
-    out = hide_rows(published, at, "secondary")
-    return suppress(out, rules, coverage=coverage)
-
-
-def suppress_audited(
-    published: pd.DataFrame,
-    truth: pd.DataFrame,
-    rules: Rules | RuleBook | None = None,
-    *,
-    coverage: pd.DataFrame | None = None,
-    max_rounds: int = 25,
-    release: int = 8,
-    jobs: int = 1,
-) -> tuple[pd.DataFrame, AuditResult]:
-    """Audit a suppressed table against its true counts; hide more until nothing is short.
-
-    Parameters
-    ----------
-    published
-        The suppressed IndicatorFrame (:func:`~utenforskap.disclosure.suppress`).
-    truth
-        The IndicatorFrame before suppression.
-    rules
-        The rules it was suppressed with.
-    coverage
-        As for :func:`~utenforskap.disclosure.suppress`.
-    max_rounds
-        Audits at most; each round that finds short cells hides more
-        (:func:`protect_more`).
-    release
-        Then, rounds of showing again secondary cells whose hiding is not
-        needed (:func:`~utenforskap.disclosure.release.release_secondary`);
-        0 for none.
-    jobs
-        As in :func:`audit_disclosure`.
-
-    Returns
-    -------
-    tuple of (pandas.DataFrame, AuditResult)
-        The table to publish and its last audit, whose summary also has
-        ``rounds`` (audits made), ``added`` (cells hidden because of the
-        audit, net of those shown again), ``released`` (secondary cells
-        shown again) and ``seconds`` (all rounds).
-
-    Raises
-    ------
-    DisclosureError
-        Cells are still short after ``max_rounds`` audits.
-    """
-    from utenforskap.disclosure.gate import DisclosureError
-
-    start = time.perf_counter()
-    before = int(published[F.SUPPRESSED].sum())
-    keys = [*F.KEY_COLUMNS, VIRTUAL]
-    focus: pd.DataFrame | None = None
-    stuck = pd.DataFrame(columns=keys)
-    rounds = 0
-    while True:
-        rounds += 1
-        result = audit_disclosure(published, truth=truth, rules=rules, focus=focus, jobs=jobs)
-        if not result.disclosed or rounds >= max_rounds:
-            break
-        short = result.cells.loc[result.cells["short"], keys].drop_duplicates()
-        # A cell still short after a round gets all its partners hidden.
-        again = short.merge(stuck, on=keys, how="inner")
-        more = protect_more(published, short, rules, coverage=coverage, everyone=again)
-        if int(more[F.SUPPRESSED].sum()) == int(published[F.SUPPRESSED].sum()):
-            break
-        newly = (
-            F.with_group(more)
-            .loc[
-                more[F.SUPPRESSED].to_numpy(dtype=bool)
-                & ~published[F.SUPPRESSED].to_numpy(dtype=bool),
-                list(F.KEY_COLUMNS),
-            ]
-            .assign(**{VIRTUAL: False})
-        )
-        virtual_cells = relations(F.with_group(more)).cells
-        virtual_cells = virtual_cells.loc[virtual_cells[VIRTUAL], keys]
-        focus = pd.concat([short, newly, virtual_cells], ignore_index=True)
-        stuck = short
-        published = more
-    if focus is not None and not result.disclosed:
-        # The last checks looked at the changed cells only; the record is of the whole table.
-        result = audit_disclosure(published, truth=truth, rules=rules, jobs=jobs)
-        rounds += 1
-    shown_again = 0
-    if release and not result.disclosed:
-        from utenforskap.disclosure.release import release_secondary
-
-        shown, released = release_secondary(
-            published, truth, rules, rounds=release, coverage=coverage, jobs=jobs
-        )
-        rounds += released["rounds"]
-        if released["released"]:
-            checked = audit_disclosure(shown, truth=truth, rules=rules, jobs=jobs)
-            rounds += 1
-            # Safe by construction; should the whole audit disagree, the
-            # table before showing cells again is published.
-            if not checked.disclosed:
-                published, result, shown_again = shown, checked, released["released"]
-    summary = {
-        **result.summary,
-        "rounds": rounds,
-        "added": int(published[F.SUPPRESSED].sum()) - before,
-        "released": shown_again,
-        "seconds": round(time.perf_counter() - start, 3),
-    }
-    result = AuditResult(result.cells, summary)
-    if result.disclosed:
-        raise DisclosureError(
-            f"the audit still finds {summary['short']} cells short of protection after "
-            f"{rounds} rounds of hiding more; raise min_count or publish fewer breakdowns"
-        )
-    return published, result

@@ -63,6 +63,7 @@ __all__ = [
     "VIRTUAL",
     "Relations",
     "blocks",
+    "cell_positions",
     "relations",
 ]
 
@@ -678,6 +679,29 @@ def blocks(rel: Relations) -> np.ndarray:
     [0, 0, 1, 0]
     """
     return _components(rel.matrix)
+
+
+def cell_positions(cells: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
+    """Positions in ``cells`` of the cells ``wanted`` (matched on the key columns and ``virtual``).
+
+    Parameters
+    ----------
+    cells
+        :attr:`Relations.cells`.
+    wanted
+        Rows naming cells (key columns and ``virtual``); repeats and cells
+        not in ``cells`` are ignored.
+
+    Returns
+    -------
+    numpy.ndarray
+        Positions (int64), in the order of ``wanted``'s first appearances.
+    """
+    keys = [*F.KEY_COLUMNS, VIRTUAL]
+    table = cells[keys].copy()
+    table["_position"] = np.arange(len(table))
+    found = wanted[keys].drop_duplicates().merge(table, on=keys, how="inner")
+    return found["_position"].to_numpy(dtype=np.int64)
 
 
 def _components(matrix: sp.csr_matrix) -> np.ndarray:

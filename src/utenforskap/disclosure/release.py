@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from utenforskap import frames as F
-from utenforskap.disclosure.relations import VIRTUAL, relations
+from utenforskap.disclosure.relations import VIRTUAL, cell_positions, relations
 from utenforskap.disclosure.rules import RuleBook, Rules
 
 __all__ = ["release_secondary"]
@@ -106,7 +106,7 @@ def release_secondary(
     refused is tried once more in the same round as a swap: shown all the
     same, with the published partner of smallest denominator of each count
     it left short hidden instead
-    (:func:`~utenforskap.disclosure.audit.protect_more`). A swap is kept
+    (:func:`~utenforskap.disclosure.audit_loop.protect_more`). A swap is kept
     where the audit finds nothing short in its block and the block then
     hides fewer persons (denominator mass) in no more cells. This finds
     patterns where one large secondary cell (a kommune's total for one
@@ -118,11 +118,11 @@ def release_secondary(
     holds for the result. Secondary suppression then
     runs once more with the new pattern as given
     (:func:`~utenforskap.disclosure.suppress`, as after
-    :func:`~utenforskap.disclosure.audit.protect_more`), so that every relation again
+    :func:`~utenforskap.disclosure.audit_loop.protect_more`), so that every relation again
     protects its hidden cells against the subtracting attacker and the one
     who knows the reasons (which the audit does not model); that can only
     hide more. The caller audits the whole table once more before
-    publishing it (:func:`~utenforskap.disclosure.audit.suppress_audited`
+    publishing it (:func:`~utenforskap.disclosure.audit_loop.suppress_audited`
     does).
 
     Parameters
@@ -192,7 +192,7 @@ def release_secondary(
         refused = {r: cells for r, cells in refused.items() if len(cells)}
         if round_ < swap and refused:
             # Show them all the same, hiding cheaper partners of the cells they left short.
-            from utenforskap.disclosure.audit import protect_more
+            from utenforskap.disclosure.audit_loop import protect_more
 
             again = np.fromiter(refused, dtype=np.int64)
             short = pd.concat(list(refused.values()), ignore_index=True)
@@ -265,7 +265,7 @@ def _judge(
     focus = rel.cells.loc[np.isin(block, moved), [*F.KEY_COLUMNS, VIRTUAL]]
     result = audit_disclosure(attempt, truth=truth, rules=rules, focus=focus, jobs=jobs)
     short = _short(result.cells)
-    short_block = block[_cell_positions(rel.cells, short)]
+    short_block = block[cell_positions(rel.cells, short)]
     mass = np.nan_to_num(truth[F.DENOMINATOR].to_numpy(dtype=float, na_value=np.nan))
     sign = np.where(after, 1.0, -1.0)[changed]
     at = block[:n_rows][changed]
@@ -280,12 +280,3 @@ def _judge(
         if not np.isin(block[r], good)
     }
     return (_take(published, attempt, rows) if len(rows) else published), refused
-
-
-def _cell_positions(cells: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
-    """Positions in ``cells`` of the rows of ``wanted`` (key columns and ``virtual``)."""
-    keys = [*F.KEY_COLUMNS, VIRTUAL]
-    table = cells[keys].copy()
-    table["_position"] = np.arange(len(table))
-    found = wanted[keys].merge(table, on=keys, how="inner")
-    return found["_position"].to_numpy(dtype=np.int64)

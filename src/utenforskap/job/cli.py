@@ -433,7 +433,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     rules = None
     if args.config is not None:
-        from utenforskap.disclosure.audit import audit_setting, release_setting
+        from utenforskap.disclosure.audit_settings import audit_setting, release_setting
         from utenforskap.job.config import load_config
 
         cfg = load_config(args.config)

@@ -175,7 +175,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path, file: Path | None = None
     if not isinstance(disclosure, dict):
         raise r.fail("expected a table", "disclosure", disclosure)
     from utenforskap.disclosure import rules_from_config
-    from utenforskap.disclosure.audit import audit_setting, release_setting
+    from utenforskap.disclosure.audit_settings import audit_setting, release_setting
 
     section = release_setting(audit_setting(disclosure, file=file)[1], file=file)[1]
     rules_from_config(section, file=file)

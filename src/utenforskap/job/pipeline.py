@@ -12,7 +12,8 @@ import pandas as pd
 
 from utenforskap import frames as F
 from utenforskap.disclosure import rules_from_config, suppress
-from utenforskap.disclosure.audit import audit_setting, release_setting, suppress_audited
+from utenforskap.disclosure.audit_loop import suppress_audited
+from utenforskap.disclosure.audit_settings import audit_setting, release_setting
 from utenforskap.disclosure.published import with_reasons, write_disclosure_audit
 from utenforskap.errors import ParameterError, UtenforskapWarning
 from utenforskap.geo import district_coverage

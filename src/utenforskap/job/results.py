@@ -131,7 +131,7 @@ class Computed:
         published cells); None when not computed.
     audit
         The summary of the disclosure audit of ``indicators``
-        (:func:`utenforskap.disclosure.audit.suppress_audited`); None when the
+        (:func:`utenforskap.disclosure.audit_loop.suppress_audited`); None when the
         run does not audit (``[disclosure] audit = false``).
     """
 
