@@ -17,6 +17,7 @@ from utenforskap.publish.pdf import write_report_pdf
 from utenforskap.publish.plan import FigureTask, plan_figures
 from utenforskap.publish.render import FigureFile, render_figures
 from utenforskap.publish.save import FIGURE_FORMATS, PNG_DPI
+from utenforskap.select import remembered
 
 if TYPE_CHECKING:
     from utenforskap.geo.boundaries import Boundaries
@@ -189,6 +190,7 @@ def write_figure_pack(
     with (
         tempfile.TemporaryDirectory(prefix="utenforskap-pages-") as scratch,
         cached_text_layout(),
+        remembered(),
     ):
         written = render_figures(
             frame,
