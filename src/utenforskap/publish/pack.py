@@ -11,13 +11,13 @@ import pandas as pd
 
 from utenforskap.disclosure import require_disclosed
 from utenforskap.errors import ParameterError, check_choice
+from utenforskap.memo import remembered
 from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.index import write_index
 from utenforskap.publish.pdf import write_report_pdf
 from utenforskap.publish.plan import FigureTask, plan_figures
 from utenforskap.publish.render import FigureFile, render_figures
 from utenforskap.publish.save import FIGURE_FORMATS, PNG_DPI
-from utenforskap.select import remembered
 
 if TYPE_CHECKING:
     from utenforskap.geo.boundaries import Boundaries

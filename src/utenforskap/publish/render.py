@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from utenforskap.memo import remembered
 from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.captions import describe_figure
 from utenforskap.publish.plan import FigureTask
 from utenforskap.publish.save import save_figure, save_report_page
-from utenforskap.select import remembered
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -1,4 +1,4 @@
-"""``select.remembered``: results computed once per frame, handed out as copies, warnings kept.
+"""``memo.remembered``: results computed once per frame, handed out as copies, warnings kept.
 
 The reference is the same call outside the block (nothing remembered).
 """
@@ -11,7 +11,8 @@ import pytest
 
 from utenforskap import select
 from utenforskap.datasets import demo_indicators
-from utenforskap.select import barometer_cells, region_label, remembered, widest_ages
+from utenforskap.memo import recall, remembered
+from utenforskap.select import barometer_cells, region_label, widest_ages
 
 
 def test_remembered_cells_equal_fresh_ones_and_are_copies() -> None:
@@ -53,9 +54,9 @@ def test_warnings_are_raised_again_with_a_remembered_result() -> None:
     with remembered():
         for _ in range(2):
             with pytest.warns(select.ChartWarning, match="no name"):
-                assert select._recall(frame, ("test",), compute) == "x"
+                assert recall(frame, ("test",), compute) == "x"
     assert len(calls) == 1
     # Outside the block nothing is kept.
     with pytest.warns(select.ChartWarning):
-        select._recall(frame, ("test",), compute)
+        recall(frame, ("test",), compute)
     assert len(calls) == 2
