@@ -21,6 +21,7 @@ from utenforskap.ages import parse_band
 from utenforskap.counts import HIDDEN
 from utenforskap.errors import DataError, UtenforskapWarning
 from utenforskap.geo.codes import is_unknown_district, parent_code
+from utenforskap.memo import recall
 from utenforskap.registry import INDICATORS
 from utenforskap.texts import TEXTS, text
 
@@ -298,7 +299,11 @@ def region_label(code: str, *, data: pd.DataFrame | None = None, lang: str = "nb
     >>> region_label("9901", data=demo_indicators())
     'Eksempelkommune'
     """
-    return _names(np.array([str(code)], dtype=object), data, lang)[0]
+    return recall(
+        data,
+        ("region_label", str(code), lang),
+        lambda: _names(np.array([str(code)], dtype=object), data, lang)[0],
+    )
 
 
 def _names(codes: np.ndarray, data: pd.DataFrame | None, lang: str) -> list[str]:
@@ -807,6 +812,25 @@ def barometer_cells(
     >>> with_country.drop_duplicates("row")["region"].tolist()[:3]
     ['0', '9901', '990101']
     """
+    key = ("barometer_cells", tuple(ages.items()), period, sex, tuple(groups), context)
+    return recall(
+        data,
+        key,
+        lambda: _barometer_cells(
+            data, ages=ages, period=period, sex=sex, groups=groups, context=context
+        ),
+    )
+
+
+def _barometer_cells(
+    data: pd.DataFrame,
+    *,
+    ages: Mapping[str, str],
+    period: str | None,
+    sex: str,
+    groups: Sequence[str],
+    context: bool,
+) -> pd.DataFrame:
     wanted = pd.DataFrame({F.INDICATOR: list(ages), F.AGE: list(ages.values())})
     wanted["column"] = np.arange(len(wanted))
     if period is None:

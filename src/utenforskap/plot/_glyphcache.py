@@ -13,7 +13,9 @@ bitmap only on the glyph, size, rotation and where it falls within a pixel.
   offset), moved by whole pixels to where it is drawn — FreeType's bitmap of
   a glyph moved by whole pixels is the same bitmap, moved;
 - **SVG (text as paths)** and **PDF**: the shaped string per (string, font),
-  the SVG path of each glyph and the Type 3 program of each glyph.
+  the SVG path of each glyph and the Type 3 program of each glyph; for the
+  SVG also the ``<use>`` elements that place a string's glyphs (they depend
+  only on the shaped glyphs and the depth of the element in the file).
 
 The values kept are those matplotlib computes, so the files have the same
 bytes with and without the caches (tests compare them). Each cache holds a
@@ -264,6 +266,96 @@ def _glyphs_with_font(
     return info, glyph_map_new, []
 
 
+def _svg_text_as_path(
+    self: Any,
+    gc: Any,
+    x: float,
+    y: float,
+    s: str,
+    prop: Any,
+    angle: float,
+    ismath: bool | str,
+    mtext: Any = None,
+) -> None:
+    """``RendererSVG._draw_text_as_path`` for plain text, the glyphs' ``<use>`` markup cached.
+
+    The group that places and scales the string is written as matplotlib
+    writes it; the ``<use>`` elements inside it, one per glyph, are the same
+    text for the same shaped glyphs at the same depth of the file, so they
+    are written from the cache as one string (the bytes of
+    ``_XMLWriter.element`` for each, attributes in its order, empty ones
+    left out).
+    """
+    from matplotlib.backends import backend_svg
+    from matplotlib.colors import rgb2hex
+
+    writer = self.writer
+    flush = getattr(writer, "_XMLWriter__flush", None)
+    write = getattr(writer, "_XMLWriter__write", None)
+    tags = getattr(writer, "_XMLWriter__tags", None)
+    if ismath or flush is None or write is None or not isinstance(tags, list):
+        _original("svg")(self, gc, x, y, s, prop, angle, ismath, mtext)
+        return
+    transform = backend_svg._generate_transform
+    writer.comment(s)
+    text2path = self._text2path
+    color = rgb2hex(gc.get_rgb())
+    fontsize = prop.get_size_in_points()
+    features, language = (
+        (mtext.get_fontfeatures(), mtext.get_language()) if mtext is not None else (None, None)
+    )
+    style = {}
+    if color != "#000000":
+        style["fill"] = color
+    alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
+    if alpha != 1:
+        style["opacity"] = backend_svg._short_float_fmt(alpha)
+    font_scale = fontsize / text2path.FONT_SCALE
+    writer.start(
+        "g",
+        style=backend_svg._generate_css(style),
+        transform=transform(
+            [("translate", (x, y)), ("rotate", (-angle,)), ("scale", (font_scale, -font_scale))]
+        ),
+    )
+    font = text2path._get_font(prop)
+    glyph_info, glyph_map_new, _ = text2path.get_glyphs_with_font(
+        font,
+        s,
+        features=features,
+        language=language,
+        glyph_map=self._glyph_map,
+        return_new_glyphs_only=True,
+    )
+    self._update_glyph_map_defs(glyph_map_new)
+    if glyph_info:
+        depth = len(tags)
+        key = ("svg-use", depth, tuple(glyph_info))
+        markup = _paths.get(key)
+        if markup is None:
+            indent = " " * depth
+            parts = []
+            for glyph_repr, gx, gy, scale in glyph_info:
+                where = transform([("translate", (gx, gy)), ("scale", (scale,))])
+                attributes = {"xlink:href": f"#{glyph_repr}", "transform": where}
+                parts.append(
+                    indent
+                    + "<use"
+                    + "".join(
+                        f" {backend_svg._escape_cdata(k)}={backend_svg._quote_escape_attrib(v)}"
+                        for k, v in attributes.items()
+                        if v
+                    )
+                    + "/>\n"
+                )
+            markup = "".join(parts)
+            _remember(_paths, key, markup)
+        # What starting the first element writes: the group's start tag closed.
+        flush()
+        write(markup)
+    writer.end("g")
+
+
 def _charprocs(original: Callable[..., dict[str, bytes]]) -> Callable[..., dict[str, bytes]]:
     """``backend_pdf._get_pdf_charprocs`` with each glyph's program kept (a pure function)."""
 
@@ -293,7 +385,7 @@ def _original(name: str) -> Any:
 def _targets() -> list[tuple[object, str, Any, str]]:
     """What is replaced: (owner, attribute, replacement, name); empty where not found."""
     from matplotlib import _text_helpers, textpath
-    from matplotlib.backends import backend_agg, backend_pdf
+    from matplotlib.backends import backend_agg, backend_pdf, backend_svg
 
     found: list[tuple[object, str, Any, str]] = []
     agg = backend_agg.RendererAgg
@@ -310,6 +402,13 @@ def _targets() -> list[tuple[object, str, Any, str]]:
         found.append((backend_pdf, "_get_pdf_charprocs", _charprocs(charprocs), "charprocs"))
     if callable(getattr(textpath.TextToPath, "_get_glyph_repr", None)):
         found.append((textpath.TextToPath, "get_glyphs_with_font", _glyphs_with_font, "path"))
+        svg = backend_svg.RendererSVG
+        helpers = ("_generate_transform", "_generate_css", "_short_float_fmt", "_escape_cdata")
+        if callable(getattr(svg, "_draw_text_as_path", None)) and all(
+            callable(getattr(backend_svg, name, None))
+            for name in (*helpers, "_quote_escape_attrib")
+        ):
+            found.append((svg, "_draw_text_as_path", _svg_text_as_path, "svg"))
     return found
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from utenforskap.disclosure import require_disclosed
 from utenforskap.errors import ParameterError, check_choice
+from utenforskap.memo import remembered
 from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.index import write_index
 from utenforskap.publish.pdf import write_report_pdf
@@ -189,6 +190,7 @@ def write_figure_pack(
     with (
         tempfile.TemporaryDirectory(prefix="utenforskap-pages-") as scratch,
         cached_text_layout(),
+        remembered(),
     ):
         written = render_figures(
             frame,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from utenforskap.memo import remembered
 from utenforskap.plot._textcache import cached_text_layout
 from utenforskap.publish.captions import describe_figure
 from utenforskap.publish.plan import FigureTask
@@ -316,7 +317,10 @@ class _Job:
 def _render_batch(
     job: _Job, batch: Iterable[tuple[int, FigureTask]]
 ) -> list[tuple[int, FigureFile]]:
-    return [(i, job.render(task)) for i, task in batch]
+    # The frame does not change while the batch is drawn: the overview cells
+    # and region names that many figures and captions share are computed once.
+    with remembered():
+        return [(i, job.render(task)) for i, task in batch]
 
 
 def _worker_start() -> None:

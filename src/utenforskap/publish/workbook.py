@@ -200,6 +200,9 @@ def _write_table(
         cell.alignment = Alignment(vertical="top")
     for record in frame.itertuples(index=False, name=None):
         ws.append(list(record))
+    # One alignment object for every text in a number column (openpyxl keeps
+    # one style entry for equal alignments either way).
+    right = Alignment(horizontal="right")
     for k, column in enumerate(frame.columns, start=1):
         fmt = formats.get(column)
         if fmt is None:
@@ -208,7 +211,7 @@ def _write_table(
             if isinstance(cell.value, float | int):
                 cell.number_format = fmt
             elif isinstance(cell.value, str):
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = right
     ws.freeze_panes = "A2"
     _fit(ws, frame, heads)
 
