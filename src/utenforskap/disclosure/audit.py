@@ -366,7 +366,7 @@ def audit_disclosure(
         contradicted |= unknown[:, 0] & proven[:, 0] & ((t_x < lo[:, 0]) | (t_x > hi[:, 0]))
         covered = (lo[:, 0] <= below[:, 0]) & (hi[:, 0] >= above[:, 0])
         # Not exact means two values seen (lo and hi are values the count
-        # can take): a count whose search stopped (a solver's time limit)
+        # can take): a count whose search stopped (a solver's node limit)
         # without a second value is short, not taken as safe.
         seen_two = hi - lo >= 1
         short[:, 0] = (small & ~covered) | (keep_x & ~seen_two[:, 0])

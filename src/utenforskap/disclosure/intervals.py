@@ -19,7 +19,12 @@ __all__ = ["CellIntervals", "feasible_intervals"]
 # Counts are integers up to a few million; HiGHS's feasibility tolerance is 1e-7.
 _TOL = 1e-6
 _MAX_ROUNDS = 200
-_MILP_SECONDS = 20.0
+# An integer program stops after this many branch-and-bound nodes (its
+# bound then counts, and the count is judged short): a node limit gives the
+# same answer on a busy machine as on an idle one, where a time limit would
+# not. The time limit only guards against a single node running away.
+_MILP_NODES = 20_000
+_MILP_SECONDS = 600.0
 _RANDOM_ROUNDS = 12
 
 
@@ -261,7 +266,9 @@ class _LP:
                 constraints=[LinearConstraint(self.a, self.row_lo, self.row_hi)],
                 bounds=Bounds(lo, hi),
                 integrality=np.ones(self.k) if integral else None,
-                options={"time_limit": _MILP_SECONDS} if integral else {},
+                options=(
+                    {"node_limit": _MILP_NODES, "time_limit": _MILP_SECONDS} if integral else {}
+                ),
             )
             status = int(res.status)
             if status in (2, 3) or res.x is None:
