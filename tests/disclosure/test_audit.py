@@ -295,6 +295,36 @@ def test_suppress_audited_leaves_nothing_short():
     assert only_more[F.SUPPRESSED].sum() >= published[F.SUPPRESSED].sum()
 
 
+def test_the_same_inputs_are_audited_once_and_any_change_is_audited_again(monkeypatch):
+    from utenforskap.disclosure import audit_loop
+
+    monkeypatch.setattr(audit_loop, "_ANSWERS", type(audit_loop._ANSWERS)())
+    calls = []
+    plain = audit_loop._suppress_audited
+    monkeypatch.setattr(
+        audit_loop, "_suppress_audited", lambda *a, **k: calls.append(1) or plain(*a, **k)
+    )
+    truth = _small_table()
+    published = suppress(truth)
+    first, one = suppress_audited(published, truth)
+    second, two = suppress_audited(published.copy(), truth.copy())
+    assert len(calls) == 1 and (one.summary["cached"], two.summary["cached"]) == (False, True)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(one.cells, two.cells)
+    # Handed out as copies: changing one does not change what is remembered.
+    second.loc[:, F.NUMERATOR] = -1.0
+    third, _ = suppress_audited(published, truth)
+    pd.testing.assert_frame_equal(first, third)
+    assert len(calls) == 1
+    # One count changed, other rules, another release setting: audited again.
+    changed = truth.copy()
+    changed.loc[changed.index[-1], F.DENOMINATOR] += 1.0
+    suppress_audited(published, changed)
+    suppress_audited(published, truth, Rules(min_count=4))
+    suppress_audited(published, truth, release=0)
+    assert len(calls) == 4
+
+
 def test_protect_more_hides_a_partner_of_each_short_cell():
     published, truth = _districts(
         {"990103": (1.0, 300.0), "990199": (2.0, 35.0)},
