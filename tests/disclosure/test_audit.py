@@ -20,11 +20,12 @@ from scipy.optimize import linprog
 from test_properties import tables
 
 from utenforskap import frames as F
-from utenforskap.disclosure import Rules, intervals, suppress
+from utenforskap.disclosure import Rules, block_search, suppress
 from utenforskap.disclosure.audit import AUDIT_COLUMNS, audit_disclosure, audit_folder
 from utenforskap.disclosure.audit_loop import protect_more, suppress_audited
 from utenforskap.disclosure.audit_settings import audit_setting
-from utenforskap.disclosure.intervals import _LP, feasible_intervals
+from utenforskap.disclosure.intervals import feasible_intervals
+from utenforskap.disclosure.lp import LP
 from utenforskap.errors import ConfigError, DataError
 from utenforskap.job.cli import main
 
@@ -212,7 +213,7 @@ def test_a_solve_with_held_bounds_keeps_them_and_puts_them_back():
     c = np.array([-1.0, -2.0, -3.0])  # maximise a + 2b + 3c
     held = (np.zeros(3), np.array([np.inf, np.inf, 4.0]))
     for dual in (False, True):
-        lp = _LP(a, np.array([10.0]), np.array([10.0]), np.zeros(3), np.full(3, np.inf), dual)
+        lp = LP(a, np.array([10.0]), np.array([10.0]), np.zeros(3), np.full(3, np.inf), dual)
         assert lp.model is not None, "SciPy's HiGHS class is there (SciPy >= 1.15)"
         status, fun, x = lp.solve(c, bounds=held)
         ref = linprog(c, A_eq=a.toarray(), b_eq=[10.0], bounds=list(zip(*held, strict=True)))
@@ -493,7 +494,7 @@ def test_blocks_on_worker_processes_give_the_same_answer(monkeypatch):
                         leaves[("neet", f"{kommune}{d:02d}", year, age, sex)] = (x, n)
     truth = indicator_frame(with_totals(leaves))
     published = suppress(truth)
-    monkeypatch.setattr(intervals, "_PARALLEL_VARIABLES", 0)
+    monkeypatch.setattr(block_search, "_PARALLEL_VARIABLES", 0)
     one = audit_disclosure(published, truth=truth)
     two = audit_disclosure(published, truth=truth, jobs=2)
     assert one.summary["blocks"] >= 6

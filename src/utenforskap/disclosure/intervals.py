@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
+
+from utenforskap.disclosure.block_search import BlockTask, run_blocks
+from utenforskap.disclosure.lp import TOL
 
 __all__ = ["CellIntervals", "feasible_intervals"]
 
-# Counts are integers up to a few million; HiGHS's feasibility tolerance is 1e-7.
-_TOL = 1e-6
 _MAX_ROUNDS = 200
-# An integer program stops after this many branch-and-bound nodes (its
-# bound then counts, and the count is judged short): a node limit gives the
-# same answer on a busy machine as on an idle one, where a time limit would
-# not. The time limit only guards against a single node running away.
-_MILP_NODES = 20_000
-_MILP_SECONDS = 600.0
-_RANDOM_ROUNDS = 12
 
 
 @dataclass(frozen=True)
@@ -103,7 +92,7 @@ def _system(matrix: sp.spmatrix, values: np.ndarray) -> tuple[_System, np.ndarra
     a = np.concatenate(coef)
     used = np.zeros(2 * n_rel, dtype=bool)
     used[r] = True
-    broken = ~used & (np.abs(rhs) > _TOL * np.maximum(1.0, np.abs(rhs)))
+    broken = ~used & (np.abs(rhs) > TOL * np.maximum(1.0, np.abs(rhs)))
     # Renumber the rows that have unknowns.
     keep = np.flatnonzero(used)
     new = np.full(2 * n_rel, -1, dtype=np.int64)
@@ -163,11 +152,11 @@ def _propagate(s: _System, integer: bool) -> tuple[np.ndarray, np.ndarray]:
         new_hi[s.small] = np.minimum(new_hi[s.small], new_hi[s.large])
         new_lo[s.large] = np.maximum(new_lo[s.large], new_lo[s.small])
         if integer:
-            new_lo = np.ceil(new_lo - _TOL)
-            new_hi = np.floor(new_hi + _TOL)
-        moved = (new_lo > lo + _TOL) | (new_hi < hi - _TOL)
+            new_lo = np.ceil(new_lo - TOL)
+            new_hi = np.floor(new_hi + TOL)
+        moved = (new_lo > lo + TOL) | (new_hi < hi - TOL)
         lo, hi = new_lo, new_hi
-        if not moved.any() or (lo > hi + _TOL).any():
+        if not moved.any() or (lo > hi + TOL).any():
             break
     return lo, hi
 
@@ -192,440 +181,6 @@ def _labels(s: _System, free: np.ndarray) -> np.ndarray:
     return out
 
 
-def _vendored_highs() -> type | None:
-    """HiGHS's own Python class as SciPy ships it (SciPy ≥ 1.15), for warm-started re-solves."""
-    try:
-        from scipy.optimize._highspy import _core
-    except ImportError:  # pragma: no cover - older SciPy: one milp() call per solve
-        return None
-    highs: type | None = getattr(_core, "_Highs", None)
-    return highs
-
-
-class _LP:
-    """The linear relaxation of one block, re-solved with a new objective from the last basis.
-
-    Re-solving from the previous optimal basis takes a few simplex pivots,
-    where a fresh :func:`scipy.optimize.linprog` call per objective would
-    build and presolve the model every time. Without SciPy's HiGHS class,
-    each solve is one :func:`scipy.optimize.milp` call without integrality.
-    """
-
-    def __init__(
-        self,
-        a: sp.csr_matrix,
-        row_lo: np.ndarray,
-        row_hi: np.ndarray,
-        lo: np.ndarray,
-        hi: np.ndarray,
-        dual: bool = False,
-    ) -> None:
-        self.k = a.shape[1]
-        # Dual simplex where most solves hold variables at new bounds (the
-        # searches from a known table: the last basis is cut off), else primal
-        # simplex (only the objective changes between most solves). Measured
-        # with benchmarks/bench_audit.py: each is the faster one for its case.
-        self.dual = dual
-        self.a, self.row_lo, self.row_hi, self.lo, self.hi = a, row_lo, row_hi, lo, hi
-        highs = _vendored_highs()
-        self.model: Any = None
-        if highs is not None:
-            h = highs()
-            h.setOptionValue("output_flag", False)
-            h.setOptionValue("presolve", "off")
-            h.setOptionValue("simplex_strategy", 4)
-            inf = float(h.getInfinity())
-            h.addVars(self.k, lo, np.where(np.isfinite(hi), hi, inf))
-            h.addRows(
-                a.shape[0],
-                np.where(np.isfinite(row_lo), row_lo, -inf),
-                np.where(np.isfinite(row_hi), row_hi, inf),
-                a.nnz,
-                a.indptr[:-1].astype(np.int32),
-                a.indices.astype(np.int32),
-                a.data.astype(float),
-            )
-            self.model = h
-            self.columns = np.arange(self.k, dtype=np.int32)
-
-    def solve(
-        self,
-        c: np.ndarray,
-        integral: bool = False,
-        bounds: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> tuple[int, float, np.ndarray | None]:
-        """Minimise ``c · v``: status (0 optimal, 1 limit, 2 infeasible, 3 unbounded), value, v.
-
-        ``bounds`` replaces the variables' bounds (for one integer program).
-        """
-        h = self.model
-        if h is None or integral:
-            lo, hi = (self.lo, self.hi) if bounds is None else bounds
-            res = milp(
-                c,
-                constraints=[LinearConstraint(self.a, self.row_lo, self.row_hi)],
-                bounds=Bounds(lo, hi),
-                integrality=np.ones(self.k) if integral else None,
-                options=(
-                    {"node_limit": _MILP_NODES, "time_limit": _MILP_SECONDS} if integral else {}
-                ),
-            )
-            status = int(res.status)
-            if status in (2, 3) or res.x is None:
-                bound = getattr(res, "mip_dual_bound", None)
-                value = np.nan if bound is None or status in (2, 3) else float(bound)
-                return status if status in (2, 3) else 1, value, None
-            fun = float(res.fun)
-            if integral and status == 1:
-                bound = getattr(res, "mip_dual_bound", None)
-                fun = fun if bound is None else float(bound)
-            return status, fun, np.asarray(res.x, dtype=float)
-        changed = np.zeros(0, dtype=np.int32)
-        if bounds is not None:
-            changed = np.flatnonzero((bounds[0] != self.lo) | (bounds[1] != self.hi)).astype(
-                np.int32
-            )
-            h.changeColsBounds(len(changed), changed, bounds[0][changed], bounds[1][changed])
-        h.changeColsCost(self.k, self.columns, c)
-        # The last basis stays primal feasible when only the objective
-        # changes (primal simplex); new bounds may cut it off (dual simplex).
-        h.setOptionValue("simplex_strategy", 1 if self.dual else 4)
-        h.run()
-        # The status and solution are read before the bounds are put back:
-        # changing a bound resets them.
-        name = h.modelStatusToString(h.getModelStatus())
-        x = np.asarray(h.getSolution().col_value, dtype=float) if name == "Optimal" else None
-        if len(changed):
-            h.changeColsBounds(len(changed), changed, self.lo[changed], self.hi[changed])
-        if x is not None:
-            return 0, float(c @ x), x
-        if name == "Infeasible":
-            return 2, np.nan, None
-        if name in ("Unbounded", "Primal unbounded"):
-            return 3, -np.inf, None
-        # Anything else (a limit, "unbounded or infeasible"): ask the MIP solver.
-        return self._fallback(c, bounds)
-
-    def _fallback(
-        self, c: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None
-    ) -> tuple[int, float, np.ndarray | None]:
-        model, self.model = self.model, None
-        try:
-            return self.solve(c, bounds=bounds)
-        finally:
-            self.model = model
-
-
-class _Block:
-    """One block's problem: find the smallest and largest value of each of its variables.
-
-    ``make_lp`` builds the block's linear program; it is called at the first
-    solve, so a block whose questions the given witnesses already settle
-    builds none.
-    """
-
-    def __init__(
-        self,
-        make_lp: Callable[[], _LP],
-        lo: np.ndarray,
-        hi: np.ndarray,
-        integer: bool,
-        seen: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
-        self._make_lp = make_lp
-        self._model: _LP | None = None
-        self.k = len(lo)
-        self.lo, self.hi = lo.copy(), hi.copy()
-        self.integer = integer
-        self.lp = 0
-        self.milp = 0
-        self.infeasible = False
-        # Largest / smallest value of each variable seen in an integral (or,
-        # without ``integer``, any) solution: given ones first.
-        self.seen_min = np.full(self.k, np.inf) if seen is None else seen[0].copy()
-        self.seen_max = np.full(self.k, -np.inf) if seen is None else seen[1].copy()
-
-    @property
-    def model(self) -> _LP:
-        if self._model is None:
-            self._model = self._make_lp()
-        return self._model
-
-    def _witness(self, x: np.ndarray) -> None:
-        if self.integer:
-            rounded = np.round(x)
-            if np.any(np.abs(x - rounded) > _TOL * np.maximum(1.0, np.abs(x))):
-                return
-            x = rounded
-        np.maximum(self.seen_max, x, out=self.seen_max)
-        np.minimum(self.seen_min, x, out=self.seen_min)
-
-    def _solve(self, c: np.ndarray, integral: bool) -> tuple[int, float, np.ndarray | None]:
-        if integral:
-            self.milp += 1
-        else:
-            self.lp += 1
-        status, fun, x = self.model.solve(c, integral)
-        if status == 2:
-            self.infeasible = True
-        return status, fun, x
-
-    def _done(self, j: int, side: int) -> bool:
-        if side > 0:
-            return bool(self.seen_max[j] >= self.hi[j] - _TOL)
-        return bool(self.seen_min[j] <= self.lo[j] + _TOL)
-
-    def _bound(self, j: int, side: int, fun: float) -> None:
-        bound = -side * fun
-        if side > 0:
-            self.hi[j] = min(self.hi[j], np.floor(bound + _TOL) if self.integer else bound)
-        else:
-            self.lo[j] = max(self.lo[j], np.ceil(bound - _TOL) if self.integer else bound)
-
-    def _settle(self, j: int, side: int) -> None:
-        """Solve for the largest (side +1) or smallest (−1) value of variable j."""
-        c = np.zeros(self.k)
-        c[j] = -side
-        status, fun, x = self._solve(c, integral=False)
-        if self.infeasible:
-            return
-        if status == 3:
-            self.hi[j] = np.inf
-            self.seen_max[j] = np.inf
-            return
-        if x is not None:
-            self._witness(x)
-        if np.isfinite(fun):
-            self._bound(j, side, fun)
-        if self._done(j, side) or not self.integer:
-            return
-        target = self._target(j, side)
-        if np.isfinite(target):
-            # Only whether a whole-number table reaches the target matters:
-            # the linear bound already rules it out, or a feasibility program
-            # (zero objective, stops at the first solution) finds one.
-            if side * (self.hi[j] if side > 0 else self.lo[j]) < side * target:
-                return
-            lo, hi = self.lo.copy(), self.hi.copy()
-            if side > 0:
-                lo[j] = max(lo[j], target)
-            else:
-                hi[j] = min(hi[j], target)
-            # A vertex of the linear program with the target as a bound is
-            # often a whole-number table already; else the integer program.
-            self.lp += 1
-            weights = self.rng.uniform(0.5, 1.5, self.k)
-            status, _, x = self.model.solve(weights, False, bounds=(lo, hi))
-            if x is not None:
-                self._witness(x)
-                if self._reached(j, side, target):
-                    return
-            if status != 2:
-                self.milp += 1
-                status, _, x = self.model.solve(np.zeros(self.k), True, bounds=(lo, hi))
-            if x is not None:
-                self._witness(x)
-            elif status == 2:
-                if side > 0:
-                    self.hi[j] = min(self.hi[j], target - 1)
-                else:
-                    self.lo[j] = max(self.lo[j], target + 1)
-            return
-        status, fun, x = self._solve(c, integral=True)
-        if x is not None:
-            self._witness(x)
-        if np.isfinite(fun):
-            self._bound(j, side, fun)
-
-    def _reached(self, j: int, side: int, target: float) -> bool:
-        if side > 0:
-            return bool(self.seen_max[j] >= target - _TOL)
-        return bool(self.seen_min[j] <= target + _TOL)
-
-    def _target(self, j: int, side: int) -> float:
-        """The value side ``side`` of variable j must reach for its question (±inf: exact)."""
-        if side > 0:
-            if np.isfinite(self.above[j]):
-                return float(np.ceil(self.above[j] - _TOL))
-            if np.isfinite(self.width[j]) and np.isfinite(self.seen_min[j]):
-                return float(self.seen_min[j] + self.width[j])
-            return np.inf
-        if np.isfinite(self.below[j]):
-            return float(np.floor(self.below[j] + _TOL))
-        if np.isfinite(self.width[j]) and np.isfinite(self.seen_max[j]):
-            return float(self.seen_max[j] - self.width[j])
-        return -np.inf
-
-    def _targets(self, side: int) -> np.ndarray:
-        """:meth:`_target` of every variable."""
-        with np.errstate(invalid="ignore"):
-            if side > 0:
-                step = np.where(
-                    np.isfinite(self.width) & np.isfinite(self.seen_min),
-                    self.seen_min + self.width,
-                    np.inf,
-                )
-                return np.where(np.isfinite(self.above), np.ceil(self.above - _TOL), step)
-            step = np.where(
-                np.isfinite(self.width) & np.isfinite(self.seen_max),
-                self.seen_max - self.width,
-                -np.inf,
-            )
-            return np.where(np.isfinite(self.below), np.floor(self.below + _TOL), step)
-
-    def _reached_all(self, side: int) -> np.ndarray:
-        """Variables whose side ``side`` is settled: at its bound or its target."""
-        target = self._targets(side)
-        if side > 0:
-            return np.asarray(
-                (self.seen_max >= self.hi - _TOL) | (self.seen_max >= target - _TOL), dtype=bool
-            )
-        return np.asarray(
-            (self.seen_min <= self.lo + _TOL) | (self.seen_min <= target + _TOL), dtype=bool
-        )
-
-    def _held_solve(self, c: np.ndarray, open_: np.ndarray, side: np.ndarray) -> np.ndarray | None:
-        """Optimise ``c`` with each open variable held at its target on its side.
-
-        The held problem is the whole one with tighter bounds, so its
-        solutions are the whole problem's; it can be infeasible where the
-        whole one is not (the targets may not be reachable together): then
-        the problem is solved as it is.
-        """
-        lo, hi = self.lo.copy(), self.hi.copy()
-        up, down = open_[side > 0], open_[side < 0]
-        hi[up] = np.minimum(hi[up], np.maximum(self._targets(1)[up], lo[up]))
-        lo[down] = np.maximum(lo[down], np.minimum(self._targets(-1)[down], hi[down]))
-        if np.array_equal(lo, self.lo) and np.array_equal(hi, self.hi):
-            return self._solve(c, integral=False)[2]
-        self.lp += 1
-        status, _, x = self.model.solve(c, False, bounds=(lo, hi))
-        if status == 0:
-            return x
-        return self._solve(c, integral=False)[2]
-
-    def enough(self) -> np.ndarray:
-        """Variables whose witnessed values already settle the question asked of them."""
-        lo = np.where(self.seen_min <= self.lo + _TOL, self.lo, self.seen_min)
-        hi = np.where(self.seen_max >= self.hi - _TOL, self.hi, self.seen_max)
-        with np.errstate(invalid="ignore"):
-            wide = ((lo <= self.below) & (hi >= self.above)) | (hi - lo >= self.width)
-        proven = (self.seen_min <= self.lo + _TOL) & (self.seen_max >= self.hi - _TOL)
-        return np.asarray(wide | proven | ~self.asked, dtype=bool)
-
-    def solve(
-        self, rng: np.random.Generator, below: np.ndarray, above: np.ndarray, width: np.ndarray
-    ) -> None:
-        """Tighten each variable's bounds until its question is settled (or it is exact)."""
-        self.below, self.above, self.width = below, above, width
-        self.rng = rng
-        # Counts nothing is asked of (not sensitive) need no solve at all.
-        self.asked = (width > 0) & ~((below == np.inf) & (above == -np.inf))
-        if self.enough().all():
-            return
-        # Solves with random weights on the open variables give witnesses that
-        # settle many of them (or reach their propagated bounds) at once: each
-        # open variable pushed towards a side it still needs (a random one
-        # when it needs both) and held at the value its question needs there,
-        # no further, so that it leaves the relations' slack to the others.
-        # Rounds go on while they settle at least a tenth of what is open.
-        open_ = np.flatnonzero(~self.enough())
-        for _ in range(_RANDOM_ROUNDS):
-            up = ~self._reached_all(1)[open_]
-            down = ~self._reached_all(-1)[open_]
-            sides = np.where(up & down, rng.choice([-1, 1], len(open_)), np.where(up, 1, -1))
-            c = np.zeros(self.k)
-            c[open_] = -sides * rng.uniform(1.0, 2.0, len(open_))
-            x = self._held_solve(c, open_, sides)
-            if self.infeasible:
-                return
-            if x is not None:
-                self._witness(x)
-            still = np.flatnonzero(~self.enough())
-            if len(still) > 0.9 * len(open_) or not len(still):
-                break
-            open_ = still
-        for j in np.flatnonzero(~self.enough()).tolist():
-            for side in (1, -1):
-                if self.enough()[j]:
-                    break
-                if not self._done(j, side):
-                    self._settle(j, side)
-                    if self.infeasible:
-                        return
-
-    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Lower and upper ends, and whether both are proven (else witnessed values only)."""
-        proven_lo = self.seen_min <= self.lo + _TOL
-        proven_hi = self.seen_max >= self.hi - _TOL
-        # A side neither proven nor witnessed (no whole-number solution seen) is unknown.
-        lo = np.where(
-            proven_lo, self.lo, np.where(np.isfinite(self.seen_min), self.seen_min, np.nan)
-        )
-        hi = np.where(proven_hi, self.hi, np.where(self.seen_max > -np.inf, self.seen_max, np.nan))
-        return lo, hi, proven_lo & proven_hi
-
-
-@dataclass(frozen=True)
-class _BlockTask:
-    """One block's program and questions, as sent to a worker process."""
-
-    a: sp.csr_matrix
-    row_lo: np.ndarray
-    row_hi: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    seen: np.ndarray | None  # (2, k): smallest and largest values seen, or None
-    ask: np.ndarray  # (3, k): below, above, width
-    integer: bool
-    dual: bool
-    seed: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class _BlockDone:
-    lo: np.ndarray
-    hi: np.ndarray
-    proven: np.ndarray
-    infeasible: bool
-    lp: int
-    milp: int
-
-
-def _solve_block(task: _BlockTask) -> _BlockDone:
-    """Settle one block's questions (in this process or a worker)."""
-    block = _Block(
-        lambda: _LP(task.a, task.row_lo, task.row_hi, task.lo, task.hi, dual=task.dual),
-        task.lo,
-        task.hi,
-        task.integer,
-        None if task.seen is None else (task.seen[0], task.seen[1]),
-    )
-    block.solve(np.random.default_rng(list(task.seed)), task.ask[0], task.ask[1], task.ask[2])
-    lo, hi, proven = block.result()
-    return _BlockDone(lo, hi, proven, block.infeasible, block.lp, block.milp)
-
-
-# Below this many variables in all, worker processes cost more than they save.
-_PARALLEL_VARIABLES = 20_000
-
-
-def _run_blocks(tasks: list[_BlockTask], jobs: int) -> list[_BlockDone]:
-    """Solve the blocks in order, on ``jobs`` processes when there are enough of them.
-
-    Each block has its own random seed, so the answer and the solve counts
-    do not depend on the number of processes.
-    """
-    size = sum(len(t.lo) for t in tasks)
-    if jobs <= 1 or len(tasks) < 2 or size < _PARALLEL_VARIABLES:
-        return [_solve_block(t) for t in tasks]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    workers = min(jobs, len(tasks))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_solve_block, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
-
-
 def _witnesses(
     a: sp.csr_matrix,
     row_lo: np.ndarray,
@@ -638,15 +193,15 @@ def _witnesses(
     """``x`` if it solves the block (rows, bounds, whole numbers), else None."""
     if not np.isfinite(x).all():
         return None
-    if integer and np.any(np.abs(x - np.round(x)) > _TOL):
+    if integer and np.any(np.abs(x - np.round(x)) > TOL):
         return None
     ax = a @ x
-    tol = _TOL * np.maximum(1.0, np.abs(ax))
+    tol = TOL * np.maximum(1.0, np.abs(ax))
     ok = (
         np.all(ax >= row_lo - tol)
         and np.all(ax <= row_hi + tol)
-        and np.all(x >= lo - _TOL)
-        and np.all(x <= hi + _TOL)
+        and np.all(x >= lo - TOL)
+        and np.all(x <= hi + TOL)
     )
     return x if ok else None
 
@@ -812,8 +367,8 @@ def _feasible(
                 lp += int(sub.stats["lp"])
                 mip += int(sub.stats["milp"])
     lo, hi = _propagate(s, integer)
-    bad = lo > hi + _TOL
-    free = hi > lo + _TOL
+    bad = lo > hi + TOL
+    free = hi > lo + TOL
     label = _labels(s, free)
     n_blocks = int(label.max()) + 1 if n_var and free.any() else 0
     largest = 0
@@ -836,7 +391,7 @@ def _feasible(
         e_sorted = e_block[e_order]
         p_order = np.argsort(p_block, kind="stable")
         p_sorted = p_block[p_order]
-        tasks: list[_BlockTask] = []
+        tasks: list[BlockTask] = []
         members: list[np.ndarray] = []
         for b in range(n_blocks):
             vs = var_order[np.searchsorted(var_sorted, b) : np.searchsorted(var_sorted, b + 1)]
@@ -867,7 +422,7 @@ def _feasible(
             if seen is not None:
                 seen = np.vstack([np.fmin(seen, seen_lo[vs]), np.fmax(seen, seen_hi[vs])])
             tasks.append(
-                _BlockTask(
+                BlockTask(
                     a=a,
                     row_lo=row_lo,
                     row_hi=row_hi,
@@ -881,7 +436,7 @@ def _feasible(
                 )
             )
             members.append(vs)
-        for vs, done in zip(members, _run_blocks(tasks, jobs), strict=True):
+        for vs, done in zip(members, run_blocks(tasks, jobs), strict=True):
             lp += done.lp
             mip += done.milp
             largest = max(largest, len(vs))
