@@ -43,7 +43,7 @@ _LAZY: dict[str, str] = {
     # statistics
     "compute_indicators": "utenforskap.indicators",
     "compare_groups": "utenforskap.indicators",
-    "holm_published": "utenforskap.indicators",
+    "holm_published": "utenforskap.adjust",
     "add_published_rates": "utenforskap.indicators",
     "proportion_ci": "utenforskap.stats",
     "count_ci": "utenforskap.stats",

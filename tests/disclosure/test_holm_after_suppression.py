@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from utenforskap import frames as F
+from utenforskap.adjust import holm_published
 from utenforskap.disclosure import suppress
-from utenforskap.indicators import compute_indicators, holm_published
+from utenforskap.indicators import compute_indicators
 
 multitest = pytest.importorskip("statsmodels.stats.multitest")
 proportion = pytest.importorskip("statsmodels.stats.proportion")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.adjust import HOLM_MARK
 from utenforskap.disclosure.cells import (
     REASON_CODE,
     coverage_mask,
@@ -19,8 +20,6 @@ from utenforskap.disclosure.protection import Protector
 from utenforskap.disclosure.relations import KINDS, build
 from utenforskap.disclosure.rules import RuleBook, Rules, as_rulebook
 from utenforskap.errors import DataError
-
-HOLM_MARK = "utenforskap.holm"  # utenforskap.indicators.HOLM_MARK (not imported: import order)
 
 __all__ = ["suppress"]
 
@@ -90,7 +89,7 @@ def suppress(
     ``not_tested``. A published cell whose reference cell is hidden loses its
     reference value, p-value and comparison the same way. A frame from
     ``compute_indicators(holm=True)`` gets its Holm adjustment redone over the
-    published cells (:func:`utenforskap.indicators.holm_published`). Cells
+    published cells (:func:`utenforskap.adjust.holm_published`). Cells
     already hidden in the input stay hidden with their reason, so suppressing
     twice changes nothing.
 
@@ -206,7 +205,7 @@ def suppress(
     holm_level = indicators.attrs.get(HOLM_MARK)
     if isinstance(holm_level, float):
         # Holm's adjustment spans a family: redo it over the published cells only.
-        from utenforskap.indicators import holm_published
+        from utenforskap.adjust import holm_published
 
         out = holm_published(out, level=holm_level)
     return out

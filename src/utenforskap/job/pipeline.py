@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from utenforskap import frames as F
+from utenforskap.adjust import holm_published
 from utenforskap.disclosure import rules_from_config, suppress
 from utenforskap.disclosure.audit_loop import suppress_audited
 from utenforskap.disclosure.audit_settings import audit_setting, release_setting
@@ -18,12 +19,7 @@ from utenforskap.disclosure.published import with_reasons, write_disclosure_audi
 from utenforskap.errors import ParameterError, UtenforskapWarning
 from utenforskap.geo import district_coverage
 from utenforskap.geo.rollup import UNKNOWN_DENOMINATOR_SHARE, UNKNOWN_NUMERATOR_SHARE
-from utenforskap.indicators import (
-    add_published_rates,
-    compare_groups,
-    compute_indicators,
-    holm_published,
-)
+from utenforskap.indicators import add_published_rates, compare_groups, compute_indicators
 from utenforskap.job.atomic import atomic_folder, recover
 from utenforskap.job.batch import BatchResult
 from utenforskap.job.checks import caught_warnings, check_output, prepare
