@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from disclosure_tables import indicator_frame
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import strategies as st
 from test_properties import tables
 
 from utenforskap import frames as F
@@ -105,3 +106,57 @@ def test_the_release_setting_is_read_and_checked():
     for bad in (-1, 2.5, True, "8", 101):
         with pytest.raises(ConfigError, match=r"disclosure\.release"):
             release_setting({"release": bad}, file="u.toml")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.data())
+def test_a_cell_shown_with_a_trial_is_one_the_table_already_gives_away(case, data):
+    # Reference: the exact audit without the true counts (the attacker's
+    # view) of the table with one secondary cell shown, as a trial does:
+    # every hidden cell `_implied` would show with it has both counts exact.
+    from utenforskap.disclosure.release import _implied, _restore
+
+    truth, rules = case
+    published = suppress(truth, rules)
+    secondary = np.flatnonzero((published[F.SUPPRESSION_REASON] == "secondary").to_numpy())
+    assume(len(secondary))
+    shown = data.draw(st.sampled_from(secondary.tolist()), label="shown")
+    attempt = _restore(published, truth, np.array([shown]))
+    rows = _implied(attempt, truth, attempt[F.SUPPRESSED].to_numpy(dtype=bool))
+    note(f"{rules}\n{truth[[*F.KEY_COLUMNS, F.NUMERATOR, F.DENOMINATOR]].to_csv()}")
+    event(f"cells given away: {min(len(rows), 3)}")
+    if not len(rows):
+        return
+    cells = audit_disclosure(attempt, rules=rules, exact=True).cells
+    keys = F.with_group(attempt).iloc[rows][list(F.KEY_COLUMNS)]
+    found = cells[~cells["virtual"]].merge(keys, on=list(F.KEY_COLUMNS), how="inner")
+    assert len(found) == 2 * len(rows)  # numerator and denominator of each
+    assert found["exact"].all()
+    truth_of = F.with_group(truth).iloc[rows]
+    for quantity in (F.NUMERATOR, F.DENOMINATOR):
+        got = found[found["quantity"] == quantity].merge(truth_of, on=list(F.KEY_COLUMNS))
+        np.testing.assert_array_equal(got["lo"].to_numpy(), got[quantity].to_numpy(dtype=float))
+
+
+def test_a_district_left_alone_unknown_is_shown_with_the_trial():
+    # 9901 = 01 + 02 + 03 (16-25); 01 primary, 02 and 03 hidden as partners.
+    # 02's age bands 16-19 and 20-25 are published and partition 16-25, so
+    # 02 is the only unknown of its age relation: given away already.
+    cells = [
+        ("neet", "9901", "2024", "16-25", "total", 41.0, 530.0),
+        ("neet", "990101", "2024", "16-25", "total", 3.0, 40.0),
+        ("neet", "990102", "2024", "16-25", "total", 20.0, 200.0),
+        ("neet", "990102", "2024", "16-19", "total", 12.0, 110.0),
+        ("neet", "990102", "2024", "20-25", "total", 8.0, 90.0),
+        ("neet", "990103", "2024", "16-25", "total", 18.0, 290.0),
+    ]
+    from utenforskap.disclosure.release import _implied
+
+    truth = indicator_frame(cells)
+    published = truth.copy()
+    published.loc[[1, 2, 5], [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = np.nan
+    published[F.SUPPRESSED] = published.index.isin([1, 2, 5])
+    hidden = published[F.SUPPRESSED].to_numpy(dtype=bool)
+    assert _implied(published, truth, hidden).tolist() == [2]
+    # Only cells it may show: without 02 among them, nothing.
+    assert _implied(published, truth, hidden & (published.index != 2)).tolist() == []

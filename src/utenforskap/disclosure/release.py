@@ -187,6 +187,12 @@ def release_secondary(
         trial = order[first]
         tried[trial] = True
         attempt = _restore(published, truth, trial)
+        implied = _implied(attempt, truth, candidate & ~tried)
+        while len(implied):
+            # Left the only unknown of a relation: already given away, so shown with it.
+            tried[implied] = True
+            attempt = _restore(attempt, truth, implied)
+            implied = _implied(attempt, truth, candidate & ~tried)
         published, refused = _judge(published, attempt, truth, trial, rules, jobs=jobs)
         audits += 1
         refused = {r: cells for r, cells in refused.items() if len(cells)}
@@ -219,6 +225,34 @@ def release_secondary(
         "tried": int(tried.sum()),
         "rounds": audits,
     }
+
+
+def _implied(frame: pd.DataFrame, truth: pd.DataFrame, releasable: np.ndarray) -> np.ndarray:
+    """Rows of ``releasable`` that one relation of ``frame`` gives away: their true counts.
+
+    A hidden cell that is the only unknown of a relation, where that
+    relation's published figures give its true numerator and denominator
+    (they add up: no publisher's rounding), is known to anyone who
+    subtracts; showing it tells nothing more.
+    """
+    rel = relations(F.with_group(frame))
+    matrix = sp.csr_matrix(rel.matrix)
+    unknown = np.isnan(rel.cells[F.NUMERATOR].to_numpy(dtype=float))
+    member = abs(matrix).astype(bool).astype(np.int64)
+    alone = np.flatnonzero(np.asarray(member @ unknown.astype(np.int64)).ravel() == 1)
+    pairs = member[alone].multiply(unknown[None, :].astype(np.int64)).tocoo()
+    relation, cell = alone[pairs.row], pairs.col
+    rows = cell < len(frame)
+    relation, cell = relation[rows], cell[rows]
+    given = np.ones(len(cell), dtype=bool)
+    for column in (F.NUMERATOR, F.DENOMINATOR):
+        known = np.nan_to_num(rel.cells[column].to_numpy(dtype=float))
+        # a_h * v_h = -(sum of the other terms), from the published figures.
+        derived = -(matrix @ known)[relation] / np.asarray(matrix[relation, cell]).ravel()
+        true = truth[column].to_numpy(dtype=float, na_value=np.nan)[cell]
+        given &= np.abs(derived - true) < 1e-6
+    found = np.unique(cell[given])
+    return found[releasable[found]]
 
 
 def _short(cells: pd.DataFrame) -> pd.DataFrame:
