@@ -16,6 +16,19 @@ from utenforskap.disclosure.audit import audit_disclosure
 from utenforskap.disclosure.audit_loop import suppress_audited
 from utenforskap.disclosure.release import release_secondary
 
+
+def _hidden(truth: pd.DataFrame, reasons: dict[int, str]) -> pd.DataFrame:
+    """``truth`` with the rows ``reasons`` names hidden for those reasons (by hand)."""
+    published = truth.copy()
+    rows = list(reasons)
+    published.loc[rows, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = np.nan
+    published[F.SUPPRESSED] = published.index.isin(rows)
+    published[F.SUPPRESSION_REASON] = pd.Series(
+        [reasons.get(i, "") for i in range(len(published))], index=published.index, dtype=object
+    )
+    return published
+
+
 _SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -61,13 +74,8 @@ def test_a_cell_hidden_only_to_be_safe_is_shown_again():
         ("neet", "990104", "2024", "16-25", "total", 22.0, 300.0),
     ]
     truth = indicator_frame(cells)
-    published = truth.copy()
-    hidden = [0, 1, 2]  # the kommune as secondary, 01 primary, 02 secondary
-    published.loc[hidden, [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = np.nan
-    published[F.SUPPRESSED] = published.index.isin(hidden)
-    published[F.SUPPRESSION_REASON] = pd.Series(
-        ["secondary", "primary", "secondary", "", ""], dtype=object
-    )
+    # The kommune as secondary, 01 primary, 02 secondary.
+    published = _hidden(truth, {0: "secondary", 1: "primary", 2: "secondary"})
     assert not audit_disclosure(published, truth=truth).disclosed
     released, info = release_secondary(published, truth, swap=0)
     # The largest secondary (the kommune, 730) is tried first and kept: 01
@@ -153,9 +161,7 @@ def test_a_district_left_alone_unknown_is_shown_with_the_trial():
     from utenforskap.disclosure.release import _implied
 
     truth = indicator_frame(cells)
-    published = truth.copy()
-    published.loc[[1, 2, 5], [F.NUMERATOR, F.DENOMINATOR, F.VALUE]] = np.nan
-    published[F.SUPPRESSED] = published.index.isin([1, 2, 5])
+    published = _hidden(truth, {1: "primary", 2: "secondary", 5: "secondary"})
     hidden = published[F.SUPPRESSED].to_numpy(dtype=bool)
     assert _implied(published, truth, hidden).tolist() == [2]
     # Only cells it may show: without 02 among them, nothing.
