@@ -102,6 +102,11 @@ def release_secondary(
     trials per block at most (the largest denominators first: they carry
     most of the information).
 
+    A trial also shows each releasable cell it leaves as the only unknown
+    of a relation whose published figures give that cell's true counts
+    (anyone who subtracts knows it already); they stand or fall with the
+    trial's block.
+
     In the first ``swap`` rounds (the largest cells), a trial its block
     refused is tried once more in the same round as a swap: shown all the
     same, with the published partner of smallest denominator of each count
